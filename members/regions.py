@@ -1,0 +1,37 @@
+"""Region names from the registering administrative division in a credit code.
+
+Characters 3–8 of a unified social credit code are the division code
+(GB/T 2260); python-stdnum ships the division table.
+"""
+
+import re
+
+from stdnum import numdb
+
+_YEARS = re.compile(r"^\[[^\]]*\]")
+
+
+def _clean(name: str) -> str:
+    return _YEARS.sub("", name or "")
+
+
+def region_for_code(credit_code: str) -> tuple[str, str]:
+    """(division code, "浙江省 杭州市 …" name) for a credit code; ("", "") if unknown."""
+    division = (credit_code or "")[2:8]
+    if len(division) != 6 or not division.isdigit():
+        return "", ""
+    parts = []
+    for prefix, code in ((division[:2], division[:2] + "0000"), (division[:4], division[:4] + "00"), (division, division)):
+        info = numdb.get("cn/loc").info(code)
+        if len(info) > 1 and info[1][1]:
+            name = _clean(next(iter(info[1][1].values())))
+        elif info and info[0][1]:
+            name = _clean(next(iter(info[0][1].values())))
+        else:
+            name = ""
+        if name and name not in parts and not (prefix == division and code.endswith("00")):
+            parts.append(name)
+    province = parts[0] if parts else ""
+    if not province:
+        return division, ""
+    return division, " ".join(parts)

@@ -1,0 +1,13 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .roles import is_staff_member
+
+
+class PortalAccountAdapter(DefaultAccountAdapter):
+    """Staff land in the Wagtail admin after login, firm users on their account page."""
+
+    def get_login_redirect_url(self, request):
+        if is_staff_member(request.user) or request.user.is_superuser:
+            return reverse("wagtailadmin_home")
+        return super().get_login_redirect_url(request)

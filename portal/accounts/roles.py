@@ -1,0 +1,79 @@
+"""The portal's roles: one Django group each, created by a data migration.
+
+Code refers to roles through `Role`; the group names are the Chinese role names
+the association uses, so the admin shows them as staff know them.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    EDITOR = "编辑", _("Editor")
+    CHIEF_EDITOR = "主编", _("Chief editor")
+    SECRETARIAT = "秘书处", _("Secretariat")
+    COUNCIL = "理事会", _("Council")
+    AGENCY = "第三方机构", _("Agency")
+    EXPERT = "评审专家", _("Expert")
+
+
+STAFF_ROLES = frozenset(Role)
+# Roles that must use two-factor authentication (issue: production readiness).
+MFA_ROLES = frozenset(Role)
+
+
+def has_role(user, *roles: Role) -> bool:
+    """True if the user holds any of the roles. Superusers hold every role."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.role_names & {str(r) for r in roles})
+
+
+def is_staff_member(user) -> bool:
+    return has_role(user, *STAFF_ROLES)
+
+
+def is_firm_user(user) -> bool:
+    """A self-registered user of a firm: logged in and holding no staff role."""
+    return getattr(user, "is_authenticated", False) and not user.is_superuser and not is_staff_member(user)
+
+
+def role_required(*roles: Role):
+    """View decorator: 403 unless the user holds one of the roles (login handled separately)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def grant_model_permissions(apps, role: Role, app_label: str, codenames: list[str]) -> None:
+    """For data migrations: give a role group model permissions by codename.
+
+    Permissions are created after migrations by Django's post_migrate signal, so
+    this creates missing ones itself (same rows the signal would create).
+    """
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = app_config.models_module or True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _created = Group.objects.get_or_create(name=str(role))
+    perms = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    missing = set(codenames) - set(perms.values_list("codename", flat=True))
+    if missing:
+        raise LookupError(f"Unknown permissions for {app_label}: {sorted(missing)}")
+    group.permissions.add(*perms)

@@ -1,0 +1,51 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+MAIN_NAV = [
+    ("/", _("Home")),
+    ("/magazine/", _("Credit Zhejiang")),
+    ("/members/", _("Membership")),
+    ("/services/", _("Member services")),
+    ("/showcase/", _("Credit demonstration units")),
+]
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """Main navigation with the current section marked."""
+    request = context.get("request")
+    path = request.path if request else "/"
+    items = []
+    for url, label in MAIN_NAV:
+        active = path == "/" if url == "/" else path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return items
+
+
+@register.filter
+def yuan(value) -> str:
+    """Format an amount in yuan: 15000 → "15,000 元"; None → "—"."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} 元"
+
+
+@register.simple_tag(takes_context=True)
+def home_panels(context):
+    """Blocks other apps put on the home page (`register_home_panel` hook).
+
+    A hook fn(request) returns None or {"template": ..., "order": int, **data};
+    each must stay within a fixed, small number of queries.
+    """
+    from wagtail import hooks
+
+    request = context.get("request")
+    panels = [p for fn in hooks.get_hooks("register_home_panel") if (p := fn(request))]
+    return sorted(panels, key=lambda p: p.get("order", 100))

@@ -1,0 +1,20 @@
+from django.shortcuts import render
+from wagtail import hooks
+
+
+def verify_certificate(request, number: str):
+    """Public certificate check (member certificates and honour certificates).
+
+    Apps answer through the `register_certificate_verifier` hook: fn(number) returns
+    None or a dict with `kind`, `number`, `holder`, `status`, `status_label`,
+    `valid_from`, `valid_until` (nothing private).
+    """
+    result = None
+    for fn in hooks.get_hooks("register_certificate_verifier"):
+        result = fn(number.strip().upper())
+        if result:
+            break
+    response = render(request, "core/verify.html", {"number": number, "result": result})
+    if result is None:
+        response.status_code = 404
+    return response

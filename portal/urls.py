@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.core import views as core_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("portal.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("verify/<str:number>/", core_views.verify_certificate, name="verify_certificate"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("members/", include("members.urls")),
+    path("services/", include("portal.services.urls")),
+    path("showcase/", include("showcase.urls")),
+    path("", include("portal.magazine.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
