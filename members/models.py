@@ -99,3 +99,73 @@ def organisation_for(user) -> Organisation | None:
         link = OrganisationUser.objects.select_related("organisation").filter(user=user).first()
         user._organisation_cache = link.organisation if link else None
     return user._organisation_cache
+
+
+class MembershipTier(models.Model):
+    """A dues tier (副会长单位 / 理事单位 / 会员单位): configurable data, defaults from 入会须知."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    annual_dues = models.DecimalField(_("annual dues (yuan)"), max_digits=10, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("open for applications"), default=True)
+
+    class Meta:
+        verbose_name = _("membership tier")
+        verbose_name_plural = _("membership tiers")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An organisation's membership of the association (created on council approval).
+
+    Status changes (lapse, withdrawal, expulsion) are recorded, never deletions.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LAPSED = "lapsed", _("Lapsed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPELLED = "expelled", _("Expelled")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisation")
+    )
+    member_number = models.CharField(_("member number"), max_length=20, unique=True)
+    tier = models.ForeignKey(MembershipTier, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("tier"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    started_on = models.DateField(_("start date"))
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["member_number"]
+        constraints = [
+            # At most one membership per organisation that is not ended.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status__in=["active", "lapsed"]),
+                name="one_current_membership_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_number} {self.organisation}"
+
+
+def active_member_ids(organisation_ids=None) -> set[int]:
+    """Ids of organisations with an active membership (one query), optionally among `organisation_ids`."""
+    qs = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=list(organisation_ids))
+    return set(qs.values_list("organisation_id", flat=True))
+
+
+def is_active_member(organisation) -> bool:
+    return bool(organisation) and organisation.pk in active_member_ids([organisation.pk])
