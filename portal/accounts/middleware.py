@@ -1,23 +1,54 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from .mfa import needs_mfa_setup, redirect_to_mfa_setup
 
 
 class AdminAccessMiddleware:
-    """A logged-in user without admin access never sees the Wagtail admin chrome.
+    """Guards the Wagtail admin.
 
-    Wagtail would show its own login page with a "no permission" message; a firm
-    user is sent to their account page instead. Anonymous visitors fall through
-    to Wagtail, which redirects them to the (allauth) login page.
+    - `/admin/login/` (Wagtail's own login form, which allauth's rate limits do not
+      cover) is never served: every method is redirected to allauth's login,
+      keeping a safe `next`.
+    - A logged-in user without admin access never sees the admin chrome: a firm
+      user is sent to their account page instead.
+    - Staff who must use two-factor authentication but have no authenticator yet
+      are sent to the TOTP setup page (`PORTAL_REQUIRE_STAFF_MFA`).
+    Anonymous visitors fall through to Wagtail, which redirects them to the
+    (allauth) login page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._admin_prefix = None
+
+    @property
+    def admin_prefix(self) -> str:
+        if self._admin_prefix is None:
+            self._admin_prefix = reverse("wagtailadmin_home")
+        return self._admin_prefix
 
     def __call__(self, request):
-        if request.path.startswith("/admin/"):
+        path = request.path
+        if path.startswith(self.admin_prefix):
+            if path == reverse("wagtailadmin_login"):
+                return self.login_redirect(request)
             user = request.user
-            if user.is_authenticated and not user.has_perm("wagtailadmin.access_admin"):
-                messages.info(request, _("The administration area is for association staff only."))
-                return redirect("account_home")
+            if user.is_authenticated:
+                if not user.has_perm("wagtailadmin.access_admin"):
+                    messages.info(request, _("The administration area is for association staff only."))
+                    return redirect("account_home")
+                if needs_mfa_setup(user):
+                    return redirect_to_mfa_setup(request)
         return self.get_response(request)
+
+    def login_redirect(self, request):
+        target = request.GET.get("next") or self.admin_prefix
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            target = self.admin_prefix
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -44,13 +44,21 @@ def is_firm_user(user) -> bool:
 
 
 def role_required(*roles: Role):
-    """View decorator: 403 unless the user holds one of the roles (login handled separately)."""
+    """View decorator: 403 unless the user holds one of the roles (login handled separately).
+
+    Staff who must use two-factor authentication and have not set it up are sent
+    to the TOTP setup page first (see `portal.accounts.mfa`).
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not has_role(request.user, *roles):
                 raise PermissionDenied
+            from .mfa import needs_mfa_setup, redirect_to_mfa_setup
+
+            if needs_mfa_setup(request.user):
+                return redirect_to_mfa_setup(request)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -67,7 +75,8 @@ def grant_model_permissions(apps, role: Role, app_label: str, codenames: list[st
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = app_config.models_module or True
+    if getattr(app_config, "models_module", None) is None:
+        app_config.models_module = True  # migration-state stubs have none; create_permissions needs one
     create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = _("Site")
+
+    def ready(self):
+        from . import cache, checks  # noqa: F401 - checks register themselves
+
+        cache.connect_signals()

@@ -97,8 +97,9 @@ def styles() -> dict:
 
 def paragraph(text: str, style: str = "body"):
     """A Paragraph with `text` escaped (user data is never markup)."""
-    from reportlab.platypus import Paragraph
     from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
 
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), styles()[style])
 

@@ -1,5 +1,8 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 
+from .audit import REFUSED
 from .mail import retry_pending
 
 
@@ -8,3 +11,17 @@ def retry_emails(today, dry_run):
     count = retry_pending(dry_run=dry_run)
     if count:
         yield f"{'would resend' if dry_run else 'resent'} {count} queued email(s)"
+
+
+@hooks.register("register_log_actions")
+def register_core_actions(actions):
+    @actions.register_action(REFUSED)
+    class AccessRefused(LogFormatter):
+        label = _("Access refused")
+
+        def format_message(self, log_entry):
+            target = log_entry.data.get("object") or log_entry.object_verbose_name()
+            return _("Access refused to %(object)s (%(path)s)") % {
+                "object": target,
+                "path": log_entry.data.get("path", ""),
+            }

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SHARED_DIR = Path(os.environ.get("PORTAL_SHARED_DIR", BASE_DIR.parent / "shared"))
@@ -77,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -210,6 +210,13 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "portal.accounts.adapter.PortalAccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "浙江省信用协会"
+# Staff roles (portal.accounts.roles.MFA_ROLES) must set up TOTP before using the
+# admin or any role-only view; dev and test settings turn this off.
+PORTAL_REQUIRE_STAFF_MFA = env_bool("PORTAL_REQUIRE_STAFF_MFA", True)
+
+# Whole-response cache of public pages for anonymous visitors (seconds; 0 = off).
+# Invalidate with portal.core.cache.invalidate_public_pages(); see docs/CONVENTIONS.md "Caching".
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300"))
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -221,7 +228,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # Wagtail's admin uses inline styles; our own pages do not need them.
+        # Wagtail's admin uses inline styles; our own pages do not need them. Under
+        # /admin/ only, script-src also allows 'unsafe-inline' (portal.core.security).
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],

@@ -1,0 +1,138 @@
+"""Whole-response cache of public pages for anonymous visitors.
+
+`AnonymousPageCacheMiddleware` (after LocaleMiddleware) stores the full response
+of an anonymous GET/HEAD for `settings.PORTAL_PAGE_CACHE_SECONDS` (0 = off) in
+the default cache (Redis in production, shared by every app server), keyed by
+the full URL (scheme, host, path, query) and the active language.
+
+Never cached: requests with a session or messages cookie (a logged-in user, or
+a visitor with pending messages), anything but GET/HEAD, responses other than a
+plain 200, streaming responses, responses that set a cookie (every page with a
+form calls get_token and so sets the CSRF cookie), that vary on something other
+than Cookie/Accept-Language, or that say `Cache-Control: private/no-store/no-cache`,
+and the admin, account and document areas.
+
+Invalidation: `invalidate_public_pages()` bumps a version that is part of every
+key, so all cached pages go at once (simple and correct; the site is small).
+It runs on Wagtail's page_published/page_unpublished/post_page_move and on
+changes of the association contact setting shown in the footer; apps call it
+when data that shows on public pages changes (see docs/CONVENTIONS.md, "Caching").
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+VERSION_KEY = "portal:pagecache:version"
+HEADER = "X-Page-Cache"
+EXCLUDED_PREFIXES = ("/admin/", "/accounts/", "/account/", "/documents/", "/i18n/", "/static/", "/media/")
+_CACHEABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
+
+
+def page_cache_seconds() -> int:
+    return int(getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def invalidate_public_pages(**_signal_kwargs) -> None:
+    """Drop every cached public page (after the current transaction commits).
+
+    Usable directly as a signal receiver.
+    """
+
+    def bump():
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+    transaction.on_commit(bump)
+
+
+def cache_key(request) -> str:
+    url = request.build_absolute_uri()
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
+    return f"portal:pagecache:{_version()}:{get_language() or ''}:{request.method == 'HEAD'}:{digest}"
+
+
+def request_is_cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(EXCLUDED_PREFIXES):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def response_is_cacheable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if getattr(request, "_page_cache_skip", False):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False  # the page depends on (and creates) a per-visitor session
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= _CACHEABLE_VARY
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = page_cache_seconds()
+        if seconds <= 0 or not request_is_cacheable(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached[HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if response_is_cacheable(request, response):
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+            response[HEADER] = "miss"
+            patch_vary_headers(response, ("Cookie",))
+            cache.set(key, response, seconds)
+        return response
+
+
+def skip_page_cache(view):
+    """View decorator: never cache this view's responses (e.g. per-visitor content)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request._page_cache_skip = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from .models import AssociationContact
+
+    page_published.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.published")
+    page_unpublished.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.unpublished")
+    post_page_move.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.moved")
+    post_save.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact")
+    post_delete.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact_del")
