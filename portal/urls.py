@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("members/", include("members.urls")),
     path("services/", include("portal.services.urls")),
+    path("showcase/", include("showcase.awards.urls")),
     path("showcase/", include("showcase.urls")),
     path("", include("portal.magazine.urls")),
 ]

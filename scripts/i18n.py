@@ -26,7 +26,10 @@ AREAS = {
     "services": ("portal/services", ["templates/services"]),
     "members": ("members", ["templates/members"]),
     "showcase": ("showcase", ["templates/showcase"]),
+    "awards": ("showcase/awards", ["templates/awards"]),
 }
+# sub-apps with their own catalogue, left out of their parent's extraction
+NESTED = {"showcase": ["awards"]}
 
 
 def po_path(area: str) -> Path:
@@ -48,6 +51,8 @@ def extract(area: str) -> None:
             shutil.copy(existing, target / "django.po")
         cmd = [sys.executable, "-m", "django", "makemessages", "-l", LANG, "--symlinks", "--no-obsolete",
                "-e", "html,txt,py", "-i", "src/locale", "-i", "src/migrations", "-i", "locale"]
+        for nested in NESTED.get(area, []):
+            cmd += ["-i", f"src/{nested}"]
         env = {"PATH": "/usr/bin:/bin:/usr/local/bin", "PYTHONPATH": str(ROOT)}
         subprocess.run(cmd, cwd=tmp, check=True, env=env, stdout=subprocess.DEVNULL)
         existing.parent.mkdir(parents=True, exist_ok=True)

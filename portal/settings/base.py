@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "portal.services",
     "members",
     "showcase",
+    "showcase.awards",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
