@@ -1,0 +1,84 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from members.models import organisation_for
+from portal.accounts.roles import is_firm_user
+from portal.core.audit import register_actions
+
+from . import domain
+from .admin_views import ServicesViewSetGroup, admin_urlpatterns
+from .models import EventRegistration, ServiceRequest
+
+
+@hooks.register("register_admin_viewset")
+def register_services_viewsets():
+    return ServicesViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_services_admin_urls():
+    return admin_urlpatterns
+
+
+@hooks.register("register_log_actions")
+def register_services_log_actions(actions):
+    register_actions(
+        actions,
+        {
+            "services.request.submit": (_("Service request submitted"), _("Service request submitted")),
+            "services.request.status": (_("Service request status changed"), _("Service request status changed")),
+            "services.event.register": (_("Event registration"), _("Organisation registered for the event")),
+            "services.event.unregister": (_("Event registration withdrawn"), _("Organisation withdrew its registration")),
+            "services.event.attendance": (_("Event attendance"), _("Event attendance recorded")),
+        },
+    )
+
+
+@hooks.register("register_demo_loader", order=30)
+def load_services_demo(demo):
+    from .demo import load_demo
+
+    load_demo(demo)
+
+
+@hooks.register("register_account_panel")
+def service_requests_panel(request):
+    """A firm's latest service requests (2 queries)."""
+    if not is_firm_user(request.user):
+        return None
+    organisation = organisation_for(request.user)
+    if organisation is None:
+        return None
+    requests_ = list(ServiceRequest.objects.for_organisation(organisation).select_related("item", "provider")[:5])
+    return {"title": _("My service requests"), "template": "services/panels/requests.html", "order": 30, "requests": requests_}
+
+
+@hooks.register("register_account_panel")
+def event_registrations_panel(request):
+    """The organisation's event registrations and attendance (its activity participation)."""
+    organisation = organisation_for(request.user)
+    if organisation is None:
+        return None
+    registrations = list(
+        EventRegistration.objects.filter(organisation=organisation).select_related("event").order_by("-event__starts_at")[:10]
+    )
+    attended = EventRegistration.objects.filter(organisation=organisation, attended=True).count()
+    return {
+        "title": _("Association events"),
+        "template": "services/panels/events.html",
+        "order": 31,
+        "registrations": registrations,
+        "attended_count": attended,
+        "now": timezone.now(),
+    }
+
+
+@hooks.register("register_account_panel")
+def provider_desk_panel(request):
+    if not domain.is_provider_user(request.user):
+        return None
+    open_count = ServiceRequest.objects.filter(
+        provider_id__in=domain.provider_ids_for(request.user), status__in=ServiceRequest.OPEN_STATUSES
+    ).count()
+    return {"title": _("Provider desk"), "template": "services/panels/desk.html", "order": 5, "open_count": open_count}
