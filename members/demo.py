@@ -50,3 +50,122 @@ def demo_firms(demo) -> list[Organisation]:
         OrganisationUser.objects.get_or_create(user=user, defaults={"organisation": org})
         organisations.append(org)
     return organisations
+
+
+EXTRA_ORGANISATIONS = [
+    # (name, division, serial, unit type, tier name, years ago joined, dues state)
+    ("浙江信达建设集团有限公司", "330102", "MA27XY1A3", "enterprise", "副会长单位", 3, "paid"),
+    ("湖州诚诺信用管理研究所", "330502", "MA28RT5B6", "research", "理事单位", 2, "paid"),
+    ("温州瓯信征信服务有限公司", "330302", "MA29HT2C8", "credit_agency", "会员单位", 1, "arrears"),
+    ("嘉兴禾信科技股份有限公司", "330402", "MA2AKW7D1", "enterprise", "会员单位", 1, "current_unpaid"),
+    ("绍兴越信会计师事务所（普通合伙）", "330602", "MA2BLP3E4", "other", "会员单位", 2, "paid"),
+]
+
+
+def _demo_pdf(title: str, lines: list[str]) -> bytes:
+    from portal.core import pdf
+
+    story = [pdf.paragraph(title, "title")] + [pdf.paragraph(line) for line in lines]
+    return pdf.render_document(story, title=title)
+
+
+def _demo_png() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 420), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 630, 410), outline=(166, 27, 27), width=6)
+    draw.text((40, 40), "BUSINESS LICENCE (demo copy)", fill=(0, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _apply(organisation, user, tier, *, statement=""):
+    from django.core.files.base import ContentFile
+
+    from .models import MembershipApplication
+
+    application = MembershipApplication(
+        organisation=organisation, tier=tier, accepts_charter=True, created_by=user,
+        statement=statement or f"{organisation.name}长期开展信用管理工作，自愿申请加入浙江省信用协会。",
+    )
+    letter = _demo_pdf("入会申请书", ["浙江省信用协会：", f"我单位{organisation.name}承认和拥护协会章程，申请成为{tier.name}。",
+                                       "（演示材料）"])
+    application.application_letter.save("入会申请书.pdf", ContentFile(letter), save=False)
+    application.application_letter_name = "入会申请书.pdf"
+    application.business_licence.save("营业执照副本.png", ContentFile(_demo_png()), save=False)
+    application.business_licence_name = "营业执照副本.png"
+    application.save()
+    return application
+
+
+def load_membership_demo(demo) -> None:
+    """Members in each tier, dues with some arrears, one pending application (idempotent)."""
+    import datetime
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+    from stdnum.cn import uscc
+
+    from portal.accounts.roles import Role
+
+    from . import domain
+    from .models import Membership, MembershipApplication, MembershipTier
+
+    today = timezone.localdate()
+    council = demo.user("council", name="理事会 李强", role=Role.COUNCIL)
+    secretariat = demo.user("secretariat", name="秘书处 张敏", role=Role.SECRETARIAT)
+    tiers = {t.name: t for t in MembershipTier.objects.all()}
+    firm_a, firm_b = demo_firms(demo)
+
+    plans = [(firm_a, "理事单位", 2, "partial")]
+    for name, division, serial, unit_type, tier_name, years_ago, state in EXTRA_ORGANISATIONS:
+        body = f"91{division}{serial}"[:17]
+        org, _created = Organisation.objects.get_or_create(
+            credit_code=body + uscc.calc_check_digit(body),
+            defaults={
+                "name": name, "unit_type": unit_type, "legal_representative": "王" + name[2], "contact_person": "周敏",
+                "established_on": datetime.date(2008 + len(name) % 10, 6, 1), "registered_address": f"{name[:3]}市中心路1号",
+                "phone": "0571-87050000", "email": f"contact-{serial.lower()}@example.com",
+            },
+        )
+        plans.append((org, tier_name, years_ago, state))
+
+    made = 0
+    for org, tier_name, years_ago, state in plans:
+        if Membership.objects.filter(organisation=org).exists():
+            continue
+        # arrears: joined late last dues year and paid nothing, so the reminders are due soon
+        joined = today - datetime.timedelta(days=340) if state == "arrears" else datetime.date(today.year - years_ago, 3, 15)
+        user = org.user_links.first().user if org.user_links.exists() else None
+        with transaction.atomic():
+            application = _apply(org, user, tiers[tier_name])
+            MembershipApplication.objects.filter(pk=application.pk).update(
+                status=MembershipApplication.Status.SUBMITTED, submitted_at=timezone.now()
+            )
+            membership = domain.approve_application(application=application, user=council, today=joined)
+            membership = Membership.objects.select_for_update().get(pk=membership.pk)
+            domain.ensure_dues_items(membership=membership, today=today)
+            for item in membership.dues_items.order_by("year"):
+                paid_on = min(max(item.due_on, joined) + datetime.timedelta(days=20), today)
+                last = item.year == membership.dues_items.order_by("-year").first().year
+                if state == "paid" or (not last and state in ("partial", "current_unpaid")):
+                    amount = item.amount
+                elif state == "partial" and last:
+                    amount = (item.amount / 2).quantize(Decimal("1"))
+                else:
+                    continue  # arrears: nothing paid; current_unpaid: this year open
+                domain.record_payment(dues_item=item, user=secretariat, amount=amount, paid_on=paid_on,
+                                      method="bank", reference=f"DEMO-{item.year}-{org.pk}")
+        made += 1
+
+    if not MembershipApplication.objects.filter(organisation=firm_b).exists():
+        user = firm_b.user_links.first().user
+        application = _apply(firm_b, user, tiers["会员单位"])
+        domain.submit_application(application=application, user=user)
+    demo.say(f"members: {Membership.objects.count()} memberships ({made} new), "
+             f"{MembershipApplication.objects.filter(status='submitted').count()} application(s) waiting for the council")

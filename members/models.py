@@ -1,11 +1,25 @@
+import datetime
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from portal.core.uploads import PrivateUploadTo
 
 from .regions import region_for_code
+
+
+def private_files():
+    """Callable storage (the private one), so migrations do not record one machine's path."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
 
 
 def validate_uscc(value: str) -> None:
@@ -141,6 +155,16 @@ class Membership(models.Model):
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    application = models.OneToOneField(
+        "MembershipApplication", on_delete=models.PROTECT, null=True, blank=True, related_name="membership",
+        verbose_name=_("application"),
+    )
+    next_tier = models.ForeignKey(
+        MembershipTier, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("tier from next dues year"),
+    )
+    next_tier_from_year = models.PositiveSmallIntegerField(_("new tier applies from dues year"), null=True, blank=True)
+    certificate_returned_on = models.DateField(_("certificate returned on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -158,6 +182,15 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.member_number} {self.organisation}"
 
+    @property
+    def certificate_number(self) -> str:
+        """The member certificate (会员证) carries the member number."""
+        return self.member_number
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.LAPSED)
+
 
 def active_member_ids(organisation_ids=None) -> set[int]:
     """Ids of organisations with an active membership (one query), optionally among `organisation_ids`."""
@@ -169,3 +202,331 @@ def active_member_ids(organisation_ids=None) -> set[int]:
 
 def is_active_member(organisation) -> bool:
     return bool(organisation) and organisation.pk in active_member_ids([organisation.pk])
+
+
+@register_setting(icon="cog")
+class MembershipRules(BaseGenericSetting):
+    """Dues and lapse rules (defaults from 入会须知 and SPEC §2), editable by the secretariat."""
+
+    dues_year_start_month = models.PositiveSmallIntegerField(
+        _("dues year starts in month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 = calendar years."),
+    )
+    charge_joining_year_in_full = models.BooleanField(
+        _("charge the joining year in full"), default=True,
+        help_text=_("Otherwise the joining year is charged for the remaining months only."),
+    )
+    first_reminder_days = models.PositiveSmallIntegerField(
+        _("first reminder (days before lapse)"), default=60,
+    )
+    second_reminder_days = models.PositiveSmallIntegerField(
+        _("second reminder (days before lapse)"), default=30,
+    )
+    lapse_after_days = models.PositiveSmallIntegerField(
+        _("lapse when a dues year is unpaid for (days)"), default=365,
+    )
+    inactivity_days = models.PositiveSmallIntegerField(
+        _("list members without activity for (days)"), default=365,
+    )
+
+    class Meta:
+        verbose_name = _("membership rules")
+
+    @property
+    def reminder_days(self) -> list[int]:
+        return sorted({d for d in (self.first_reminder_days, self.second_reminder_days) if d}, reverse=True)
+
+    def dues_year_of(self, day: datetime.date) -> int:
+        """The dues year (named by the calendar year it starts in) that contains `day`."""
+        return day.year if day.month >= self.dues_year_start_month else day.year - 1
+
+    def dues_year_start(self, year: int) -> datetime.date:
+        return datetime.date(year, self.dues_year_start_month, 1)
+
+    def dues_year_end(self, year: int) -> datetime.date:
+        return self.dues_year_start(year + 1) - datetime.timedelta(days=1)
+
+
+class NumberSequence(models.Model):
+    """Counters for numbers that are never reused (member numbers, receipt numbers), one row per key.
+
+    The row is locked with select_for_update while a number is taken, so concurrent
+    approvals never get the same number and a number is never handed out twice.
+    """
+
+    key = models.CharField(_("key"), max_length=40, unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"
+
+
+class MembershipApplication(models.Model):
+    """An organisation's application to join (入会申请), decided by the council."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for more material")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("organisation")
+    )
+    tier = models.ForeignKey(
+        MembershipTier, on_delete=models.PROTECT, related_name="applications", verbose_name=_("tier requested")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    accepts_charter = models.BooleanField(_("accepts the charter"), default=False)
+    statement = models.TextField(_("statement"), blank=True)
+    application_letter = models.FileField(
+        _("signed application letter"), storage=private_files, upload_to=PrivateUploadTo("members/application"),
+        blank=True, max_length=200,
+    )
+    application_letter_name = models.CharField(_("application letter file name"), max_length=200, blank=True)
+    business_licence = models.FileField(
+        _("business licence copy"), storage=private_files, upload_to=PrivateUploadTo("members/licence"),
+        blank=True, max_length=200,
+    )
+    business_licence_name = models.CharField(_("business licence file name"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("reason or message"), blank=True)
+
+    class Meta:
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status__in=["draft", "submitted", "returned"]),
+                name="one_open_application_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.tier}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    def missing_for_submission(self) -> list[str]:
+        missing = []
+        if not self.accepts_charter:
+            missing.append(str(_("acceptance of the charter")))
+        if not self.application_letter:
+            missing.append(str(_("signed application letter")))
+        if not self.business_licence:
+            missing.append(str(_("business licence copy")))
+        return missing
+
+
+class MembershipEvent(models.Model):
+    """The history of a membership: every status or tier change, never deleted."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("Joined")
+        LAPSED = "lapsed", _("Lapsed (dues unpaid for a year)")
+        REINSTATED = "reinstated", _("Reinstated")
+        WITHDRAWAL_REQUESTED = "withdrawal_requested", _("Withdrawal requested")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPELLED = "expelled", _("Expelled")
+        TIER_CHANGED = "tier_changed", _("Tier change")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events", verbose_name=_("membership"))
+    kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
+    from_status = models.CharField(_("from status"), max_length=10, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, blank=True)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.membership.member_number} {self.get_kind_display()} {self.on}"
+
+
+class DuesItem(models.Model):
+    """What a membership owes for one dues year (amount fixed when the item is created)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="dues_items", verbose_name=_("membership"))
+    year = models.PositiveSmallIntegerField(_("dues year"))
+    tier = models.ForeignKey(MembershipTier, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier"))
+    amount = models.DecimalField(_("amount due (yuan)"), max_digits=10, decimal_places=2)
+    paid = models.DecimalField(_("paid (yuan)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    due_on = models.DateField(_("due on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dues item")
+        verbose_name_plural = _("dues items")
+        ordering = ["membership", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="one_dues_item_per_membership_year"),
+            models.CheckConstraint(condition=models.Q(paid__lte=models.F("amount")), name="dues_paid_not_above_amount"),
+        ]
+        indexes = [models.Index(fields=["year"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership.member_number} {self.year}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid >= self.amount
+
+    @property
+    def state(self) -> str:
+        if self.is_paid:
+            return "paid"
+        return "partial" if self.paid > 0 else "unpaid"
+
+
+class Payment(models.Model):
+    """A payment recorded by the secretariat against one dues item; each gets a receipt (收据)."""
+
+    class Method(models.TextChoices):
+        BANK = "bank", _("Bank transfer")
+        CASH = "cash", _("Cash")
+        OTHER = "other", _("Other")
+
+    dues_item = models.ForeignKey(DuesItem, on_delete=models.PROTECT, related_name="payments", verbose_name=_("dues item"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("payment date"))
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.BANK)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["paid_on", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class DuesReminder(models.Model):
+    """A reminder sent for a dues item (each kind once)."""
+
+    dues_item = models.ForeignKey(DuesItem, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("dues item"))
+    days_before_lapse = models.PositiveSmallIntegerField(_("days before lapse"))
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("dues reminder")
+        verbose_name_plural = _("dues reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["dues_item", "days_before_lapse"], name="one_reminder_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dues_item} −{self.days_before_lapse}"
+
+
+class WithdrawalRequest(models.Model):
+    """A written withdrawal notice (退会申请) and the secretariat's confirmation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="withdrawals", verbose_name=_("membership")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    letter = models.FileField(
+        _("signed withdrawal letter"), storage=private_files, upload_to=PrivateUploadTo("members/withdrawal"),
+        max_length=200,
+    )
+    letter_name = models.CharField(_("letter file name"), max_length=200)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    certificate_returned_on = models.DateField(_("certificate returned on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("withdrawal request")
+        verbose_name_plural = _("withdrawal requests")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=models.Q(status="pending"), name="one_pending_withdrawal_per_membership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} ({self.get_status_display()})"
+
+
+class Expulsion(models.Model):
+    """A council vote expelling a member (除名) for a serious breach of the charter."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, related_name="expulsion", verbose_name=_("membership")
+    )
+    meeting_date = models.DateField(_("council meeting date"))
+    votes_for = models.PositiveSmallIntegerField(_("votes for"))
+    votes_against = models.PositiveSmallIntegerField(_("votes against"))
+    votes_abstaining = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    reason = models.TextField(_("reason"))
+    minutes = models.FileField(
+        _("meeting minutes"), storage=private_files, upload_to=PrivateUploadTo("members/minutes"), max_length=200
+    )
+    minutes_name = models.CharField(_("minutes file name"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expulsion")
+        verbose_name_plural = _("expulsions")
+
+    def __str__(self) -> str:
+        return f"{self.membership} {self.meeting_date}"

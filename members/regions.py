@@ -5,6 +5,7 @@ Characters 3–8 of a unified social credit code are the division code
 """
 
 import re
+from functools import lru_cache
 
 from stdnum import numdb
 
@@ -35,3 +36,13 @@ def region_for_code(credit_code: str) -> tuple[str, str]:
     if not province:
         return division, ""
     return division, " ".join(parts)
+
+
+@lru_cache(maxsize=512)
+def city_name(prefix: str) -> str:
+    """Name of the prefecture-level division whose code starts with the 4 digits `prefix`."""
+    _division, name = region_for_code(f"00{prefix[:4]}00")
+    parts = name.split(" ") if name else []
+    if not parts:
+        return prefix
+    return parts[0] if parts[-1] in ("市辖区", "县", "省直辖县级行政区划") else parts[-1]

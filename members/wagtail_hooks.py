@@ -1,8 +1,219 @@
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
 
-from .demo import demo_firms
+from portal.accounts.roles import Role, has_role, is_firm_user
+from portal.core.audit import register_actions
+
+from . import admin_urls
+from .demo import load_membership_demo
+from .models import Membership, MembershipApplication, MembershipTier, Organisation, OrganisationUser
+
+STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 
 
-@hooks.register("register_demo_loader", order=10)
+# --------------------------------------------------------------------------- admin: viewsets, views, menu
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "home"
+    menu_label = _("Organisations")
+    add_to_admin_menu = False
+    list_display = ["name", "credit_code", "region_name", "unit_type", "created_at"]
+    list_filter = ["unit_type"]
+    search_fields = ["name", "credit_code"]
+    search_backend_name = None
+    form_fields = [
+        "name", "credit_code", "unit_type", "legal_representative", "established_on", "registered_address",
+        "contact_person", "phone", "email", "website",
+    ]
+    inspect_view_enabled = True
+
+
+class OrganisationUserViewSet(ModelViewSet):
+    """The secretariat attaches further users to an organisation."""
+
+    model = OrganisationUser
+    icon = "user"
+    menu_label = _("Organisation users")
+    add_to_admin_menu = False
+    list_display = ["user", "organisation", "added_at"]
+    search_fields = ["user__email", "user__display_name", "organisation__name"]
+    search_backend_name = None
+    form_fields = ["user", "organisation"]
+
+
+class MembershipTierViewSet(ModelViewSet):
+    model = MembershipTier
+    icon = "tag"
+    menu_label = _("Membership tiers")
+    add_to_admin_menu = False
+    list_display = ["name", "annual_dues", "order", "is_active"]
+    form_fields = ["name", "name_en", "annual_dues", "order", "description", "is_active"]
+
+
+organisation_viewset = OrganisationViewSet("members_organisations")
+organisation_user_viewset = OrganisationUserViewSet("members_organisation_users")
+tier_viewset = MembershipTierViewSet("members_tiers")
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [organisation_viewset, organisation_user_viewset, tier_viewset]
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("membership/", include((admin_urls.urlpatterns, "members_admin"), namespace="members_admin"))]
+
+
+class RoleMenuItem(MenuItem):
+    def __init__(self, *args, roles=STAFF, **kwargs):
+        self.roles = roles
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return has_role(request.user, *self.roles)
+
+
+class MembershipSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, *STAFF)
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu():
+    items = [
+        RoleMenuItem(_("Applications"), reverse("members_admin:applications"), icon_name="form", order=100),
+        RoleMenuItem(_("Members"), reverse("members_admin:memberships"), icon_name="group", order=200),
+        RoleMenuItem(_("Reports"), reverse("members_admin:reports"), icon_name="table", order=300),
+        RoleMenuItem(_("Without activity"), reverse("members_admin:inactive"), icon_name="warning", order=400),
+        RoleMenuItem(_("Organisations"), reverse(organisation_viewset.get_url_name("index")), icon_name="home",
+                     order=500),
+        RoleMenuItem(_("Organisation users"), reverse(organisation_user_viewset.get_url_name("index")),
+                     icon_name="user", order=600, roles=(Role.SECRETARIAT,)),
+        RoleMenuItem(_("Membership tiers"), reverse(tier_viewset.get_url_name("index")), icon_name="tag", order=700,
+                     roles=(Role.SECRETARIAT,)),
+    ]
+    return MembershipSubmenu(_("Membership"), Menu(items=items), icon_name="group", order=250)
+
+
+class MembershipDashboardPanel(Component):
+    order = 150
+    template_name = "members/admin/dashboard_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        from . import reports
+
+        today = timezone.localdate()
+        totals = reports.dues_totals(reports.dues_frame(today=today, years=6))
+        return {
+            "by_tier": reports.members_by_tier_now(),
+            "pending": MembershipApplication.objects.filter(status=MembershipApplication.Status.SUBMITTED).count(),
+            "chart": reports.bar_chart(totals),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panel(request, panels):
+    if has_role(request.user, *STAFF):
+        panels.append(MembershipDashboardPanel())
+
+
+# --------------------------------------------------------------------------- audit actions
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    register_actions(actions, {
+        "members.organisation.register": (_("Register organisation"), _("Organisation registered")),
+        "members.organisation.edit": (_("Edit organisation"), _("Organisation details changed")),
+        "members.application.save": (_("Save application"), _("Membership application saved")),
+        "members.application.submit": (_("Submit application"), _("Membership application submitted")),
+        "members.application.approve": (_("Approve application"), _("Membership application approved")),
+        "members.application.reject": (_("Reject application"), _("Membership application rejected")),
+        "members.application.return": (_("Return application"), _("Membership application returned for more material")),
+        "members.membership.create": (_("Create membership"), _("Membership created")),
+        "members.membership.tier": (_("Change tier"), _("Tier change recorded")),
+        "members.membership.lapse": (_("Lapse membership"), _("Membership lapsed (dues unpaid for a year)")),
+        "members.membership.reinstate": (_("Reinstate membership"), _("Membership reinstated")),
+        "members.membership.withdraw": (_("Confirm withdrawal"), _("Membership withdrawn")),
+        "members.membership.certificate_returned": (_("Certificate returned"), _("Member certificate returned")),
+        "members.membership.expel": (_("Expel member"), _("Member expelled by council vote")),
+        "members.withdrawal.request": (_("Request withdrawal"), _("Withdrawal notice submitted")),
+        "members.payment.record": (_("Record payment"), _("Dues payment recorded")),
+        "members.dues.remind": (_("Dues reminder"), _("Dues reminder sent")),
+    })
+
+
+# --------------------------------------------------------------------------- portal extension points
+
+
+@hooks.register("register_demo_loader", order=20)
 def load_member_demo(demo):
-    demo_firms(demo)
+    load_membership_demo(demo)
+
+
+@hooks.register("register_due_jobs", order=20)
+def membership_due_jobs(today, dry_run):
+    from .domain import run_membership_jobs
+
+    yield from run_membership_jobs(today=today, dry_run=dry_run)
+
+
+membership_due_jobs.job_name = "members"
+
+
+@hooks.register("register_certificate_verifier")
+def verify_member_certificate(number):
+    membership = (
+        Membership.objects.filter(member_number=number).select_related("organisation", "tier").first()
+    )
+    if membership is None:
+        return None
+    labels = {
+        Membership.Status.ACTIVE: _("Valid: a member in good standing"),
+        Membership.Status.LAPSED: _("Lapsed: treated as having left (dues unpaid)"),
+        Membership.Status.WITHDRAWN: _("Withdrawn: no longer a member"),
+        Membership.Status.EXPELLED: _("Expelled: no longer a member"),
+    }
+    active = membership.status == Membership.Status.ACTIVE
+    return {
+        "kind": _("Member certificate"),
+        "number": membership.member_number,
+        "holder": membership.organisation.name,
+        "status": "valid" if active else membership.status,
+        "status_label": labels[membership.status],
+        "detail_label": _("Tier"),
+        "detail": membership.tier.name,
+        "valid_from": membership.started_on,
+        "valid_until": membership.ended_on,
+    }
+
+
+@hooks.register("register_account_panel")
+def membership_account_panel(request):
+    from . import domain
+    from .models import organisation_for
+
+    if not is_firm_user(request.user):
+        return None
+    organisation = organisation_for(request.user)
+    panel = {"title": _("Membership"), "template": "members/account_panel.html", "order": 10,
+             "organisation": organisation}
+    if organisation is None:
+        return panel
+    membership = domain.current_membership_for(organisation)
+    panel["membership"] = membership
+    if membership:
+        items = domain.dues_overview(membership)
+        panel["dues_items"] = items
+        panel["outstanding"] = sum((i.outstanding for i in items), 0)
+    else:
+        panel["application"] = domain.open_application_for(organisation)
+    return panel

@@ -1,0 +1,211 @@
+from pathlib import PurePath
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import uscc
+
+from portal.core.uploads import PrivateFileField
+
+from .models import (
+    DuesItem,
+    MembershipApplication,
+    MembershipTier,
+    Organisation,
+    Payment,
+)
+from .regions import region_for_code
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OrganisationForm(forms.ModelForm):
+    """A firm user's own organisation. The credit code is fixed once registered."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "credit_code", "unit_type", "legal_representative", "established_on", "registered_address",
+            "contact_person", "phone", "email", "website",
+        ]
+        widgets = {"established_on": DateInput()}
+        error_messages = {
+            "credit_code": {"unique": _("This credit code is already registered. If your unit is on the portal, "
+                                        "ask the secretariat to add your account to it.")},
+        }
+        help_texts = {
+            "credit_code": _("18 characters, as printed on the business licence; the region is derived from it."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["credit_code"].disabled = True
+            self.fields["credit_code"].help_text = _("To correct the credit code, contact the secretariat.")
+        self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "maxlength": 30})
+
+    def clean_credit_code(self):
+        value = self.cleaned_data.get("credit_code") or ""
+        if self.instance.pk:
+            return self.instance.credit_code
+        code = uscc.compact(value).upper()
+        if len(code) != 18:
+            raise forms.ValidationError(
+                _("A unified social credit code has 18 characters; you entered %(n)s.") % {"n": len(code)},
+                code="length",
+            )
+        try:
+            uscc.validate(code)
+        except stdnum_errors.InvalidChecksum as exc:
+            raise forms.ValidationError(
+                _("The check character (the last one) does not match: please check the code against the licence."),
+                code="checksum",
+            ) from exc
+        except stdnum_errors.ValidationError as exc:
+            raise forms.ValidationError(
+                _("The code may contain only digits and capital letters other than I, O, Z, S and V, in the "
+                  "GB 32100-2015 layout."),
+                code="format",
+            ) from exc
+        division, region = region_for_code(code)
+        if not region:
+            raise forms.ValidationError(
+                _("Characters 3–8 (%(division)s) are not a known administrative division code."),
+                params={"division": division}, code="division",
+            )
+        return code
+
+    def clean_established_on(self):
+        value = self.cleaned_data.get("established_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The establishment date cannot be in the future."))
+        return value
+
+
+class ApplicationForm(forms.ModelForm):
+    application_letter = PrivateFileField(label=_("Signed application letter"), required=False)
+    business_licence = PrivateFileField(label=_("Business licence copy"), required=False)
+
+    class Meta:
+        model = MembershipApplication
+        fields = ["tier", "accepts_charter", "statement", "application_letter", "business_licence"]
+        labels = {
+            "accepts_charter": _("We accept the charter of the Zhejiang Credit Association and wish to join."),
+            "statement": _("Statement"),
+        }
+        help_texts = {
+            "statement": _("Your unit's credit management work and why it wishes to join (optional)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = MembershipTier.objects.filter(is_active=True)
+        self.fields["tier"].empty_label = None
+        self.fields["tier"].label_from_instance = lambda t: f"{t.name}（{t.annual_dues:,.0f} 元/年）"
+
+    def save(self, commit=True):
+        application = super().save(commit=False)
+        for field in ("application_letter", "business_licence"):
+            if field in self.changed_data:
+                upload = self.cleaned_data.get(field)
+                setattr(application, f"{field}_name", PurePath(upload.name).name[:200] if upload else "")
+        if commit:
+            application.save()
+        return application
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject")), ("return", _("Return"))])
+    note = forms.CharField(label=_("Reason or message to the applicant"), widget=forms.Textarea, required=False)
+
+
+class PaymentForm(forms.ModelForm):
+    dues_item = forms.ModelChoiceField(queryset=DuesItem.objects.none(), label=_("Dues year"), empty_label=None)
+
+    class Meta:
+        model = Payment
+        fields = ["dues_item", "amount", "paid_on", "method", "reference"]
+        widgets = {"paid_on": DateInput()}
+
+    def __init__(self, *args, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = DuesItem.objects.filter(membership=membership).order_by("year") if membership else DuesItem.objects.none()
+        self.fields["dues_item"].queryset = items
+        self.fields["dues_item"].label_from_instance = lambda i: (
+            f"{i.year}（{i.tier.name}，应缴 {i.amount:,.2f}，尚欠 {i.outstanding:,.2f}）"
+        )
+        self.fields["paid_on"].initial = timezone.localdate()
+        self.fields["amount"].min_value = 0.01
+        self.fields["amount"].widget.attrs["min"] = "0.01"
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("The amount must be greater than zero."))
+        return amount
+
+
+class TierChangeForm(forms.Form):
+    tier = forms.ModelChoiceField(queryset=MembershipTier.objects.all(), label=_("New tier"), empty_label=None)
+
+
+class ReinstateForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawalForm(forms.Form):
+    letter = PrivateFileField(label=_("Signed withdrawal letter"))
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("We understand that the membership ends when the secretariat confirms and that the certificate "
+                "must be returned."),
+    )
+
+
+class ConfirmWithdrawalForm(forms.Form):
+    certificate_returned_on = forms.DateField(
+        label=_("Certificate returned on"), required=False, widget=DateInput(),
+        help_text=_("Leave empty if the certificate has not been returned yet."),
+    )
+
+
+class CertificateReturnForm(forms.Form):
+    returned_on = forms.DateField(label=_("Certificate returned on"), widget=DateInput())
+
+
+class ExpulsionForm(forms.Form):
+    meeting_date = forms.DateField(label=_("Council meeting date"), widget=DateInput())
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0)
+    votes_abstaining = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)
+    reason = forms.CharField(label=_("Breach of the charter"), widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = PrivateFileField(label=_("Meeting minutes"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("votes_for") is not None and data.get("votes_against") is not None:
+            if data["votes_for"] <= data["votes_against"]:
+                raise forms.ValidationError(_("The vote did not pass: expulsion needs more votes for than against."))
+        return data
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    tier = forms.ModelChoiceField(queryset=MembershipTier.objects.all(), label=_("Tier"), required=False,
+                                  empty_label=_("All tiers"))
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    year = forms.TypedChoiceField(label=_("Joined in"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, regions=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions")), *regions]
+        self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
+        self.fields["q"].widget.attrs["placeholder"] = _("Unit name or member number")

@@ -1,0 +1,147 @@
+"""Member certificate (会员证) and dues receipt (收据) PDFs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+
+from portal.core import pdf
+
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _integer_words(n: int) -> str:
+    text, zero = "", False
+    digits = str(n)
+    for i, ch in enumerate(digits):
+        pos = len(digits) - 1 - i
+        digit = int(ch)
+        if digit == 0:
+            zero = True
+        else:
+            if zero:
+                text += "零"
+                zero = False
+            text += DIGITS[digit] + ("", "拾", "佰", "仟")[pos % 4]
+        if pos % 4 == 0 and pos and int(digits[max(0, i - 3): i + 1]):
+            text += ("", "万", "亿")[pos // 4]
+    return text or "零"
+
+
+def amount_in_words(amount: Decimal) -> str:
+    """Chinese capital amount for receipts: 7000 → 柒仟元整, 10050 → 壹万零伍拾元整."""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    yuan = int(amount)
+    jiao, fen = divmod(int((amount - yuan) * 100), 10)
+    text = _integer_words(yuan) + "元"
+    if not jiao and not fen:
+        return text + "整"
+    text += DIGITS[jiao] + "角" if jiao else "零"
+    return text + (DIGITS[fen] + "分" if fen else "")
+
+
+def verify_url(number: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("verify_certificate", args=[number])
+
+
+def certificate_pdf(membership) -> bytes:
+    """The member certificate: A4 landscape, frame, unit name, tier, dates, seal, QR to the verify page."""
+    from reportlab.lib.units import mm
+
+    font = pdf.cjk_font()
+    organisation = membership.organisation
+    c, buffer = pdf.new_canvas(title=f"会员证 {membership.member_number}")
+    width, height = c._pagesize
+    pdf.draw_certificate_frame(c)
+    c.setFillColorRGB(0.62, 0.12, 0.12)
+    c.setFont(font, 40)
+    c.drawCentredString(width / 2, height - 48 * mm, "会 员 证")
+    c.setFont(font, 12)
+    c.setFillGray(0.35)
+    c.drawCentredString(width / 2, height - 57 * mm, "MEMBERSHIP CERTIFICATE")
+    c.setFillGray(0.1)
+    c.setFont(font, 17)
+    left = 40 * mm
+    c.drawString(left, height - 80 * mm, "兹证明")
+    name_size = 24 if len(organisation.name) <= 22 else 18
+    c.setFont(font, name_size)
+    c.drawCentredString(width / 2, height - 95 * mm, organisation.name)
+    c.setFont(font, 17)
+    c.drawString(left, height - 112 * mm,
+                 f"经浙江省信用协会理事会审议通过，为本协会{membership.tier.name}，特发此证。")
+    c.setFont(font, 12)
+    rows = [
+        ("会员编号", membership.member_number),
+        ("统一社会信用代码", organisation.credit_code),
+        ("入会日期", f"{membership.started_on:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")),
+    ]
+    y = height - 135 * mm
+    for label, value in rows:
+        c.setFillGray(0.4)
+        c.drawString(left, y, label)
+        c.setFillGray(0.1)
+        c.drawString(left + 38 * mm, y, value)
+        y -= 8 * mm
+    # seal and issuer, lower right
+    issuer_x = width - 80 * mm
+    c.setFont(font, 15)
+    c.drawCentredString(issuer_x, 42 * mm, "浙江省信用协会")
+    c.setFont(font, 12)
+    issued = membership.started_on
+    c.drawCentredString(issuer_x, 34 * mm, f"{issued.year}年{issued.month}月{issued.day}日")
+    pdf.draw_seal(c, issuer_x, 46 * mm, 20 * mm)
+    # QR code, lower left
+    qr_size = 30 * mm
+    pdf.draw_qr(c, verify_url(membership.member_number), left - 4 * mm, 24 * mm, qr_size)
+    c.setFont(font, 8)
+    c.setFillGray(0.4)
+    c.drawString(left + 28 * mm, 30 * mm, "扫码核验会员证状态")
+    c.drawString(left + 28 * mm, 25 * mm, verify_url(membership.member_number))
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def _seal_flowable(radius: float):
+    """A flowable drawing the association's seal near the right margin (for receipts)."""
+    from reportlab.platypus import Flowable
+
+    class Seal(Flowable):
+        def wrap(self, available_width, available_height):
+            self.available_width = available_width
+            return available_width, 2 * radius
+
+        def draw(self):
+            pdf.draw_seal(self.canv, self.available_width - radius * 1.6, radius, radius)
+
+    return Seal()
+
+
+def receipt_pdf(payment) -> bytes:
+    """A receipt (收据) for one payment."""
+    from reportlab.lib.pagesizes import A5, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    item = payment.dues_item
+    membership = item.membership
+    organisation = membership.organisation
+    rows = [
+        ["收据编号", payment.receipt_number, "收款日期", f"{payment.paid_on:%Y-%m-%d}"],
+        ["交款单位", organisation.name, "会员编号", membership.member_number],
+        ["收款事由", f"{item.year}年度会费（{item.tier.name}）", "支付方式", payment.get_method_display()],
+        ["金额（小写）", f"¥{payment.amount:,.2f}", "金额（大写）", amount_in_words(payment.amount)],
+        ["参考号", payment.reference or "—", "本年度尚欠", f"¥{item.outstanding:,.2f}"],
+    ]
+    story = [
+        pdf.paragraph("浙江省信用协会", "center"),
+        pdf.paragraph("收  据", "title"),
+        pdf.table(rows, col_widths=[26 * mm, 62 * mm, 26 * mm, 62 * mm], header=False),
+        Spacer(1, 4 * mm),
+        pdf.paragraph(f"应缴 ¥{item.amount:,.2f}，已缴 ¥{item.paid:,.2f}。本收据为会费缴纳凭证，请妥善保管。", "small"),
+        _seal_flowable(14 * mm),
+        pdf.paragraph("收款单位：浙江省信用协会（盖章）", "right"),
+    ]
+    return pdf.render_document(story, title=f"收据 {payment.receipt_number}", pagesize=landscape(A5))

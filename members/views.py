@@ -1,0 +1,250 @@
+"""Public pages (directory, tiers) and the firm's own pages. State changes go through `domain`."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal.accounts.roles import Role, has_role, is_firm_user
+from portal.core.pdf import pdf_response
+from portal.core.uploads import serve_private_file
+
+from . import content, domain
+from .forms import ApplicationForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
+from .models import Membership, MembershipApplication, MembershipTier, Payment, organisation_for
+from .pdfs import certificate_pdf, receipt_pdf
+from .regions import city_name
+
+DIRECTORY_PAGE_SIZE = 50
+
+
+def firm_required(view):
+    """Logged-in firm users only (staff accounts act in the admin): 403 otherwise."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_firm_user(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def organisation_required(view):
+    """Firm users with a registered organisation; others are sent to register it first."""
+
+    @wraps(view)
+    @firm_required
+    def wrapped(request, *args, **kwargs):
+        organisation = organisation_for(request.user)
+        if organisation is None:
+            messages.info(request, _("Register your organisation first."))
+            return redirect("members:organisation")
+        return view(request, organisation, *args, **kwargs)
+
+    return wrapped
+
+
+# --------------------------------------------------------------------------- public
+
+
+def directory(request):
+    """Active members with tier, region and join year; search, filters, pagination (fixed query count)."""
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    cities = (
+        active.annotate(city=Substr("organisation__region_code", 1, 4)).values_list("city", flat=True).distinct()
+    )
+    regions = sorted({(c, city_name(c)) for c in cities if c}, key=lambda pair: pair[0])
+    years = sorted({d.year for d in active.dates("started_on", "year")}, reverse=True)
+    form = DirectoryFilterForm(request.GET or None, regions=regions, years=years)
+    members = active.select_related("organisation", "tier").order_by("tier__order", "member_number")
+    filtered = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            members = members.filter(Q(organisation__name__icontains=q) | Q(member_number__iexact=q))
+        if data["tier"]:
+            members = members.filter(tier=data["tier"])
+        if data["region"]:
+            members = members.filter(organisation__region_code__startswith=data["region"])
+        if data["year"]:
+            members = members.filter(started_on__year=data["year"])
+        filtered = any(data.values())
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "members/directory.html", {
+        "form": form, "page_obj": page, "filtered": filtered, "query": query.urlencode(),
+    })
+
+
+def join(request):
+    """Membership tiers, conditions, procedure, rights and obligations (入会须知)."""
+    organisation = organisation_for(request.user)
+    return render(request, "members/join.html", {
+        "tiers": MembershipTier.objects.filter(is_active=True),
+        "conditions": content.CONDITIONS, "procedure": content.PROCEDURE, "rights": content.RIGHTS,
+        "obligations": content.OBLIGATIONS, "leaving": content.LEAVING,
+        "organisation": organisation,
+        "membership": domain.current_membership_for(organisation),
+        "application": domain.open_application_for(organisation) if organisation else None,
+    })
+
+
+# --------------------------------------------------------------------------- firm: organisation and application
+
+
+@firm_required
+def organisation_edit(request):
+    organisation = organisation_for(request.user)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        if organisation is None:
+            domain.register_organisation(organisation=form.save(commit=False), user=request.user, request=request)
+            messages.success(request, _("Your organisation is registered. You can now apply for membership."))
+            return redirect("members:apply")
+        domain.update_organisation(organisation=form.save(commit=False), user=request.user, request=request,
+                                   changed=form.changed_data)
+        messages.success(request, _("Your organisation's details were saved."))
+        return redirect("members:membership")
+    return render(request, "members/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@organisation_required
+def apply(request, organisation):
+    """Create or continue the organisation's open application: save a draft or submit."""
+    if domain.current_membership_for(organisation):
+        messages.info(request, _("Your organisation is already a member."))
+        return redirect("members:membership")
+    application = domain.open_application_for(organisation)
+    if application and not application.is_editable:
+        return redirect("members:application", pk=application.pk)
+    if application is None:
+        application = MembershipApplication(organisation=organisation)
+        tier_id = request.GET.get("tier")
+        if tier_id and tier_id.isdigit():
+            application.tier = MembershipTier.objects.filter(pk=tier_id, is_active=True).first()
+    form = ApplicationForm(request.POST or None, request.FILES or None, instance=application,
+                           initial={"tier": application.tier_id} if application.tier_id else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = domain.save_application_draft(application=form.save(commit=False), user=request.user,
+                                                         request=request)
+            if "submit" in request.POST:
+                domain.submit_application(application=application, user=request.user, request=request)
+                messages.success(request, _("Your application was submitted to the council."))
+                return redirect("members:application", pk=application.pk)
+        except domain.TransitionError as exc:
+            messages.error(request, exc.messages[0])
+            if application.pk:
+                return redirect("members:apply")
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("members:apply")
+    return render(request, "members/application_form.html", {
+        "form": form, "application": application, "organisation": organisation,
+    })
+
+
+def _own_application(request, organisation, pk) -> MembershipApplication:
+    return get_object_or_404(
+        MembershipApplication.objects.select_related("organisation", "tier"), pk=pk, organisation=organisation
+    )
+
+
+@organisation_required
+def application_detail(request, organisation, pk):
+    application = _own_application(request, organisation, pk)
+    return render(request, "members/application_detail.html", {"application": application})
+
+
+@login_required
+def application_file(request, pk, kind):
+    """An application's upload: its own firm, the council or the secretariat; anyone else 404."""
+    field = {"letter": "application_letter", "licence": "business_licence"}.get(kind)
+    if field is None:
+        raise Http404
+    application = get_object_or_404(MembershipApplication, pk=pk)
+    if not has_role(request.user, Role.COUNCIL, Role.SECRETARIAT):
+        own = organisation_for(request.user)
+        if own is None or own.pk != application.organisation_id:
+            raise Http404
+    return serve_private_file(getattr(application, field), download_name=getattr(application, f"{field}_name") or None,
+                              inline=True)
+
+
+# --------------------------------------------------------------------------- firm: membership, dues, leaving
+
+
+@organisation_required
+def membership_detail(request, organisation):
+    membership = domain.current_membership_for(organisation) or (
+        organisation.memberships.select_related("tier").order_by("-started_on").first()
+    )
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "application": domain.open_application_for(organisation),
+        "last_application": organisation.applications.select_related("tier").order_by("-created_at").first(),
+    }
+    if membership:
+        context.update({
+            "dues_items": domain.dues_overview(membership),
+            "events": membership.events.all(),
+            "pending_withdrawal": membership.withdrawals.filter(status="pending").first(),
+        })
+    return render(request, "members/membership_detail.html", context)
+
+
+@organisation_required
+def certificate(request, organisation):
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation", "tier"), organisation=organisation,
+        status=Membership.Status.ACTIVE,
+    )
+    return pdf_response(certificate_pdf(membership), f"会员证-{membership.member_number}.pdf")
+
+
+def _payment_for_receipt(pk):
+    return get_object_or_404(
+        Payment.objects.select_related("dues_item__tier", "dues_item__membership__organisation"), pk=pk
+    )
+
+
+@organisation_required
+def receipt(request, organisation, pk):
+    payment = _payment_for_receipt(pk)
+    if payment.dues_item.membership.organisation_id != organisation.pk:
+        raise Http404
+    return pdf_response(receipt_pdf(payment), f"收据-{payment.receipt_number}.pdf")
+
+
+@organisation_required
+def withdraw(request, organisation):
+    membership = domain.current_membership_for(organisation)
+    if membership is None:
+        raise Http404
+    form = WithdrawalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        letter = form.cleaned_data["letter"]
+        try:
+            domain.request_withdrawal(membership=membership, user=request.user, letter=letter, letter_name=letter.name,
+                                      reason=form.cleaned_data["reason"], request=request)
+        except domain.TransitionError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Your withdrawal notice was sent to the secretariat."))
+        return redirect("members:membership")
+    return render(request, "members/withdraw_form.html", {"form": form, "membership": membership})
+
