@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .fees import Fee, FeeKind, FeePeriod, FeeRule, RateUnit
 
@@ -206,7 +207,7 @@ class ServiceRequest(models.Model):
     """A firm's request for a service item. Status changes only through `services.domain`."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("request status", "Submitted")
         CONTACTED = "contacted", _("Contacted")
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")

@@ -27,7 +27,7 @@ def law_item(seed_providers):
 @pytest.fixture
 def provider_user(make_user, seed_providers):
     """An account of 浙江新中天 (the audit item's provider)."""
-    user = make_user(email="desk@xzt.example.com", name="任爱苗")
+    user = make_user(email="xzt-desk@example.com", name="任爱苗")
     seed_providers["浙江新中天信用评估咨询有限公司"].users.add(user)
     return user
 
@@ -35,7 +35,7 @@ def provider_user(make_user, seed_providers):
 @pytest.fixture
 def other_provider_user(make_user, seed_providers):
     """An account of 浙江久丰律师事务所."""
-    user = make_user(email="desk@jiufeng.example.com", name="李辉")
+    user = make_user(email="jiufeng-desk@example.com", name="李辉")
     seed_providers["浙江久丰律师事务所"].users.add(user)
     return user
 
