@@ -18,6 +18,11 @@ def check_private_storage(app_configs=None, **kwargs):
     backend = private.get("BACKEND", "")
     options = private.get("OPTIONS", {})
     if backend.endswith("FileSystemStorage"):
+        if backend != "portal.core.uploads.PrivateFileSystemStorage":
+            errors.append(
+                Error("The private storage must be portal.core.uploads.PrivateFileSystemStorage (no URLs).",
+                      hint="Plain FileSystemStorage falls back to MEDIA_URL for its URLs.", id="portal.E005")
+            )
         location = Path(options.get("location") or settings.PRIVATE_MEDIA_ROOT)
         for name in ("MEDIA_ROOT", "STATIC_ROOT"):
             public = getattr(settings, name, None)

@@ -7,14 +7,16 @@ see the record, then call `serve_private_file`.
 
 import mimetypes
 import re
+import unicodedata
 import uuid
+import zlib
 from pathlib import PurePath
 
 import filetype
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject
@@ -28,8 +30,36 @@ KINDS = {
 }
 DOCUMENT_KINDS = ("pdf", "jpg", "png")
 EXTENSION_ALIASES = {"jpeg": "jpg"}
-# Markup or script anywhere in the first bytes means a disguised payload.
-_ACTIVE_CONTENT = re.compile(rb"<\s*(script|html|svg|iframe|object|embed|body|\?xml)|javascript:", re.I)
+# Markup or script anywhere in the file means a disguised payload (or a polyglot
+# that a browser or another program would run as HTML/SVG/PHP).
+_ACTIVE_CONTENT = re.compile(
+    rb"<\s*(script|html|svg|iframe|object|embed|body|\?xml|\?php|meta|form|frameset)|javascript:|vbscript:", re.I
+)
+# PDF names that run code, open other programs, submit data or carry files.
+_PDF_DANGEROUS_NAMES = {
+    b"/js", b"/javascript", b"/launch", b"/embeddedfile", b"/embeddedfiles", b"/richmedia",
+    b"/submitform", b"/importdata", b"/gotoe", b"/gotor", b"/xfa",
+}
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_PDF_HEX_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+# An inner ".abc" segment (letter first, up to 5 ASCII letters/digits) is an
+# extension: "x.php.pdf", "x.pdf.exe" are refused, "2023.01 年报.pdf" is not.
+_INNER_EXTENSION = re.compile(r"^[a-z][a-z0-9]{0,4}$", re.I)
+_CHUNK = 1 << 20
+
+
+class NoPublicURL(AttributeError, ValueError):
+    """Private files have no URL (an AttributeError so that widgets asking
+    `getattr(file, "url", False)` show no link instead of crashing)."""
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """FileSystemStorage without URLs: Django would otherwise fall back to
+    MEDIA_URL for `base_url=None` and hand out /media/... links to private files."""
+
+    def url(self, name):
+        raise NoPublicURL("Private files have no public URL; serve them with serve_private_file().")
 
 
 class PrivateStorage(LazyObject):
@@ -66,12 +96,65 @@ def sniff(head: bytes) -> str | None:
     return EXTENSION_ALIASES.get(kind.extension, kind.extension)
 
 
+def _chunks(upload, overlap: int = 64):
+    """The whole file in overlapping chunks (so a pattern on a boundary is still seen)."""
+    upload.seek(0)
+    tail = b""
+    while True:
+        block = upload.read(_CHUNK)
+        if not block:
+            break
+        yield tail + block
+        tail = block[-overlap:]
+    upload.seek(0)
+
+
+def has_active_content(upload) -> bool:
+    return any(_ACTIVE_CONTENT.search(chunk) for chunk in _chunks(upload))
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    names = set()
+    for match in _PDF_NAME.finditer(data):
+        name = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(0))
+        names.add(name.lower())
+    return names
+
+
+def pdf_has_active_content(upload, *, max_inflated: int = 50 * 1024 * 1024) -> bool:
+    """True if the PDF (including its Flate-compressed object streams) names
+    JavaScript, launch/submit/import actions, embedded files, rich media or XFA."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if _pdf_names(data) & _PDF_DANGEROUS_NAMES:
+        return True
+    budget = max_inflated
+    for match in _PDF_STREAM.finditer(data):
+        raw = match.group(1)
+        head = data[max(0, match.start() - 2048) : match.start()]
+        is_object_stream = b"/objstm" in _pdf_names(head[head.rfind(b"<<") :])
+        try:
+            inflated = zlib.decompressobj().decompress(raw, budget)
+        except zlib.error:
+            if is_object_stream:
+                return True  # objects we cannot read (other filters) are not trusted
+            continue
+        budget -= len(inflated)
+        if _pdf_names(inflated) & _PDF_DANGEROUS_NAMES:
+            return True
+        if budget <= 0:
+            return True  # a decompression bomb is refused as well
+    return False
+
+
 def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
     """Check an uploaded file; return its canonical extension or raise ValidationError.
 
     The type comes from the content, not the name: the extension must agree with
-    the content, a name may carry only one extension, and markup/script payloads
-    are refused even inside an allowed container.
+    the content, a name may carry only one extension ("x.php.pdf" is refused),
+    markup/script payloads anywhere in the file are refused even inside an allowed
+    container, and PDFs may not carry JavaScript, actions or embedded files.
     """
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     name = PurePath(upload.name or "").name
@@ -83,9 +166,9 @@ def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = Non
         raise ValidationError(
             _("The file is too large (at most %(mb)s MB).") % {"mb": max_bytes // (1024 * 1024)}, code="too_large"
         )
-    if len(suffixes) != 1:
+    if not suffixes or any(_INNER_EXTENSION.match(s) for s in suffixes[:-1]):
         raise ValidationError(_("The file name must have exactly one extension (%(allowed)s).") % {"allowed": allowed}, code="extension")
-    ext = EXTENSION_ALIASES.get(suffixes[0], suffixes[0])
+    ext = EXTENSION_ALIASES.get(suffixes[-1], suffixes[-1])
     if ext not in kinds:
         raise ValidationError(_("Only %(allowed)s files are accepted.") % {"allowed": allowed}, code="extension")
     upload.seek(0)
@@ -96,8 +179,12 @@ def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = Non
         raise ValidationError(
             _("The content of the file is not a real %(ext)s file.") % {"ext": ext.upper()}, code="content"
         )
-    if _ACTIVE_CONTENT.search(head):
+    if has_active_content(upload):
         raise ValidationError(_("The file contains active content and was refused."), code="active")
+    if ext == "pdf" and pdf_has_active_content(upload):
+        raise ValidationError(
+            _("The PDF contains scripts, actions or embedded files and was refused."), code="pdf_active"
+        )
     return ext
 
 
@@ -122,6 +209,14 @@ class PrivateFileField(forms.FileField):
         return value
 
 
+def safe_download_name(name: str) -> str:
+    """A file name fit for Content-Disposition: no path, no control or
+    bidirectional-override characters (which disguise "gpj.exe" as "exe.jpg")."""
+    name = PurePath(str(name).replace("\\", "/")).name
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+    return name.strip(" .") or "download"
+
+
 def serve_private_file(fieldfile, *, download_name: str | None = None, inline: bool = False) -> FileResponse:
     """Stream a private file with safe headers. Call only after checking permission."""
     if not fieldfile:
@@ -130,7 +225,7 @@ def serve_private_file(fieldfile, *, download_name: str | None = None, inline: b
         handle = fieldfile.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = download_name or PurePath(fieldfile.name).name
+    name = safe_download_name(download_name or PurePath(fieldfile.name).name)
     content_type = mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
