@@ -262,3 +262,6 @@ LOGGING = {
         "jieba": {"level": "WARNING"},
     },
 }
+
+# Django 6 behaviour now: URL form fields assume https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
