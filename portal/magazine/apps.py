@@ -6,3 +6,12 @@ class MagazineConfig(AppConfig):
     name = "portal.magazine"
     label = "magazine"
     verbose_name = _("Magazine")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import ArticlePage
+        from .search import article_deleted, article_saved
+
+        post_save.connect(article_saved, sender=ArticlePage, dispatch_uid="magazine_article_index")
+        post_delete.connect(article_deleted, sender=ArticlePage, dispatch_uid="magazine_article_unindex")

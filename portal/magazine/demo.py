@@ -1,0 +1,21 @@
+"""Demo content: the seed issue 2019年第3期, imported and published under /magazine/."""
+
+from django.conf import settings
+
+from .importer.build import ensure_archive, find_issue, import_text
+from .importer.parser import parse_issue
+
+
+def load_demo_issue(demo) -> None:
+    path = settings.DEMO_ISSUE_PATH
+    ensure_archive()
+    if not path or not path.is_file():
+        demo.say(f"magazine: demo issue text not found at {path}; skipped (set DEMO_ISSUE_PATH).")
+        return
+    text = path.read_text(encoding="utf-8")
+    issue = find_issue(parse_issue(text, source_name=path.name))
+    if issue is not None and issue.live and not issue.has_unpublished_changes:
+        demo.say(f"magazine: {issue.title} already published at {issue.url}")
+        return
+    result = import_text(text, source_name=path.name, publish=True)
+    demo.say(f"magazine: imported and published {result.issue.title} ({len(result.plan.articles)} articles) at /magazine/")

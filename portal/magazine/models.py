@@ -1,0 +1,429 @@
+"""《信用浙江》: archive page → issue pages → article pages; columns and authors as snippets.
+
+The page tree is ``HomePage / magazine (MagazineArchivePage) / 2019-3 (IssuePage) / 01 (ArticlePage)``.
+An article keeps a few derived, non-editable fields (its issue, its authors' names, the plain
+text of its body) so listings, citations and search need no extra queries; they are
+recomputed whenever the page is cleaned (every save and every revision).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import ArticleBodyBlock
+
+CIRCULATION_NOTE = "内部资料 免费交流"
+MAGAZINE_NAME = "信用浙江"
+
+
+class Column(models.Model):
+    """A column (栏目) of the magazine, shared by every issue; 封二/封三 are cover pages."""
+
+    name_zh = models.CharField(_("Chinese name"), max_length=50, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100, help_text=_("Position in the contents."))
+    is_cover_page = models.BooleanField(_("cover page"), default=False, help_text=_("Inside front or back cover (封二/封三)."))
+
+    panels = [FieldPanel("name_zh"), FieldPanel("name_en"), FieldRowPanel([FieldPanel("order"), FieldPanel("is_cover_page")])]
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        ordering = ["is_cover_page", "order", "name_zh"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Author(models.Model):
+    """A person or an organisation credited with articles."""
+
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    is_organisation = models.BooleanField(_("organisation"), default=False)
+    bio = models.TextField(_("biography"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("is_organisation"), FieldPanel("bio")]
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def live_issues():
+    return IssuePage.objects.live().public()
+
+
+def live_articles():
+    return ArticlePage.objects.live().public()
+
+
+class MagazineArchivePage(RoutablePageMixin, Page):
+    """/magazine/: every issue by year, plus column and author pages as sub-routes."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["magazine.IssuePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("magazine archive")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        issues = list(
+            live_issues().descendant_of(self).select_related("cover").prefetch_related("cover__renditions")
+            .order_by("-year", "-number")
+        )
+        years: dict[int, list] = {}
+        for issue in issues:
+            years.setdefault(issue.year, []).append(issue)
+        context["years"] = list(years.items())
+        context["columns"] = Column.objects.filter(is_cover_page=False)
+        return context
+
+    @path("column/<int:pk>/", name="column")
+    def column_view(self, request, pk):
+        from django.core.paginator import Paginator
+
+        column = get_object_or_404(Column, pk=pk)
+        articles = (
+            live_articles().descendant_of(self).filter(column=column)
+            .select_related("issue").order_by("-issue__year", "-issue__number", "path")
+        )
+        page_obj = Paginator(articles, 30).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={"column": column, "page_obj": page_obj, "archive": self},
+            template="magazine/column_page.html",
+        )
+
+    @path("author/<int:pk>/", name="author")
+    def author_view(self, request, pk):
+        author = get_object_or_404(Author, pk=pk)
+        articles = (
+            live_articles().descendant_of(self).filter(article_authors__author=author)
+            .select_related("issue", "column").order_by("-issue__year", "-issue__number", "path").distinct()
+        )
+        return self.render(
+            request,
+            context_overrides={"author": author, "articles": articles, "archive": self},
+            template="magazine/author_page.html",
+        )
+
+
+class IssuePage(Page):
+    """One issue (期) of the magazine with its masthead; its children are the articles."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("number in the year"))
+    cumulative_number = models.PositiveIntegerField(_("cumulative number"), null=True, blank=True)
+    publication_date = models.DateField(_("publication date"), help_text=_("The month of publication (day is ignored)."))
+    cover = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("cover"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pdf = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("PDF of the whole issue"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    sponsor = models.CharField(_("sponsor"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    fax = models.CharField(_("fax"), max_length=50, blank=True)
+    website = models.CharField(_("website"), max_length=100, blank=True)
+    email = models.CharField(_("email"), max_length=100, blank=True)
+    permit_number = models.CharField(_("permit number (准印证号)"), max_length=100, blank=True)
+    printer = models.CharField(_("printer"), max_length=100, blank=True)
+    circulation_note = models.CharField(_("circulation note"), max_length=100, blank=True, default=CIRCULATION_NOTE)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("year"), FieldPanel("number"), FieldPanel("cumulative_number")]),
+                FieldPanel("publication_date"),
+                FieldPanel("cover"),
+                FieldPanel("pdf"),
+            ],
+            heading=_("Issue"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("sponsor"),
+                FieldRowPanel([FieldPanel("address"), FieldPanel("postcode")]),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("fax")]),
+                FieldRowPanel([FieldPanel("website"), FieldPanel("email")]),
+                FieldPanel("permit_number"),
+                FieldPanel("printer"),
+                FieldPanel("circulation_note"),
+            ],
+            heading=_("Masthead"),
+        ),
+        InlinePanel("board", heading=_("Editorial board"), label=_("role")),
+    ]
+    search_fields = Page.search_fields + [index.FilterField("year"), index.FilterField("number")]
+    parent_page_types = ["magazine.MagazineArchivePage"]
+    subpage_types = ["magazine.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{self.number}期"
+
+    @property
+    def cumulative_label(self) -> str:
+        return f"总第{self.cumulative_number:03d}期" if self.cumulative_number else ""
+
+    @property
+    def publication_label(self) -> str:
+        return f"{self.publication_date.year}年{self.publication_date.month}月" if self.publication_date else ""
+
+    def clean(self):
+        super().clean()
+        if self.year and self.number:
+            clash = IssuePage.objects.filter(year=self.year, number=self.number).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"number": _("Issue %(label)s already exists.") % {"label": self.label}})
+
+    def articles_for_reading(self, *, preview: bool = False) -> list[ArticlePage]:
+        """The issue's articles in contents order; in preview, their latest drafts."""
+        children = ArticlePage.objects.child_of(self).select_related("column").order_by("path")
+        if not preview:
+            return list(children.live().public())
+        drafts = []
+        for article in children:
+            draft = article.get_latest_revision_as_object() if article.has_unpublished_changes else article
+            draft.refresh_derived()
+            drafts.append(draft)
+        return drafts
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        preview = getattr(request, "is_preview", False)
+        articles = self.articles_for_reading(preview=preview)
+        context["articles"] = articles
+        context["sections"] = group_by_column(articles)
+        context["board"] = list(self.board.all())
+        context["whole_issue"] = preview
+        return context
+
+
+class IssueBoardRole(Orderable):
+    """One line of the editorial board in printed order: a role and its people."""
+
+    page = ParentalKey(IssuePage, on_delete=models.CASCADE, related_name="board")
+    role = models.CharField(_("role"), max_length=50)
+    names = models.TextField(_("names"), help_text=_("Separated by 、 or spaces."))
+
+    panels = [FieldPanel("role"), FieldPanel("names")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("editorial board role")
+
+    def name_list(self) -> list[str]:
+        return [n for n in re.split(r"[、，,\s]+", self.names) if n]
+
+
+def group_by_column(articles) -> list[tuple[Column | None, list]]:
+    """[(column, [articles…])] keeping the contents order; cover pages last."""
+    groups: dict[int | None, tuple[Column | None, list]] = {}
+    for article in articles:
+        groups.setdefault(article.column_id, (article.column, []))[1].append(article)
+    return sorted(groups.values(), key=lambda g: (g[0] is None, g[0].is_cover_page if g[0] else True, g[0].order if g[0] else 0))
+
+
+def body_plain_text(body) -> str:
+    """The plain text of a body StreamField (paragraphs, headings, tables, lists, quotes)."""
+    parts: list[str] = []
+    for block in body:
+        kind, value = block.block_type, block.value
+        if kind == "paragraph":
+            parts.append(strip_tags(value.source if hasattr(value, "source") else str(value)))
+        elif kind == "heading":
+            parts.append(value["text"])
+        elif kind == "table":
+            for row in (value or {}).get("data") or []:
+                parts.append(" ".join(c for c in row if c))
+        elif kind == "list":
+            parts.extend(str(v) for v in value)
+        elif kind == "quote":
+            parts.append(str(value))
+        elif kind == "image" and value.get("caption"):
+            parts.append(value["caption"])
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+class ArticlePage(Page):
+    """An article of an issue."""
+
+    issue = models.ForeignKey(
+        IssuePage, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="articles",
+        verbose_name=_("issue"),
+    )
+    column = models.ForeignKey(
+        Column, verbose_name=_("column"), null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True, help_text=_("e.g. 金华市信用办供稿"))
+    start_page = models.PositiveSmallIntegerField(_("start page"), null=True, blank=True)
+    editors_note = models.TextField(_("editor's note"), blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    # Derived on clean (see refresh_derived); not edited directly.
+    author_names = models.CharField(_("authors"), max_length=500, blank=True, editable=False)
+    search_text = models.TextField(_("plain text"), blank=True, editable=False)
+    import_key = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("subtitle"),
+        FieldRowPanel([FieldPanel("column"), FieldPanel("start_page")]),
+        InlinePanel("article_authors", heading=_("Authors"), label=_("author")),
+        FieldPanel("source"),
+        FieldPanel("editors_note"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("search_tokens"),
+        index.FilterField("issue"),
+        index.FilterField("column"),
+    ]
+    parent_page_types = ["magazine.IssuePage"]
+    subpage_types: list[str] = []
+    search_auto_update = False  # indexed by portal.magazine.search.article_saved (skips bookkeeping saves)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    # -- derived fields
+    def refresh_derived(self) -> None:
+        names = [a.author.name for a in self.article_authors.all() if a.author_id]
+        self.author_names = "、".join(names)[:500]
+        text = body_plain_text(self.body)
+        self.search_text = f"{self.editors_note}\n{text}".strip() if self.editors_note else text
+
+    def clean(self):
+        super().clean()
+        if self.path:
+            parent = self.get_parent()
+            if parent is not None and parent.specific_class is IssuePage:
+                self.issue_id = parent.pk
+        self.refresh_derived()
+
+    @property
+    def search_tokens(self) -> str:
+        from .search import tokens_for_index
+
+        return tokens_for_index(" ".join([self.title, self.subtitle, self.author_names, self.source, self.search_text]))
+
+    # -- reading helpers
+    @cached_property
+    def author_list(self) -> list[str]:
+        return [n for n in self.author_names.split("、") if n]
+
+    def summary(self, length: int = 90) -> str:
+        return Truncator(self.search_text.replace("\n", " ")).chars(length)
+
+    def citation(self, issue: IssuePage | None = None) -> str:
+        """GB/T 7714 reference: ``陈海盛, 白小虎, 郭文波, 等. 题名[J]. 信用浙江, 2019(3): 22.``"""
+        issue = issue or self.issue
+        names = self.author_list
+        authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
+        title = f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+        head = f"{authors}. {title}[J]" if authors else f"{title}[J]"
+        where = f"{MAGAZINE_NAME}, {issue.year}({issue.number})" if issue else MAGAZINE_NAME
+        pages = f": {self.start_page}" if self.start_page else ""
+        return f"{head}. {where}{pages}."
+
+    def pdf_url(self, issue: IssuePage | None = None) -> str:
+        issue = issue or self.issue
+        if not issue or not issue.pdf_id:
+            return ""
+        return issue.pdf.url + (f"#page={self.start_page}" if self.start_page else "")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        issue = IssuePage.objects.select_related("pdf").filter(pk=self.issue_id).first() if self.issue_id else None
+        archive = MagazineArchivePage.objects.filter(pk=issue.get_parent().pk).first() if issue else None
+        siblings = list(
+            ArticlePage.objects.child_of(issue).live().public().order_by("path").only("id", "title", "path", "url_path")
+        ) if issue else []
+        ids = [s.pk for s in siblings]
+        prev_article = next_article = None
+        if self.pk in ids:
+            i = ids.index(self.pk)
+            prev_article = siblings[i - 1] if i > 0 else None
+            next_article = siblings[i + 1] if i + 1 < len(siblings) else None
+        context.update(
+            issue=issue,
+            archive=archive,
+            authors=list(self.article_authors.select_related("author")),
+            prev_article=prev_article,
+            next_article=next_article,
+            citation=self.citation(issue),
+            pdf_url=self.pdf_url(issue),
+        )
+        return context
+
+
+class ArticleAuthor(Orderable):
+    """An author of an article in printed order, with the affiliation or footnote printed there."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="credits")
+    note = models.CharField(_("affiliation or footnote"), max_length=255, blank=True)
+
+    panels = [FieldPanel("author"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("article author")
+
+
+class IssueImport(models.Model):
+    """An uploaded back-issue text awaiting (or done with) the admin's "create as drafts" step."""
+
+    filename = models.CharField(_("file name"), max_length=255)
+    text = models.TextField(_("text"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    issue = models.ForeignKey(
+        IssuePage, verbose_name=_("issue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("pages created at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issue import")
+        verbose_name_plural = _("issue imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+def month_date(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, 1)
