@@ -1,0 +1,384 @@
+"""Staff views in the Wagtail admin: notices, objections, titles (plaque, re-review, revocation), summary."""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.accounts.roles import Role, has_role
+from portal.core.uploads import serve_private_file
+from showcase import access as showcase_access
+from showcase.models import ExpertAssignment, ReviewRound, ScoreSheet
+
+from . import domain, summary
+from .forms import DecideObjectionForm, NoticeForm, PlaqueForm, ReReviewDecisionForm, ReReviewForm, RevocationForm
+from .models import Notice, NoticeEntry, Objection, Revocation, SummaryReport, Title, TitleStatus, rules
+
+
+def roles(*required):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *required):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def page(request, template, title, context, crumbs=()):
+    items = [{"url": reverse("wagtailadmin_home"), "label": _("Home")},
+             {"url": reverse("awards_admin:titles"), "label": _("Demonstration unit titles")}]
+    items += [{"url": url, "label": label} for url, label in crumbs]
+    items.append({"url": "", "label": title})
+    return render(request, template, {"page_title": title, "header_title": title, "header_icon": "pick",
+                                      "breadcrumbs_items": items, **context})
+
+
+def run(request, fn, success, **kwargs):
+    """Call a domain function with the request's user; messages for refusals; None when refused."""
+    try:
+        result = fn(user=request.user, request=request, **kwargs)
+    except domain.NotFound as exc:
+        raise Http404 from exc
+    except PermissionError as exc:
+        raise PermissionDenied from exc
+    except domain.AwardsError as exc:
+        messages.error(request, exc.message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+def form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def _query(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# ---------------------------------------------------------------- notices
+
+
+@roles(Role.SECRETARIAT)
+def notice_list(request):
+    notices = Notice.objects.annotate(
+        units=Count("entries", distinct=True),
+        open_objections=Count("entries__objections", filter=Q(entries__objections__status=Objection.Status.OPEN),
+                              distinct=True),
+    ).order_by("-starts_at")
+    page_obj = Paginator(notices, 25).get_page(request.GET.get("page"))
+    for notice in page_obj:
+        notice.phase_value = notice.phase()
+    return page(request, "awards/admin/notice_list.html", _("Public notices"), {
+        "page_obj": page_obj, "waiting": domain.noticeable_applications().count()})
+
+
+@roles(Role.SECRETARIAT)
+def notice_create(request):
+    applications = domain.noticeable_applications().order_by("number")
+    form = NoticeForm(request.POST or None, applications=applications)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            notice = run(request, domain.publish_notice, _("The notice is published."),
+                         applications=data["applications"], title=data["title"], body=data["body"],
+                         starts_at=data["starts_at"], ends_at=data["ends_at"])
+            if notice:
+                return redirect("awards_admin:notice", pk=notice.pk)
+        else:
+            form_errors(request, form)
+    year = timezone.localdate().year
+    if not form.is_bound:
+        form.fields["title"].initial = _("Public notice of the %(year)s credit demonstration member units") % {
+            "year": year}
+    return page(request, "awards/admin/notice_form.html", _("Publish a notice"), {
+        "form": form, "notice_days": rules().notice_days, "has_candidates": applications.exists()},
+        [(reverse("awards_admin:notices"), _("Public notices"))])
+
+
+@roles(Role.SECRETARIAT)
+def notice_detail(request, pk):
+    notice = get_object_or_404(Notice, pk=pk)
+    now = timezone.now()
+    entries = list(notice.entries.select_related("title", "application").prefetch_related("objections"))
+    for entry in entries:
+        entry.state = domain.entry_state(entry, has_title=hasattr(entry, "title"),
+                                         objection_statuses=[o.status for o in entry.objections.all()], now=now)
+        entry.state_label = domain.ENTRY_STATE_LABELS[entry.state]
+    return page(request, "awards/admin/notice_detail.html", notice.title, {
+        "notice": notice, "entries": entries, "phase": notice.phase(now)},
+        [(reverse("awards_admin:notices"), _("Public notices"))])
+
+
+@roles(Role.SECRETARIAT)
+@require_POST
+def award(request, pk):
+    entry = get_object_or_404(NoticeEntry, pk=pk)
+    run(request, domain.award_entry, _("The title is awarded."), entry=entry)
+    return redirect("awards_admin:notice", pk=entry.notice_id)
+
+
+# ---------------------------------------------------------------- objections
+
+
+@roles(Role.SECRETARIAT)
+def objection_list(request):
+    status = request.GET.get("status", Objection.Status.OPEN)
+    qs = Objection.objects.select_related("entry__notice").order_by("-submitted_at")
+    if status in Objection.Status.values:
+        qs = qs.filter(status=status)
+    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return page(request, "awards/admin/objection_list.html", _("Objections"), {
+        "page_obj": page_obj, "status": status, "statuses": Objection.Status.choices, "query": _query(request)})
+
+
+@roles(Role.SECRETARIAT)
+def objection_detail(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("entry__notice", "decided_by"), pk=pk)
+    form = DecideObjectionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            if run(request, domain.decide_objection, _("The decision is recorded and the objector informed."),
+                   objection=objection, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"]):
+                return redirect("awards_admin:objection", pk=objection.pk)
+        else:
+            form_errors(request, form)
+    return page(request, "awards/admin/objection_detail.html", objection.number, {
+        "objection": objection, "form": form if objection.status == Objection.Status.OPEN else None},
+        [(reverse("awards_admin:objections"), _("Objections"))])
+
+
+@roles(Role.SECRETARIAT)
+def objection_evidence(request, pk):
+    objection = get_object_or_404(Objection, pk=pk)
+    return serve_private_file(objection.evidence, download_name=objection.evidence_name)
+
+
+# ---------------------------------------------------------------- titles
+
+
+def _staff_titles(user):
+    qs = Title.objects.all()
+    if has_role(user, Role.SECRETARIAT):
+        return qs
+    if has_role(user, Role.AGENCY):
+        org_id = showcase_access.agency_organisation_id(user)
+        return qs.filter(Q(application__campaign__agency__isnull=True) | Q(application__campaign__agency_id=org_id))
+    return qs.none()
+
+
+@roles(Role.SECRETARIAT, Role.AGENCY)
+def title_list(request):
+    today = timezone.localdate()
+    qs = _staff_titles(request.user).with_status(today).select_related("organisation").order_by("valid_until")
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "").strip()
+    if status in TitleStatus.values:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(unit_name__icontains=q) | Q(certificate_number__icontains=q))
+    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
+    labels = dict(TitleStatus.choices)
+    for title in page_obj:
+        title.status_display = labels[title.status]
+    counts = dict(_staff_titles(request.user).with_status(today).values_list("status").annotate(n=Count("pk")))
+    return page(request, "awards/admin/title_list.html", _("Demonstration unit titles"), {
+        "page_obj": page_obj, "status": status, "q": q, "query": _query(request),
+        "statuses": [(s, lbl, counts.get(s, 0)) for s, lbl in TitleStatus.choices],
+        "is_secretariat": has_role(request.user, Role.SECRETARIAT)})
+
+
+def _title_or_404(user, pk):
+    try:
+        return _staff_titles(user).with_status().select_related("organisation", "application__campaign").get(pk=pk)
+    except Title.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@roles(Role.SECRETARIAT, Role.AGENCY)
+def title_detail(request, pk):
+    title = _title_or_404(request.user, pk)
+    is_secretariat = has_role(request.user, Role.SECRETARIAT)
+    rounds = list(ReviewRound.objects.filter(application_id=title.application_id, kind=ReviewRound.Kind.RE_REVIEW)
+                  .prefetch_related(Prefetch("assignments", queryset=ExpertAssignment.objects.filter(
+                      status__in=ExpertAssignment.ACTIVE_STATUSES).select_related("sheet"))).order_by("number"))
+    open_round = next((r for r in rounds if not r.result), None)
+    if open_round:
+        active = list(open_round.assignments.all())
+        open_round.n_active = len(active)
+        open_round.n_submitted = sum(1 for a in active if getattr(a, "sheet", None)
+                                     and a.sheet.status == ScoreSheet.Status.SUBMITTED)
+    can_re_review = title.status in (TitleStatus.EXPIRING, TitleStatus.EXPIRED) and (
+        is_secretariat or showcase_access.is_agency_for(request.user, title.application.campaign))
+    revocation = Revocation.objects.filter(title=title).select_related("ban", "recorded_by").first()
+    return page(request, "awards/admin/title_detail.html", f"{title.certificate_number} {title.unit_name}", {
+        "title": title, "status_label": TitleStatus(title.status).label, "is_secretariat": is_secretariat,
+        "rounds": rounds, "open_round": open_round, "outcomes": title.re_reviews.select_related("review_round"),
+        "reminders": title.reminders.all(), "revocation": revocation,
+        "plaque_form": PlaqueForm(initial={"issued_on": timezone.localdate()})
+        if is_secretariat and not title.plaque_issued_on and not revocation else None,
+        "re_review_form": ReReviewForm() if can_re_review and not open_round else None,
+        "decision_form": ReReviewDecisionForm(initial={"decided_on": timezone.localdate()})
+        if is_secretariat and open_round else None,
+        "revocation_form": RevocationForm(initial={"revoked_on": timezone.localdate()})
+        if is_secretariat and not revocation else None,
+    }, [(reverse("awards_admin:titles"), _("Demonstration unit titles"))])
+
+
+@roles(Role.SECRETARIAT)
+@require_POST
+def plaque(request, pk):
+    title = _title_or_404(request.user, pk)
+    form = PlaqueForm(request.POST)
+    if form.is_valid():
+        run(request, domain.record_plaque, _("The plaque is recorded as issued."), title=title,
+            issued_on=form.cleaned_data["issued_on"], note=form.cleaned_data["note"])
+    else:
+        form_errors(request, form)
+    return redirect("awards_admin:title", pk=title.pk)
+
+
+@roles(Role.SECRETARIAT, Role.AGENCY)
+@require_POST
+def re_review(request, pk):
+    title = _title_or_404(request.user, pk)
+    form = ReReviewForm(request.POST, request.FILES)
+    if form.is_valid():
+        report = form.cleaned_data["report"]
+        run(request, domain.start_re_review, _("The re-review is opened; the secretariat assigns the experts."),
+            title=title, report=report, report_name=report.name, summary=form.cleaned_data["summary"])
+    else:
+        form_errors(request, form)
+    return redirect("awards_admin:title", pk=title.pk)
+
+
+@roles(Role.SECRETARIAT)
+@require_POST
+def re_review_decide(request, pk, round_pk):
+    title = _title_or_404(request.user, pk)
+    review_round = get_object_or_404(ReviewRound, pk=round_pk, application_id=title.application_id,
+                                     kind=ReviewRound.Kind.RE_REVIEW)
+    form = ReReviewDecisionForm(request.POST)
+    if form.is_valid():
+        run(request, domain.decide_re_review, _("The re-review decision is recorded."), review_round=review_round,
+            result=form.cleaned_data["result"], decided_on=form.cleaned_data["decided_on"],
+            note=form.cleaned_data["note"])
+    else:
+        form_errors(request, form)
+    return redirect("awards_admin:title", pk=title.pk)
+
+
+@roles(Role.SECRETARIAT)
+@require_POST
+def revoke(request, pk):
+    title = _title_or_404(request.user, pk)
+    form = RevocationForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        run(request, domain.revoke, _("The title is revoked, the announcement published and the ban recorded."),
+            application=title.application, ground=data["ground"], facts=data["facts"],
+            revoked_on=data["revoked_on"], evidence=data["evidence"], announcement=data["announcement"])
+    else:
+        form_errors(request, form)
+    return redirect("awards_admin:title", pk=title.pk)
+
+
+@roles(Role.SECRETARIAT)
+def certificate(request, pk):
+    return redirect("awards:certificate", pk=_title_or_404(request.user, pk).pk)
+
+
+# ---------------------------------------------------------------- revocations and the dishonesty export
+
+
+@roles(Role.SECRETARIAT)
+def revocation_list(request):
+    page_obj = Paginator(Revocation.objects.select_related("ban", "title").order_by("-revoked_on"), 25).get_page(
+        request.GET.get("page"))
+    return page(request, "awards/admin/revocation_list.html", _("Revocations"), {"page_obj": page_obj})
+
+
+@roles(Role.SECRETARIAT)
+def revocation_evidence(request, pk):
+    revocation = get_object_or_404(Revocation, pk=pk)
+    return serve_private_file(revocation.evidence, download_name=revocation.evidence_name)
+
+
+DISHONESTY_HEADER = ["单位名称", "统一社会信用代码", "取消认定情形", "认定日期", "禁入截止日期", "证书编号", "事实"]
+
+
+def dishonesty_rows():
+    for r in Revocation.objects.select_related("ban", "title").order_by("revoked_on", "pk"):
+        yield [r.unit_name, r.credit_code, r.get_ground_display(), r.revoked_on.isoformat(),
+               r.ban.ends_on.isoformat(), r.title.certificate_number if r.title else "", r.facts]
+
+
+@roles(Role.SECRETARIAT)
+def dishonesty_csv(request):
+    """Dishonesty records for reporting to the provincial public credit platform (UTF-8 with BOM for Excel)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dishonesty-records.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(DISHONESTY_HEADER)
+    for row in dishonesty_rows():
+        writer.writerow([summary.safe_cell(c) for c in row])
+    return response
+
+
+# ---------------------------------------------------------------- annual summary
+
+
+def _year(request):
+    years = summary.years()
+    raw = request.GET.get("year") or request.POST.get("year") or ""
+    year = int(raw) if raw.isdigit() else (years[0] if years else timezone.localdate().year)
+    return year, years
+
+
+@roles(Role.SECRETARIAT)
+def summary_view(request):
+    year, years = _year(request)
+    data = summary.compute(year)
+    report = SummaryReport.objects.filter(year=year).first()
+    return page(request, "awards/admin/summary.html", _("Annual summary %(year)s") % {"year": year}, {
+        "year": year, "years": years, "s": data, "report": report,
+        "charts": summary.charts(data)})
+
+
+@roles(Role.SECRETARIAT)
+def summary_xlsx(request):
+    year, _years = _year(request)
+    response = HttpResponse(summary.to_xlsx(summary.compute(year)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="showcase-summary-{year}.xlsx"'
+    return response
+
+
+@roles(Role.SECRETARIAT)
+@require_POST
+def summary_pdf(request):
+    year, _years = _year(request)
+    publish = request.POST.get("publish") == "1"
+    run(request, summary.save_report, _("The report is published.") if publish else _("The report is generated."),
+        year=year, publish=publish)
+    return redirect(reverse("awards_admin:summary") + f"?year={year}")

@@ -1,0 +1,62 @@
+"""The honour certificate (荣誉证书) of a 信用示范会员单位: one landscape A4 page, drawn with portal.core.pdf."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from portal.core import pdf
+
+
+def verify_url(number: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("verify_certificate", args=[number])
+
+
+def certificate_pdf(title) -> bytes:
+    """Render the certificate of `title` (current term dates, number, QR code to the verify page)."""
+    from reportlab.lib.units import mm
+
+    c, buffer = pdf.new_canvas(title=f"荣誉证书 {title.certificate_number}")
+    width, height = c._pagesize
+    font = pdf.cjk_font()
+    red = (0.62, 0.12, 0.12)
+    pdf.draw_certificate_frame(c, color=red)
+
+    c.setFillColorRGB(*red)
+    c.setFont(font, 40)
+    c.drawCentredString(width / 2, height - 48 * mm, "荣 誉 证 书")
+    c.setFillGray(0.15)
+    c.setFont(font, 11)
+    c.drawCentredString(width / 2, height - 58 * mm, f"证书编号：{title.certificate_number}")
+
+    c.setFont(font, 22)
+    c.drawCentredString(width / 2, height - 82 * mm, title.unit_name)
+    c.setLineWidth(0.6)
+    c.line(width / 2 - 100 * mm, height - 85 * mm, width / 2 + 100 * mm, height - 85 * mm)
+
+    c.setFont(font, 14)
+    c.drawCentredString(width / 2, height - 100 * mm, "经评审验收并公示无异议，被认定为")
+    c.setFillColorRGB(*red)
+    c.setFont(font, 30)
+    c.drawCentredString(width / 2, height - 118 * mm, "浙江省信用协会信用示范会员单位")
+    c.setFillGray(0.15)
+    c.setFont(font, 13)
+    c.drawCentredString(
+        width / 2, height - 134 * mm,
+        f"有效期：{title.valid_from:%Y年%m月%d日} 至 {title.valid_until:%Y年%m月%d日}",
+    )
+
+    # issuer, date and seal (lower right); QR code to the verify page (lower left)
+    c.setFont(font, 14)
+    right = width - 62 * mm
+    c.drawCentredString(right, 42 * mm, "浙江省信用协会")
+    c.setFont(font, 12)
+    c.drawCentredString(right, 34 * mm, f"{title.accepted_on:%Y年%m月%d日}")
+    pdf.draw_seal(c, right, 44 * mm, 19 * mm)
+
+    qr_size = 28 * mm
+    pdf.draw_qr(c, verify_url(title.certificate_number), 26 * mm, 24 * mm, qr_size)
+    c.setFont(font, 8)
+    c.setFillGray(0.35)
+    c.drawString(26 * mm, 20 * mm, "扫码核验证书真伪")
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

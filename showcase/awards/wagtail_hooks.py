@@ -1,0 +1,163 @@
+import datetime
+
+from django.urls import include, path, reverse_lazy
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from portal.accounts.roles import Role, has_role
+from portal.core.audit import register_actions
+
+from . import admin_urls
+
+# ---------------------------------------------------------------- admin menu (beside the programme's own)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("showcase-titles/", include(admin_urls))]
+
+
+class RoleMenuItem(MenuItem):
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles = roles
+
+    def is_shown(self, request):
+        return has_role(request.user, *self.roles)
+
+
+MENU = Menu(items=[
+    RoleMenuItem(_("Titles"), reverse_lazy("awards_admin:titles"), icon_name="pick", order=100,
+                 roles=(Role.SECRETARIAT, Role.AGENCY)),
+    RoleMenuItem(_("Public notices"), reverse_lazy("awards_admin:notices"), icon_name="info-circle", order=200,
+                 roles=(Role.SECRETARIAT,)),
+    RoleMenuItem(_("Objections"), reverse_lazy("awards_admin:objections"), icon_name="warning", order=300,
+                 roles=(Role.SECRETARIAT,)),
+    RoleMenuItem(_("Revocations"), reverse_lazy("awards_admin:revocations"), icon_name="cross", order=400,
+                 roles=(Role.SECRETARIAT,)),
+    RoleMenuItem(_("Annual summary"), reverse_lazy("awards_admin:summary"), icon_name="table", order=500,
+                 roles=(Role.SECRETARIAT,)),
+])
+
+
+class TitlesSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, Role.SECRETARIAT, Role.AGENCY)
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu():
+    return TitlesSubmenu(_("Demonstration unit titles"), MENU, icon_name="pick", name="showcase-titles", order=451)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    from django.templatetags.static import static
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/awards-admin.css"))
+
+
+# ---------------------------------------------------------------- audit
+
+
+@hooks.register("register_log_actions")
+def log_actions(actions):
+    register_actions(actions, {
+        "awards.notice.publish": (_("Public notice published"), _("Public notice published")),
+        "awards.notice.open": (_("Public notice opened"), _("Public notice opened")),
+        "awards.notice.close": (_("Public notice ended"), _("Public notice ended")),
+        "awards.objection.submit": (_("Objection filed"), _("Objection filed")),
+        "awards.objection.dismissed": (_("Objection dismissed"), _("Objection dismissed")),
+        "awards.objection.upheld": (_("Objection upheld"), _("Objection upheld")),
+        "awards.title.award": (_("Title awarded"), _("Title awarded")),
+        "awards.title.award_manual": (_("Title awarded by the secretariat"), _("Title awarded by the secretariat")),
+        "awards.title.plaque": (_("Plaque issued"), _("Plaque issued")),
+        "awards.title.re_review": (_("Re-review opened"), _("Re-review opened")),
+        "awards.title.renew": (_("Title renewed"), _("Title renewed")),
+        "awards.title.not_renewed": (_("Title not renewed"), _("Title not renewed")),
+        "awards.title.remind": (_("Expiry reminder sent"), _("Expiry reminder sent")),
+        "awards.title.revoke": (_("Title revoked"), _("Title revoked")),
+        "awards.summary.generate": (_("Annual summary generated"), _("Annual summary generated")),
+        "awards.summary.publish": (_("Annual summary published"), _("Annual summary published")),
+    })
+
+
+# ---------------------------------------------------------------- scheduled job
+
+
+def job_now(today: datetime.date) -> datetime.datetime:
+    """The moment the job acts at: now when run for today, else the last second of `today` (Beijing time)."""
+    if today == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59, 59)))
+
+
+@hooks.register("register_due_jobs")
+def awards_due_jobs(today, dry_run):
+    from . import domain
+
+    now = job_now(today)
+    yield from domain.process_notices(now=now, dry_run=dry_run)
+    yield from domain.apply_decided_re_reviews(dry_run=dry_run)
+    yield from domain.send_expiry_reminders(today=today, dry_run=dry_run)
+
+
+awards_due_jobs.job_name = "awards"
+
+
+# ---------------------------------------------------------------- verify, account, demo
+
+
+@hooks.register("register_certificate_verifier")
+def verify_title(number):
+    from .models import Title, TitleStatus
+
+    if not number.startswith("XYSF-"):
+        return None
+    title = Title.objects.with_status().filter(certificate_number=number).first()
+    if title is None:
+        return None
+    labels = {
+        TitleStatus.VALID: _("Valid: credit demonstration member unit"),
+        TitleStatus.EXPIRING: _("Valid, expiring soon: credit demonstration member unit"),
+        TitleStatus.RE_REVIEW: _("Under re-review: credit demonstration member unit"),
+        TitleStatus.EXPIRED: _("Expired: the title is no longer valid"),
+        TitleStatus.REVOKED: _("Revoked: the title was cancelled by the association"),
+    }
+    return {
+        "kind": _("Honour certificate: credit demonstration member unit"),
+        "number": title.certificate_number,
+        "holder": title.unit_name,
+        "status": title.status,
+        "status_label": labels[title.status],
+        "detail_label": _("Acceptance date"),
+        "detail": title.accepted_on.isoformat(),
+        "valid_from": title.valid_from,
+        "valid_until": title.valid_until,
+    }
+
+
+@hooks.register("register_account_panel")
+def titles_account_panel(request):
+    from .domain import firm_titles
+    from .models import TitleStatus
+
+    if not request.user.is_authenticated:
+        return None
+    titles = list(firm_titles(request.user).with_status().order_by("-valid_until")[:5])
+    if not titles:
+        return None
+    for title in titles:
+        title.status_label = TitleStatus(title.status).label
+    return {"title": _("Credit demonstration member unit title"), "template": "awards/account_panel.html",
+            "order": 51, "titles": titles}
+
+
+@hooks.register("register_demo_loader", order=60)
+def load_demo(demo):
+    from .demo import load
+
+    load(demo)
