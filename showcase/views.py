@@ -1,0 +1,263 @@
+"""Public programme page and the applicant's pages (thin: the workflow is in `domain`)."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import organisation_for
+from portal.core.pdf import pdf_response
+from portal.core.uploads import serve_private_file
+
+from . import access, domain
+from .documents import commitment_pdf
+from .eligibility import completeness_problems, eligibility_problems
+from .forms import ApplicationForm, CommitmentForm, EvidenceForm
+from .models import Application, Campaign, EvidenceFile, ReviewRound, Standard, StandardGroup, StandardItem, items_of
+from .results import applicant_result
+
+
+def _groups_with_items(standard):
+    return (
+        StandardGroup.objects.filter(standard=standard)
+        .prefetch_related(Prefetch("items", queryset=StandardItem.objects.order_by("sort_order", "code")))
+        .order_by("number")
+    )
+
+
+def programme(request):
+    """The public page: principles, eligibility, stages, the standard and the current campaign."""
+    campaign = Campaign.current()
+    standard = campaign.standard if campaign else Standard.objects.order_by("-created_at").first()
+    context = {
+        "campaign": campaign,
+        "standard": standard,
+        "groups": _groups_with_items(standard) if standard else [],
+        "levels": list(standard.levels.all()) if standard else [],
+        "past_campaigns": Campaign.objects.exclude(pk=getattr(campaign, "pk", None)).order_by("-year")[:5],
+    }
+    if request.user.is_authenticated:
+        context["own_open"] = access.firm_applications(request.user).filter(
+            status__in=Application.OPEN_STATUSES).first()
+    return render(request, "showcase/programme.html", context)
+
+
+def _handle(request, fn, **kwargs):
+    """Run a domain function; turn refusals into messages. Returns the result or None."""
+    try:
+        return fn(request=request, **kwargs)
+    except domain.NotFound as exc:
+        raise Http404 from exc
+    except domain.ShowcaseError as exc:
+        messages.error(request, exc.message)
+        for problem in exc.problems:
+            messages.error(request, problem.message)
+    return None
+
+
+@login_required
+def apply(request):
+    campaign = Campaign.current()
+    organisation = organisation_for(request.user)
+    if request.method == "POST" and campaign and organisation:
+        application = _handle(request, domain.create_application, campaign=campaign, user=request.user)
+        if application:
+            messages.success(request, _("Your draft application was created. Complete the form and the evidence."))
+            return redirect("showcase:edit", pk=application.pk)
+    existing = access.firm_applications(request.user).filter(status__in=Application.OPEN_STATUSES).first()
+    problems = []
+    if campaign and organisation:
+        probe = Application(campaign=campaign, organisation=organisation, is_independent_legal_person=True)
+        problems = [p for p in eligibility_problems(probe, timezone.localdate()) if p.code != "legal_person"]
+    return render(request, "showcase/apply.html", {
+        "campaign": campaign, "organisation": organisation, "existing": existing, "problems": problems})
+
+
+@login_required
+def my_applications(request):
+    qs = access.firm_applications(request.user).select_related("campaign").order_by("-created_at")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "showcase/my_applications.html", {
+        "page": page, "organisation": organisation_for(request.user), "campaign": Campaign.current()})
+
+
+@login_required
+def application_detail(request, pk):
+    application = access.firm_application_or_404(request.user, pk)
+    events = application.events.filter(public=True)
+    assessments = application.assessments.prefetch_related("findings__item")
+    decided_round = (application.rounds.exclude(result="").select_related("standard").order_by("-number").first()
+                     if application.status in (Application.Status.ACCEPTED, Application.Status.NOT_ACCEPTED) else None)
+    return render(request, "showcase/application_detail.html", {
+        "application": application,
+        "events": events,
+        "assessments": assessments,
+        "result": applicant_result(decided_round) if decided_round else None,
+        "decided_round": decided_round,
+        "stages": stage_progress(application),
+        "problems": completeness_problems(application) if application.is_editable else [],
+    })
+
+
+STAGES = [
+    ("apply", _("Application")),
+    ("preliminary", _("Preliminary review")),
+    ("creation", _("Creation")),
+    ("acceptance", _("Acceptance review")),
+    ("decision", _("Decision")),
+]
+STAGE_OF = {
+    Application.Status.DRAFT: 0, Application.Status.RETURNED: 0, Application.Status.SUBMITTED: 1,
+    Application.Status.REJECTED: 1, Application.Status.CREATION: 2, Application.Status.ACCEPTANCE: 3,
+    Application.Status.ACCEPTED: 4, Application.Status.NOT_ACCEPTED: 4, Application.Status.WITHDRAWN: 0,
+}
+
+
+def stage_progress(application):
+    current = STAGE_OF.get(application.status, 0)
+    finished = application.status in (Application.Status.ACCEPTED, Application.Status.NOT_ACCEPTED,
+                                      Application.Status.REJECTED, Application.Status.WITHDRAWN)
+    return [{"label": label, "state": "done" if i < current or (finished and i == current) else
+             ("current" if i == current else "todo")} for i, (_key, label) in enumerate(STAGES)]
+
+
+@login_required
+def application_edit(request, pk):
+    application = access.firm_application_or_404(request.user, pk)
+    if not application.is_editable:
+        messages.info(request, _("The application form can no longer be changed."))
+        return redirect("showcase:detail", pk=pk)
+    form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("showcase:edit" if "stay" in request.POST else "showcase:evidence", pk=pk)
+    commitment_form = CommitmentForm(initial={
+        "signer": application.commitment_signer or application.legal_representative,
+        "signer_title": application.commitment_signer_title})
+    return render(request, "showcase/application_edit.html", {
+        "application": application, "form": form, "commitment_form": commitment_form})
+
+
+@login_required
+@require_POST
+def commitment(request, pk):
+    application = access.firm_application_or_404(request.user, pk)
+    form = CommitmentForm(request.POST)
+    if form.is_valid():
+        if _handle(request, domain.accept_commitment, application=application, user=request.user,
+                   signer=form.cleaned_data["signer"], signer_title=form.cleaned_data["signer_title"]):
+            messages.success(request, _("The credit commitment is signed."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("showcase:edit", pk=pk)
+
+
+@login_required
+def commitment_document(request, pk):
+    application = access.firm_application_or_404(request.user, pk)
+    return pdf_response(commitment_pdf(application), f"信用承诺书-{application.unit_name}.pdf")
+
+
+@login_required
+def evidence(request, pk):
+    application = access.firm_application_or_404(request.user, pk)
+    items = items_of(application.campaign.standard)
+    form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
+    if request.method == "POST":
+        if not application.evidence_editable:
+            raise Http404
+        if form.is_valid():
+            item = next(i for i in items if i.pk == form.cleaned_data["item"])
+            if _handle(request, domain.add_evidence, application=application, item=item, user=request.user,
+                       upload=form.cleaned_data["file"], note=form.cleaned_data["note"]):
+                messages.success(request, _("File added to item %(code)s.") % {"code": item.code})
+                return redirect("showcase:evidence", pk=pk)
+    files = defaultdict(list)
+    for f in application.evidence.all():
+        files[f.item_id].append(f)
+    rows = [(item, files.get(item.pk, [])) for item in items]
+    return render(request, "showcase/evidence.html", {
+        "application": application, "form": form, "rows": rows,
+        "public_credit": application.public_credit_records.first()})
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk, evidence_pk):
+    application = access.firm_application_or_404(request.user, pk)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, application=application)
+    if _handle(request, domain.remove_evidence, evidence=evidence, user=request.user):
+        messages.success(request, _("The file was removed."))
+    return redirect("showcase:evidence", pk=pk)
+
+
+@login_required
+def submit(request, pk):
+    application = access.firm_application_or_404(request.user, pk)
+    if not application.is_editable:
+        return redirect("showcase:detail", pk=pk)
+    if request.method == "POST":
+        if _handle(request, domain.submit_application, application=application, user=request.user):
+            messages.success(request, _("Your application was submitted. The agency will review it."))
+            return redirect("showcase:detail", pk=pk)
+        return redirect("showcase:submit", pk=pk)
+    problems = eligibility_problems(application, timezone.localdate()) + completeness_problems(application)
+    if application.status == Application.Status.RETURNED:
+        problems = [p for p in problems if p.code != "campaign"]
+    counts = dict(application.evidence.values_list("item_id").annotate(n=Count("pk")))
+    items = [(i, counts.get(i.pk, 0)) for i in items_of(application.campaign.standard) if not i.entered_by_agency]
+    return render(request, "showcase/submit.html", {
+        "application": application, "problems": problems, "items": items,
+        "missing_evidence": [i for i, n in items if n == 0]})
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = access.firm_application_or_404(request.user, pk)
+    if _handle(request, domain.withdraw_application, application=application, user=request.user):
+        messages.success(request, _("The application was withdrawn."))
+    return redirect("showcase:detail", pk=pk)
+
+
+# ---------------------------------------------------------------- private files (firm, agency, secretariat, experts)
+
+
+def _readable_application_or_404(user, application):
+    if not user.is_authenticated or not access.can_read_application(user, application):
+        raise Http404
+
+
+@login_required
+def application_file(request, pk, kind):
+    application = get_object_or_404(Application.objects.select_related("campaign"), pk=pk)
+    _readable_application_or_404(request.user, application)
+    if kind == "licence":
+        return serve_private_file(application.licence, download_name=application.licence_name or "licence")
+    if kind == "form":
+        return serve_private_file(application.form_pdf, download_name=f"申报表-{application.number}.pdf", inline=True)
+    raise Http404
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("application__campaign"), pk=pk)
+    _readable_application_or_404(request.user, evidence.application)
+    return serve_private_file(evidence.file, download_name=evidence.original_name)
+
+
+@login_required
+def report_file(request, pk):
+    review_round = get_object_or_404(ReviewRound.objects.select_related("application__campaign"), pk=pk)
+    _readable_application_or_404(request.user, review_round.application)
+    return serve_private_file(review_round.report, download_name=review_round.report_name, inline=True)

@@ -1,0 +1,242 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import include, path, reverse, reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import EditView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from portal.accounts.roles import Role, has_role
+from portal.core.audit import register_actions
+
+from . import admin_urls
+from .models import Campaign, ParticipationBan, Standard, StandardItem
+
+# ---------------------------------------------------------------- data managed with viewsets
+
+
+class FrozenStandardEditView(EditView):
+    """A frozen standard (used by scores) is shown read-only; changes are made on a copy."""
+
+    def _standard(self):
+        obj = self.object
+        return obj if isinstance(obj, Standard) else obj.group.standard
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if self._standard().is_frozen:
+            for field in form.fields.values():
+                field.disabled = True
+            for formset in getattr(form, "formsets", {}).values():
+                for sub in formset.forms:
+                    for field in sub.fields.values():
+                        field.disabled = True
+        return form
+
+    def get(self, request, *args, **kwargs):
+        if self._standard().is_frozen:
+            messages.warning(request, _("This standard version is used by expert scores and is read-only. "
+                                        "Use “Copy to a new version” to make changes."))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self._standard().is_frozen:
+            messages.error(request, _("This standard version is used by expert scores and cannot be changed."))
+            return redirect(self.get_edit_url())
+        return super().post(request, *args, **kwargs)
+
+
+class CopyColumn(Column):
+    cell_template_name = "showcase/admin/copy_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["copy_url"] = reverse("showcase_admin:copy_standard", args=[instance.pk])
+        return context
+
+
+class StandardViewSet(ModelViewSet):
+    model = Standard
+    icon = "list-ol"
+    menu_label = _("Acceptance standards")
+    add_to_admin_menu = False
+    url_prefix = "showcase-standards"
+    url_namespace = "showcase_standard"
+    edit_view_class = FrozenStandardEditView
+    list_display = ["version", "title", "pass_threshold", "min_experts", Column("is_frozen", label=_("frozen")),
+                    CopyColumn("copy", label=_("Actions"))]
+    search_fields = ["version", "title"]
+    panels = [
+        FieldRowPanel([FieldPanel("version"), FieldPanel("title")]),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("pass_threshold"), FieldPanel("min_experts"),
+                                        FieldPanel("divergence_levels")])], heading=_("Decision rule")),
+        FieldPanel("notes"),
+        InlinePanel("levels", label=_("Rating levels"), panels=[
+            FieldPanel("name"), FieldPanel("fraction"), FieldPanel("comment_required"), FieldPanel("sort_order")]),
+        InlinePanel("groups", label=_("Groups"), panels=[FieldPanel("number"), FieldPanel("title")]),
+    ]
+
+
+class StandardItemViewSet(ModelViewSet):
+    model = StandardItem
+    icon = "list-ul"
+    menu_label = _("Standard items")
+    add_to_admin_menu = False
+    url_prefix = "showcase-items"
+    url_namespace = "showcase_item"
+    edit_view_class = FrozenStandardEditView
+    list_display = ["code", "title", "group", "weight", "is_veto", "entered_by_agency"]
+    list_filter = ["group__standard", "is_veto"]
+    search_fields = ["code", "title"]
+    form_fields = ["group", "code", "title", "evidence", "weight", "is_veto", "entered_by_agency", "sort_order"]
+    ordering = ["group__standard", "group__number", "sort_order"]
+
+
+class CampaignViewSet(ModelViewSet):
+    model = Campaign
+    icon = "date"
+    menu_label = _("Campaigns")
+    add_to_admin_menu = False
+    url_prefix = "showcase-campaigns"
+    url_namespace = "showcase_campaign"
+    list_display = ["year", "title", "opens_on", "deadline", "rolling", "status", "agency"]
+    list_filter = ["status", "rolling"]
+    search_fields = ["title"]
+    form_fields = ["year", "title", "opens_on", "deadline", "rolling", "status", "standard", "agency",
+                   "preliminary_review_days", "reminder_days", "introduction", "commitment_text"]
+
+
+class BanViewSet(ModelViewSet):
+    model = ParticipationBan
+    icon = "lock"
+    menu_label = _("Participation bans")
+    add_to_admin_menu = False
+    url_prefix = "showcase-bans"
+    url_namespace = "showcase_ban"
+    list_display = ["organisation", "starts_on", "ends_on", "lifted_on"]
+    search_fields = ["organisation__name", "reason"]
+    form_fields = ["organisation", "starts_on", "ends_on", "reason", "lifted_on"]
+
+
+VIEWSETS = [CampaignViewSet(), StandardViewSet(), StandardItemViewSet(), BanViewSet()]
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return VIEWSETS
+
+
+# ---------------------------------------------------------------- custom views and menu
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("showcase/", include(admin_urls))]
+
+
+class RoleMenuItem(MenuItem):
+    def __init__(self, *args, roles=(), perm=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles = roles
+        self.perm = perm
+
+    def is_shown(self, request):
+        if self.perm:
+            return request.user.has_perm(self.perm)
+        return has_role(request.user, *self.roles)
+
+
+MENU = Menu(items=[
+    RoleMenuItem(_("Pipeline"), reverse_lazy("showcase_admin:dashboard"), icon_name="tasks", order=100,
+                 roles=(Role.SECRETARIAT, Role.AGENCY)),
+    RoleMenuItem(_("Applications"), reverse_lazy("showcase_admin:applications"), icon_name="doc-full", order=200,
+                 roles=(Role.SECRETARIAT, Role.AGENCY)),
+    RoleMenuItem(_("My review assignments"), reverse_lazy("showcase_admin:my_assignments"), icon_name="pick",
+                 order=300, roles=(Role.EXPERT,)),
+    RoleMenuItem(_("Expert workload"), reverse_lazy("showcase_admin:workload"), icon_name="group", order=400,
+                 roles=(Role.SECRETARIAT,)),
+    RoleMenuItem(_("Campaigns"), reverse_lazy("showcase_campaign:index"), icon_name="date", order=500,
+                 perm="showcase.change_campaign"),
+    RoleMenuItem(_("Acceptance standards"), reverse_lazy("showcase_standard:index"), icon_name="list-ol", order=600,
+                 perm="showcase.change_standard"),
+    RoleMenuItem(_("Standard items"), reverse_lazy("showcase_item:index"), icon_name="list-ul", order=650,
+                 perm="showcase.change_standarditem"),
+    RoleMenuItem(_("Participation bans"), reverse_lazy("showcase_ban:index"), icon_name="lock", order=700,
+                 perm="showcase.change_participationban"),
+])
+
+
+class ShowcaseSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, Role.SECRETARIAT, Role.AGENCY, Role.EXPERT)
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu():
+    return ShowcaseSubmenu(_("Credit demonstration units"), MENU, icon_name="pick", name="showcase", order=450)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    from django.templatetags.static import static
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/showcase-admin.css"))
+
+
+# ---------------------------------------------------------------- audit, jobs, account, demo
+
+
+@hooks.register("register_log_actions")
+def log_actions(actions):
+    register_actions(actions, {
+        "showcase.application.create": (_("Application draft created"), _("Application draft created")),
+        "showcase.application.commit": (_("Credit commitment signed"), _("Credit commitment signed")),
+        "showcase.application.submit": (_("Application submitted"), _("Application submitted")),
+        "showcase.application.withdraw": (_("Application withdrawn"), _("Application withdrawn")),
+        "showcase.application.preliminary_pass": (_("Preliminary review passed"), _("Preliminary review passed")),
+        "showcase.application.return": (_("Returned for completion"), _("Returned for completion")),
+        "showcase.application.reject": (_("Application rejected"), _("Application rejected")),
+        "showcase.application.report": (_("Evaluation report issued"), _("Evaluation report issued")),
+        "showcase.evidence.add": (_("Evidence added"), _("Evidence added")),
+        "showcase.evidence.remove": (_("Evidence removed"), _("Evidence removed")),
+        "showcase.assessment.create": (_("Stage assessment recorded"), _("Stage assessment recorded")),
+        "showcase.public_credit.enter": (_("Public credit record entered"), _("Public credit record entered")),
+        "showcase.round.open": (_("Review round opened"), _("Review round opened")),
+        "showcase.round.assign": (_("Experts assigned"), _("Experts assigned")),
+        "showcase.round.decide": (_("Decision recorded"), _("Decision recorded")),
+        "showcase.assignment.remove": (_("Expert removed"), _("Expert removed")),
+        "showcase.assignment.conflict": (_("Conflict of interest declared"), _("Conflict of interest declared")),
+        "showcase.assignment.no_conflict": (_("No conflict of interest declared"), _("No conflict of interest declared")),
+        "showcase.sheet.save": (_("Score sheet saved"), _("Score sheet saved")),
+        "showcase.sheet.submit": (_("Score sheet submitted"), _("Score sheet submitted")),
+        "showcase.sheet.reopen": (_("Score sheet reopened"), _("Score sheet reopened")),
+    })
+
+
+@hooks.register("register_due_jobs")
+def scoring_reminders(today, dry_run):
+    from .domain import send_scoring_reminders
+
+    yield from send_scoring_reminders(today=today, dry_run=dry_run)
+
+
+@hooks.register("register_account_panel")
+def account_panel(request):
+    from .access import firm_applications
+
+    applications = list(firm_applications(request.user).select_related("campaign").order_by("-created_at")[:3])
+    if not applications:
+        return None
+    return {"title": _("Credit demonstration unit"), "template": "showcase/includes/account_panel.html",
+            "order": 50, "applications": applications}
+
+
+@hooks.register("register_demo_loader", order=50)
+def load_demo(demo):
+    from .demo import load
+
+    load(demo)
