@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,7 +15,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("account/", include("portal.accounts.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # CSRF-exempt so the language switcher on every page needs no token (and no
+    # cookie), which keeps public pages cacheable; switching language is harmless.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("verify/<str:number>/", core_views.verify_certificate, name="verify_certificate"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("members/", include("members.urls")),
