@@ -20,7 +20,7 @@ def register_core_actions(actions):
         label = _("Access refused")
 
         def format_message(self, log_entry):
-            target = log_entry.data.get("object") or log_entry.object_verbose_name()
+            target = log_entry.data.get("object") or f"{log_entry.object_verbose_name} {log_entry.label}"
             return _("Access refused to %(object)s (%(path)s)") % {
                 "object": target,
                 "path": log_entry.data.get("path", ""),
