@@ -23,6 +23,8 @@ class FrozenStandardEditView(EditView):
     """A frozen standard (used by scores) is shown read-only; changes are made on a copy."""
 
     def _standard(self):
+        if not hasattr(self, "object"):
+            self.object = self.get_object()
         obj = self.object
         return obj if isinstance(obj, Standard) else obj.group.standard
 
