@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,8 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.defaults import permission_denied
 
-from portal.accounts.roles import Role, has_role, role_required
+from portal.accounts.roles import Role, has_role
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 
@@ -39,6 +42,28 @@ from .pdfs import certificate_pdf, receipt_pdf
 
 STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 PAGE_SIZE = 25
+
+
+def role_required(*roles):
+    """403 for a wrong role, also for PermissionDenied raised by a domain function.
+
+    Answered here as a response: Wagtail's admin would turn a raised PermissionDenied
+    into a redirect to the dashboard.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                if not has_role(request.user, *roles):
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+            except PermissionDenied as exc:
+                return permission_denied(request, exc)
+
+        return wrapped
+
+    return decorator
 
 
 def _page(request, qs):
