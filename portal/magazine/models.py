@@ -14,6 +14,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -77,7 +78,27 @@ def live_articles():
     return ArticlePage.objects.live().public()
 
 
-class MagazineArchivePage(RoutablePageMixin, Page):
+class ChildRouteMixin:
+    """Route to a child in one query, already of its specific type (Wagtail's default takes two)."""
+
+    child_route_select: tuple[str, ...] = ()
+
+    def child_route_model(self):
+        raise NotImplementedError
+
+    def route(self, request, path_components):
+        if path_components:
+            child = (
+                self.child_route_model().objects.child_of(self).select_related(*self.child_route_select)
+                .filter(slug=path_components[0]).first()
+            )
+            if child is None:
+                raise Http404
+            return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class MagazineArchivePage(RoutablePageMixin, ChildRouteMixin, Page):
     """/magazine/: every issue by year, plus column and author pages as sub-routes."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -89,6 +110,9 @@ class MagazineArchivePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("magazine archive")
+
+    def child_route_model(self):
+        return IssuePage
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -133,7 +157,7 @@ class MagazineArchivePage(RoutablePageMixin, Page):
         )
 
 
-class IssuePage(Page):
+class IssuePage(ChildRouteMixin, Page):
     """One issue (期) of the magazine with its masthead; its children are the articles."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -186,9 +210,14 @@ class IssuePage(Page):
     parent_page_types = ["magazine.MagazineArchivePage"]
     subpage_types = ["magazine.ArticlePage"]
 
+    child_route_select = ("column", "issue")
+
     class Meta:
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
+
+    def child_route_model(self):
+        return ArticlePage
 
     @property
     def label(self) -> str:
@@ -366,10 +395,11 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        issue = IssuePage.objects.select_related("pdf").filter(pk=self.issue_id).first() if self.issue_id else None
-        archive = MagazineArchivePage.objects.filter(pk=issue.get_parent().pk).first() if issue else None
+        issue = self.issue  # loaded with the page by IssuePage.route
+        archive = MagazineArchivePage.objects.ancestor_of(self).first()
+        # Siblings share the article's view restrictions (inherited from the issue), so no .public() query.
         siblings = list(
-            ArticlePage.objects.child_of(issue).live().public().order_by("path").only("id", "title", "path", "url_path")
+            ArticlePage.objects.child_of(issue).live().order_by("path").only("id", "title", "path", "url_path")
         ) if issue else []
         ids = [s.pk for s in siblings]
         prev_article = next_article = None

@@ -13,7 +13,7 @@ from portal.core.audit import register_actions
 from . import admin_urls
 from .demo import load_demo_issue
 from .domain import PUBLISH_ISSUE
-from .models import Author, Column, IssuePage, live_articles, live_issues
+from .models import ArticlePage, Author, Column, IssuePage
 
 
 class ColumnViewSet(SnippetViewSet):
@@ -102,10 +102,12 @@ hooks.register("register_due_jobs", publish_scheduled_pages, order=40)
 
 @hooks.register("register_home_panel")
 def latest_issue_panel(request):
-    issue = live_issues().order_by("-year", "-number").select_related("cover").first()
+    # Two queries: the magazine is public, so view restrictions are not looked up here.
+    issue = IssuePage.objects.live().order_by("-year", "-number").first()
     if issue is None:
         return None
     articles = list(
-        live_articles().filter(issue=issue, column__is_cover_page=False).select_related("column").order_by("path")[:5]
+        ArticlePage.objects.live().filter(issue=issue, column__is_cover_page=False)
+        .select_related("column").order_by("path")[:5]
     )
     return {"template": "magazine/home_panel.html", "order": 10, "issue": issue, "articles": articles}
