@@ -1,0 +1,87 @@
+"""Chinese search on the seed issue: a recall set, title-first ranking, highlighting, filters, fallback."""
+
+import pytest
+
+from portal.magazine.models import ArticlePage, Column
+from portal.magazine.search import highlight, search_articles
+
+from .conftest import needs_seed
+
+pytestmark = needs_seed
+
+# query -> titles (prefixes) each result list must contain
+RECALL = {
+    "信用修复": ["“信用中国”网行政处罚信息信用修复"],
+    "信义金": ["“信义金” 来了", "金华市发改委主任金文胜在“信义金”启动仪式上的讲话"],
+    "村民说事": ["浙江省信用县创建亮点特色工作"],
+    "五类主体": ["《五类主体公共信用评价方案》"],
+    "小微企业": ["浙江省信用县创建亮点特色工作"],
+    "放管服": ["李克强 在全国深化“放管服”改革"],
+    "奉化模式": ["全域信用旅游“奉化模式”"],
+    "数博会": ["杭州有数金融信息服务有限公司亮相2019数博会"],
+    "陈海盛": ["大数据时代下信用监管机制构建研究"],
+    "信用监管": ["大数据时代下信用监管机制构建研究"],
+    "尹学群": ["金华市委副书记、市长尹学群"],
+    "信用示范之城": ["致力打造具有衢州特色的“信用示范之城”"],
+    "汤飞帆": ["致力打造具有衢州特色的“信用示范之城”"],
+    "验收标准": ["关于印发《创建信用示范会员单位实施办法（试行）》"],
+    "入会须知": ["会员单位入会须知"],
+    "信用产品": ["浙江信用产品（服务）推介会金华专场致辞", "浙江省信用产品（服务）推介会在金华市隆重举行"],
+    "营商环境": ["李克强 在全国深化“放管服”改革"],
+    "金华市信用办": ["“信义金” 来了"],
+    "诚信者": ["李克强总理在浙江考察"],
+}
+TOP = {"信用修复": "“信用中国”网行政处罚信息信用修复", "五类主体": "《五类主体公共信用评价方案》", "入会须知": "会员单位入会须知"}
+
+
+def titles(ids):
+    by_id = dict(ArticlePage.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [by_id[pk] for pk in ids]
+
+
+@pytest.mark.parametrize("query", sorted(RECALL))
+def test_recall(seed, query):
+    found = titles(search_articles(query).ids)
+    for expected in RECALL[query]:
+        assert any(t.startswith(expected) for t in found), (query, expected, found)
+    if query in TOP:
+        assert found[0].startswith(TOP[query])
+
+
+def test_title_hits_rank_first(seed):
+    found = titles(search_articles("信用县").ids)
+    assert found[0] == "浙江省信用县创建亮点特色工作"
+
+
+def test_search_page_highlights_escaped_snippets_and_paginates(client, seed):
+    html = client.get("/search/", {"q": "信用"}).content.decode()
+    assert "<mark>信用</mark>" in html and 'rel="next"' in html
+    page2 = client.get("/search/", {"q": "信用", "page": 2}).content.decode()
+    assert 'aria-current="page">2<' in page2
+
+
+def test_highlight_escapes_html():
+    assert str(highlight("<b>信用</b>修复", ["信用"])) == "&lt;b&gt;<mark>信用</mark>&lt;/b&gt;修复"
+
+
+def test_filters_by_year_and_column(client, seed):
+    column = Column.objects.get(name_zh="信用动态")
+    assert titles(search_articles("信用修复", column_id=column.pk).ids)[0].startswith("“信用中国”")
+    assert search_articles("信用修复", column_id=Column.objects.get(name_zh="卷首语").pk).ids == []
+    assert search_articles("信用修复", year=2018).ids == []
+    assert search_articles("信用修复", year=2019).ids
+    html = client.get("/search/", {"q": "信用修复", "year": "2019", "column": str(column.pk)}).content.decode()
+    assert "“<mark>信用修复</mark>" not in html and "<mark>信用修复</mark>" in html
+
+
+def test_one_character_query_falls_back_to_substring(seed):
+    outcome = search_articles("金")
+    assert outcome.fallback
+    assert any(t.startswith("“信义金” 来了") for t in titles(outcome.ids))
+
+
+def test_empty_and_nonsense_queries(client, seed):
+    assert client.get("/search/").status_code == 200
+    assert search_articles("").ids == []
+    assert search_articles("量子引力波").ids == []
+    assert "class=\"empty\"" in client.get("/search/", {"q": "量子引力波", "page": "x"}).content.decode()
