@@ -1,0 +1,42 @@
+"""gunicorn settings for the portal: `gunicorn -c deploy/gunicorn.conf.py portal.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_BIND, WEB_CONCURRENCY,
+GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL). Several app servers may
+run this behind a load balancer: they share PostgreSQL, Redis (cache and
+sessions) and the media storage; nothing is kept in a worker's memory that
+another server would need.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count() * 2 + 1)))
+# Threads give keep-alive support and overlap database/Redis waits.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then (bounded memory growth), jittered so they do not restart together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Load the app before forking: faster worker start, shared memory for code.
+preload_app = True
+# Behind a TLS-terminating proxy on the same host or network.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+# Temporary files of uploads in memory-backed /dev/shm when available.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def post_fork(server, worker):
+    # Database connections must not be shared across the fork done by preload_app.
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
