@@ -1,0 +1,463 @@
+"""The expected outcome of every URL key × role, on firm A's objects of the shared world.
+
+Rules (docs/CONVENTIONS.md, SPEC.md "Who uses it"):
+- anonymous on a login-only page → 302 to /accounts/login/;
+- another firm's object (or an unassigned expert's / another agency's application) → 404;
+- wrong role → 403 (checked before the object); a firm user in /admin/ → 302 to /account/
+  (`AdminAccessMiddleware`); Wagtail's own generic viewset views deny with Wagtail's redirect to the
+  dashboard (`WAGTAIL_DENIED`), the one place where the framework, not our code, answers;
+- private files shared by several roles answer 404 to everyone else (documented by each view);
+- POST-only views answer 405 to a GET once the login and role checks passed.
+KNOWN_BUGS lists the cases where the code does not (yet) follow the rules: they run as strict xfails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .world import ROLES
+
+STAFF = ("editor", "secretariat", "council", "agency", "expert")
+FIRMS = ("firm_a", "firm_b")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    location: str | Callable | None = None  # redirect target: a path prefix, or fn(world) -> prefix
+    exact: bool = False  # the location must equal the target (the admin dashboard)
+
+    def target(self, world) -> str | None:
+        return self.location(world) if callable(self.location) else self.location
+
+    def describe(self, world=None) -> str:
+        if self.status != 302:
+            return str(self.status)
+        target = self.target(world) if world is not None or not callable(self.location) else "<url>"
+        return f"302→{target}{'' if self.exact else '…'}"
+
+
+OK = Outcome(200)
+DENY = Outcome(403)
+NF = Outcome(404)
+NA = Outcome(405)
+LOGIN = Outcome(302, "/accounts/login/?next=")
+ACCOUNT = Outcome(302, "/account/", exact=True)
+WAGTAIL_DENIED = Outcome(302, "/admin/", exact=True)
+
+
+def to(fn: Callable) -> Outcome:
+    return Outcome(302, fn)
+
+
+@dataclass
+class Entry:
+    kwargs: Callable | None  # fn(world) -> URL kwargs
+    expect: dict[str, Outcome]
+    query: str = ""
+
+    def __post_init__(self):
+        assert set(self.expect) == set(ROLES), sorted(set(ROLES) ^ set(self.expect))
+
+
+def public() -> dict[str, Outcome]:
+    return dict.fromkeys(ROLES, OK)
+
+
+def logged_in() -> dict[str, Outcome]:
+    return {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+
+
+def firm_page(a: Outcome = OK, b: Outcome = OK) -> dict[str, Outcome]:
+    """Firm users only: staff answer 403."""
+    return {"anonymous": LOGIN, "firm_a": a, "firm_b": b, **dict.fromkeys(STAFF, DENY)}
+
+
+def post_only() -> dict[str, Outcome]:
+    """`login_required` + `require_POST`: GET answers 405 to every logged-in user."""
+    return {**dict.fromkeys(ROLES, NA), "anonymous": LOGIN}
+
+
+def admin(denied: Outcome = DENY, **allowed: Outcome) -> dict[str, Outcome]:
+    """A Wagtail admin view: anonymous → login, firms → their account page, staff per role."""
+    return {"anonymous": LOGIN, "firm_a": ACCOUNT, "firm_b": ACCOUNT,
+            **{role: allowed.get(role, denied) for role in STAFF}}
+
+
+def files(**allowed: Outcome) -> dict[str, Outcome]:
+    """A private file: its firm plus the listed staff roles; everyone else 404."""
+    return {"anonymous": LOGIN, "firm_a": OK, "firm_b": NF, **{role: allowed.get(role, NF) for role in STAFF}}
+
+
+def pk(attr: str) -> Callable:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+# ---------------------------------------------------------------------------------------- core + members
+
+MATRIX: dict[str, Entry] = {
+    "account_home": Entry(None, logged_in()),
+    "verify_certificate": Entry(lambda w: {"number": w.membership_a.member_number}, public()),
+    "members:directory": Entry(None, public()),
+    "members:join": Entry(None, public()),
+    "members:organisation": Entry(None, firm_page()),
+    "members:apply": Entry(None, firm_page(
+        a=to(lambda w: "/members/membership/"),  # already a member
+        b=to(lambda w: f"/members/applications/{w.member_application_b.pk}/"),  # submitted: follow it
+    )),
+    "members:application": Entry(pk("member_application_a"), firm_page(b=NF)),
+    "members:application_file": Entry(lambda w: {"pk": w.member_application_a.pk, "kind": "letter"},
+                                      files(council=OK, secretariat=OK)),
+    "members:membership": Entry(None, firm_page()),  # firm B sees its own (application) state
+    "members:certificate": Entry(None, firm_page(b=NF)),  # firm B has no active membership
+    "members:withdraw": Entry(None, firm_page(b=NF)),
+    "members:receipt": Entry(pk("payment_a"), firm_page(b=NF)),
+}
+
+MEMBERS_STAFF = {"council": OK, "secretariat": OK}
+for key, kwargs in {
+    "members_admin:applications": None,
+    "members_admin:application": pk("member_application_a"),
+    "members_admin:memberships": None,
+    "members_admin:membership": pk("membership_a"),
+    "members_admin:certificate": pk("membership_a"),
+    "members_admin:receipt": pk("payment_a"),
+    "members_admin:withdrawal_letter": pk("withdrawal"),
+    "members_admin:expulsion_minutes": pk("expulsion"),
+    "members_admin:reports": None,
+    "members_admin:inactive": None,
+}.items():
+    MATRIX[key] = Entry(kwargs, admin(**MEMBERS_STAFF))
+
+# ---------------------------------------------------------------------------------------- services
+
+MATRIX.update({
+    "services:catalogue": Entry(None, public()),
+    "services:providers": Entry(None, public()),
+    "services:provider": Entry(pk("provider"), public()),
+    "services:item": Entry(pk("item"), public()),
+    "services:events": Entry(None, public()),
+    "services:event": Entry(pk("event"), public()),
+    "services:request_create": Entry(pk("item"), firm_page()),
+    "services:requests": Entry(None, firm_page()),
+    "services:request": Entry(pk("service_request_a"), firm_page(b=NF)),
+    "services:request_cancel": Entry(pk("service_request_a"), post_only()),
+    "services:event_unregister": Entry(pk("event"), post_only()),
+    # The provider desk: provider users only (none of the eight roles is one; see EXTRA_CASES).
+    "services:desk": Entry(None, {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN}),
+    "services:desk_detail": Entry(pk("service_request_a"), {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN}),
+    "services_attendance": Entry(pk("event"), admin(secretariat=OK)),
+    "services_export": Entry(None, admin(secretariat=OK)),
+    "services_requests:index": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "services_requests:index_results": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "services_requests:inspect": Entry(pk("service_request_a"), admin(WAGTAIL_DENIED, secretariat=OK)),
+    "services_events:index": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "services_events:index_results": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+})
+
+# ---------------------------------------------------------------------------------------- showcase (programme)
+
+
+def _detail(w):
+    return f"/showcase/applications/{w.showcase_a.pk}/"
+
+
+MATRIX.update({
+    "showcase:programme": Entry(None, public()),
+    "showcase:apply": Entry(None, firm_page()),
+    "showcase:mine": Entry(None, firm_page()),
+    "showcase:detail": Entry(pk("showcase_a"), firm_page(b=NF)),
+    # Firm A's application is in the acceptance review: the form and the submit page send it to the detail.
+    "showcase:edit": Entry(pk("showcase_a"), firm_page(a=to(_detail), b=NF)),
+    "showcase:submit": Entry(pk("showcase_a"), firm_page(a=to(_detail), b=NF)),
+    "showcase:commitment": Entry(pk("showcase_a"), post_only()),
+    "showcase:commitment_pdf": Entry(pk("showcase_a"), firm_page(b=NF)),
+    "showcase:evidence": Entry(pk("showcase_a"), firm_page(b=NF)),
+    "showcase:evidence_delete": Entry(lambda w: {"pk": w.showcase_a.pk, "evidence_pk": w.evidence_a.pk}, post_only()),
+    "showcase:withdraw": Entry(pk("showcase_a"), post_only()),
+    # Files: the firm, the secretariat, the campaign's agency and an assigned expert (no conflict).
+    "showcase:application_file": Entry(lambda w: {"pk": w.showcase_a.pk, "kind": "licence"},
+                                       files(secretariat=OK, agency=OK, expert=OK)),
+    "showcase:evidence_file": Entry(pk("evidence_a"), files(secretariat=OK, agency=OK, expert=OK)),
+    "showcase:report_file": Entry(pk("round_a"), files(secretariat=OK, agency=OK, expert=OK)),
+})
+
+SECRETARIAT_AND_AGENCY = {"secretariat": OK, "agency": OK}
+MATRIX.update({
+    "showcase_admin:dashboard": Entry(None, admin(**SECRETARIAT_AND_AGENCY)),
+    "showcase_admin:applications": Entry(None, admin(**SECRETARIAT_AND_AGENCY)),
+    "showcase_admin:application": Entry(pk("showcase_a"), admin(**SECRETARIAT_AND_AGENCY)),
+    "showcase_admin:assessment": Entry(pk("showcase_a"), admin(agency=OK)),
+    "showcase_admin:preliminary": Entry(pk("showcase_a"), admin(agency=NA)),
+    "showcase_admin:public_credit": Entry(pk("showcase_a"), admin(agency=NA)),
+    "showcase_admin:report": Entry(pk("showcase_a"), admin(agency=NA)),
+    "showcase_admin:assign": Entry(pk("round_a"), admin(secretariat=NA)),
+    "showcase_admin:decide": Entry(pk("round_a"), admin(secretariat=NA)),
+    "showcase_admin:remove_assignment": Entry(pk("assignment_a"), admin(secretariat=NA)),
+    "showcase_admin:reopen_sheet": Entry(pk("sheet_a"), admin(secretariat=NA)),
+    "showcase_admin:copy_standard": Entry(pk("standard"), admin(secretariat=NA)),
+    "showcase_admin:workload": Entry(None, admin(secretariat=OK)),
+    "showcase_admin:my_assignments": Entry(None, admin(expert=OK)),
+    # The expert has declared no conflict: the declaration page sends it on to the score sheet.
+    "showcase_admin:declare": Entry(pk("assignment_a"), admin(
+        expert=to(lambda w: f"/admin/showcase/my/{w.assignment_a.pk}/score/"))),
+    "showcase_admin:score": Entry(pk("assignment_a"), admin(expert=OK)),
+    "showcase_standard:edit": Entry(pk("standard"), admin(WAGTAIL_DENIED, secretariat=OK)),
+    "showcase_item:edit": Entry(pk("standard_item"), admin(WAGTAIL_DENIED, secretariat=OK)),
+})
+
+# ---------------------------------------------------------------------------------------- awards (titles)
+
+MATRIX.update({
+    "awards:notices": Entry(None, public()),
+    "awards:notice_feed": Entry(None, public()),
+    "awards:notice_rss": Entry(None, public()),
+    "awards:notice": Entry(pk("open_notice"), public()),
+    # Without the acknowledgement in the session, back to the notice.
+    "awards:objection_received": Entry(pk("open_notice"), dict.fromkeys(
+        ROLES, to(lambda w: f"/showcase/notices/{w.open_notice.pk}/"))),
+    "awards:directory": Entry(None, public()),
+    "awards:announcements": Entry(None, public()),
+    "awards:announcement": Entry(pk("revocation"), public()),
+    "awards:reports": Entry(None, public()),
+    "awards:report_pdf": Entry(lambda w: {"year": w.summary_report.year}, public()),
+    # The honour certificate: the unit's own users and the secretariat.
+    "awards:certificate": Entry(pk("title_a"), files(secretariat=OK)),
+})
+
+for key, kwargs, allowed in [
+    ("awards_admin:titles", None, SECRETARIAT_AND_AGENCY),
+    ("awards_admin:title", pk("title_a"), SECRETARIAT_AND_AGENCY),
+    ("awards_admin:plaque", pk("title_a"), {"secretariat": NA}),
+    ("awards_admin:re_review", pk("title_a"), {"secretariat": NA, "agency": NA}),
+    ("awards_admin:re_review_decide", lambda w: {"pk": w.title_a.pk, "round_pk": w.re_review_round.pk},
+     {"secretariat": NA}),
+    ("awards_admin:revoke", pk("title_a"), {"secretariat": NA}),
+    # The secretariat is sent on to the public download (which checks the role itself).
+    ("awards_admin:certificate", pk("title_a"),
+     {"secretariat": to(lambda w: f"/showcase/titles/{w.title_a.pk}/certificate.pdf")}),
+    ("awards_admin:notices", None, {"secretariat": OK}),
+    ("awards_admin:notice_create", None, {"secretariat": OK}),
+    ("awards_admin:notice", pk("past_notice"), {"secretariat": OK}),
+    ("awards_admin:award", pk("open_entry"), {"secretariat": NA}),
+    ("awards_admin:exclude", pk("open_entry"), {"secretariat": OK}),  # firm B's entry has no title
+    ("awards_admin:objections", None, {"secretariat": OK}),
+    ("awards_admin:objection", pk("objection"), {"secretariat": OK}),
+    ("awards_admin:objection_evidence", pk("objection"), {"secretariat": OK}),
+    ("awards_admin:revocations", None, {"secretariat": OK}),
+    ("awards_admin:revocation_evidence", pk("revocation"), {"secretariat": OK}),
+    ("awards_admin:dishonesty_csv", None, {"secretariat": OK}),
+    ("awards_admin:summary", None, {"secretariat": OK}),
+    ("awards_admin:summary_xlsx", None, {"secretariat": OK}),
+    ("awards_admin:summary_pdf", None, {"secretariat": NA}),
+]:
+    MATRIX[key] = Entry(kwargs, admin(**allowed))
+
+# ---------------------------------------------------------------------------------------- magazine
+
+MATRIX.update({
+    "magazine:search": Entry(None, public(), query="q=信用修复"),
+    "magazine:feed": Entry(None, public()),
+    "magazine:feed_atom": Entry(None, public()),
+    "magazine_admin:import": Entry(None, admin(editor=OK)),
+    "magazine_admin:import_preview": Entry(pk("issue_import"), admin(editor=OK)),  # the editor's own upload
+    "magazine_admin:publish_issue": Entry(pk("issue"), admin()),  # the chief editor only (not one of the eight)
+})
+
+
+# ---------------------------------------------------------------------------------------- known bugs
+
+@dataclass(frozen=True)
+class Bug:
+    actual: Outcome
+    reason: str
+
+
+ADMIN_REDIRECT = ("a wrong staff role is redirected to the admin dashboard (PermissionDenied raised inside the "
+                  "Wagtail admin) instead of answering 403")
+NO_FIRM_CHECK = "a staff user on a firm-only page is not refused with 403 (the view has no firm-role check)"
+
+KNOWN_BUGS: dict[tuple[str, str], Bug] = {}
+
+
+def _admin_redirect_bugs(prefixes: tuple[str, ...], extra_keys: tuple[str, ...] = ()):
+    for key, entry in MATRIX.items():
+        if key.startswith(prefixes) or key in extra_keys:
+            for role in STAFF:
+                if entry.expect[role] == DENY:
+                    KNOWN_BUGS[(key, role)] = Bug(WAGTAIL_DENIED, ADMIN_REDIRECT)
+
+
+_admin_redirect_bugs(("showcase_admin:", "awards_admin:", "magazine_admin:"), ("services_attendance", "services_export"))
+
+for _key in ("showcase:apply", "showcase:mine"):
+    for _role in STAFF:
+        KNOWN_BUGS[(_key, _role)] = Bug(OK, NO_FIRM_CHECK + " (200; an agency user, who belongs to an "
+                                            "organisation, can even start an application)")
+for _key in ("showcase:detail", "showcase:edit", "showcase:submit", "showcase:commitment_pdf", "showcase:evidence"):
+    for _role in STAFF:
+        KNOWN_BUGS[(_key, _role)] = Bug(NF, NO_FIRM_CHECK + " (404)")
+
+KNOWN_BUGS[("awards:certificate", "anonymous")] = Bug(
+    NF, "anonymous visitors get 404 instead of the redirect to the login page for a login-only download")
+
+
+@dataclass
+class PostCase:
+    """A state-changing POST by one role: expected outcome, and the state that must (not) change."""
+
+    key: str
+    role: str
+    kwargs: Callable
+    data: Callable  # fn(world) -> POST data
+    expect: Outcome
+    state: Callable  # fn(world) -> a comparable snapshot of the state read fresh from the database
+    changes: bool = False  # True for the positive control: the state must change
+    files: dict = field(default_factory=dict)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _member_app_b_state(w):
+    from members.models import Membership, MembershipApplication
+
+    return (MembershipApplication.objects.get(pk=w.member_application_b.pk).status,
+            Membership.objects.filter(organisation=w.firm_b).count())
+
+
+def _membership_a_state(w):
+    from members.models import Expulsion, Membership
+
+    return Membership.objects.get(pk=w.membership_a.pk).status, Expulsion.objects.filter(membership=w.membership_a).count()
+
+
+def _round_a_state(w):
+    from showcase.models import Application, ReviewRound
+
+    return ReviewRound.objects.get(pk=w.round_a.pk).result, Application.objects.get(pk=w.showcase_a.pk).status
+
+
+def _showcase_b_state(w):
+    from showcase.models import Application
+
+    return Application.objects.get(pk=w.showcase_b.pk).status
+
+
+def _sheet_a_state(w):
+    from showcase.models import ScoreSheet
+
+    return ScoreSheet.objects.get(pk=w.sheet_a.pk).status
+
+
+def _open_entry_state(w):
+    from showcase.awards.models import Revocation, Title
+
+    application_id = w.open_entry.application_id
+    return (Title.objects.filter(application_id=application_id).count(),
+            Revocation.objects.filter(application_id=application_id).count())
+
+
+def _title_a_state(w):
+    from showcase.awards.models import Revocation
+
+    return Revocation.objects.filter(title=w.title_a).count()
+
+
+def _request_a_state(w):
+    from portal.services.models import ServiceRequest
+
+    return ServiceRequest.objects.get(pk=w.service_request_a.pk).status
+
+
+def _registration_a_state(w):
+    from portal.services.models import EventRegistration
+
+    return EventRegistration.objects.filter(pk=w.registration_a.pk).count()
+
+
+def _score_data(w):
+    from showcase.models import items_of
+
+    level = w.standard.levels.get(name="不符合")
+    data = {"action": "submit", "overall_comment": "不合格"}
+    for item in items_of(w.standard):
+        data[f"level_{item.pk}"] = str(level.pk)
+        data[f"comment_{item.pk}"] = "材料不足"
+    return data
+
+
+def _post_cases() -> list[PostCase]:
+    app_b, membership_a, round_a = pk("member_application_b"), pk("membership_a"), pk("round_a")
+    approve = lambda w: {"decision": "approve", "note": ""}  # noqa: E731
+    decide = lambda w: {"result": "accepted", "decided_on": _today(), "note": ""}  # noqa: E731
+    expel = lambda w: {"action": "expel", "ex-meeting_date": _today(), "ex-votes_for": "9",  # noqa: E731
+                       "ex-votes_against": "0", "ex-reason": "违反章程"}
+    passed = lambda w: {"outcome": "pass", "text": ""}  # noqa: E731
+    revoke = lambda w: {"ground": "fraud", "facts": "弄虚作假", "revoked_on": _today(), "announcement": ""}  # noqa: E731
+    cases = [
+        # Membership: only the council approves (the secretariat may return, not approve) or expels.
+        *[PostCase("members_admin:application", role, app_b, approve, outcome, _member_app_b_state)
+          for role, outcome in [("anonymous", LOGIN), ("firm_b", ACCOUNT), ("editor", DENY), ("secretariat", DENY),
+                                ("agency", DENY), ("expert", DENY)]],
+        PostCase("members_admin:application", "council", app_b, approve,
+                 to(lambda w: f"/admin/membership/applications/{w.member_application_b.pk}/"), _member_app_b_state,
+                 changes=True),
+        PostCase("members_admin:membership", "secretariat", membership_a, expel, DENY, _membership_a_state),
+        # Programme: only the secretariat decides, only the campaign's agency reviews, only the expert scores.
+        *[PostCase("showcase_admin:decide", role, round_a, decide, DENY, _round_a_state)
+          for role in ("editor", "council", "agency", "expert")],
+        PostCase("showcase_admin:decide", "firm_a", round_a, decide, ACCOUNT, _round_a_state),
+        PostCase("showcase_admin:decide", "secretariat", round_a, decide,
+                 to(lambda w: f"/admin/showcase/applications/{w.showcase_a.pk}/"), _round_a_state, changes=True),
+        *[PostCase("showcase_admin:preliminary", role, pk("showcase_b"), passed, DENY, _showcase_b_state)
+          for role in ("secretariat", "expert")],
+        PostCase("showcase_admin:preliminary", "agency", pk("showcase_b"), passed,
+                 to(lambda w: f"/admin/showcase/applications/{w.showcase_b.pk}/"), _showcase_b_state, changes=True),
+        PostCase("showcase_admin:reopen_sheet", "expert", pk("sheet_a"), lambda w: {"reason": "重新评分"}, DENY,
+                 _sheet_a_state),
+        PostCase("showcase_admin:score", "secretariat", pk("assignment_a"), _score_data, DENY, _sheet_a_state),
+        # Titles: only the secretariat awards and revokes.
+        PostCase("awards_admin:award", "agency", pk("open_entry"), lambda w: {}, DENY, _open_entry_state),
+        PostCase("awards_admin:revoke", "agency", pk("title_a"), revoke, DENY, _title_a_state),
+        # Services: another firm cannot cancel firm A's request or registration.
+        PostCase("services:request_cancel", "firm_b", pk("service_request_a"), lambda w: {"note": "x"}, NF,
+                 _request_a_state),
+        PostCase("services:request_cancel", "firm_a", pk("service_request_a"), lambda w: {"note": "不需要了"},
+                 to(lambda w: f"/services/requests/{w.service_request_a.pk}/"), _request_a_state, changes=True),
+        PostCase("services:event_unregister", "firm_b", pk("event"), lambda w: {}, NF, _registration_a_state),
+        PostCase("services:event_unregister", "secretariat", pk("event"), lambda w: {}, DENY, _registration_a_state),
+    ]
+    return cases
+
+
+POST_CASES = _post_cases()
+
+
+@dataclass
+class ExtraCase:
+    """A GET by a user outside the eight roles (a provider's account, an unassigned expert)."""
+
+    key: str
+    user: str  # attribute of the world holding the user
+    kwargs: Callable | None
+    expect: Outcome
+
+
+EXTRA_CASES = [
+    ExtraCase("services:desk", "provider_user", None, OK),
+    ExtraCase("services:desk_detail", "provider_user", pk("service_request_a"), OK),
+    ExtraCase("services:desk_detail", "other_provider_user", pk("service_request_a"), NF),
+    ExtraCase("services:desk", "other_provider_user", None, OK),
+    ExtraCase("showcase_admin:score", "unassigned_expert", pk("assignment_a"), NF),
+    ExtraCase("showcase_admin:declare", "unassigned_expert", pk("assignment_a"), NF),
+    ExtraCase("showcase:application_file", "unassigned_expert", lambda w: {"pk": w.showcase_a.pk, "kind": "licence"},
+              NF),
+    ExtraCase("showcase:evidence_file", "unassigned_expert", pk("evidence_a"), NF),
+    ExtraCase("showcase:evidence_file", "expert", pk("evidence_b"), NF),  # assigned to firm A's only
+    ExtraCase("showcase:report_file", "unassigned_expert", pk("round_a"), NF),
+]
