@@ -163,7 +163,7 @@ class ReinstateForm(forms.Form):
 
 class WithdrawalForm(forms.Form):
     letter = PrivateFileField(label=_("Signed withdrawal letter"))
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for leaving (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(
         label=_("We understand that the membership ends when the secretariat confirms and that the certificate "
                 "must be returned."),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -270,7 +271,7 @@ class MembershipApplication(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
         RETURNED = "returned", _("Returned for more material")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
@@ -357,7 +358,7 @@ class MembershipEvent(models.Model):
         TIER_CHANGED = "tier_changed", _("Tier change")
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events", verbose_name=_("membership"))
-    kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
+    kind = models.CharField(_("event type"), max_length=24, choices=Kind.choices)
     from_status = models.CharField(_("from status"), max_length=10, blank=True)
     to_status = models.CharField(_("to status"), max_length=10, blank=True)
     on = models.DateField(_("date"))

@@ -13,7 +13,8 @@ _YEARS = re.compile(r"^\[[^\]]*\]")
 
 
 def _clean(name: str) -> str:
-    return _YEARS.sub("", name or "")
+    """The current name: numdb lists renamings as "城区,[1993-2004]秀城区,[2005-]南湖区"."""
+    return _YEARS.sub("", (name or "").split(",")[-1])
 
 
 def region_for_code(credit_code: str) -> tuple[str, str]:

@@ -1,5 +1,7 @@
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
@@ -117,6 +119,11 @@ class MembershipDashboardPanel(Component):
             "pending": MembershipApplication.objects.filter(status=MembershipApplication.Status.SUBMITTED).count(),
             "chart": reports.bar_chart(totals),
         }
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/members-admin.css"))
 
 
 @hooks.register("construct_homepage_panels")
