@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -303,6 +303,28 @@ def revoke(request, pk):
 
 
 @roles(Role.SECRETARIAT)
+def exclude(request, pk):
+    """Exclusion of a unit without a title (e.g. after an upheld objection): same grounds, announcement and ban."""
+    entry = get_object_or_404(NoticeEntry.objects.select_related("application", "notice"), pk=pk)
+    if Title.objects.filter(application_id=entry.application_id).exists():
+        return redirect("awards_admin:title", pk=entry.application.title.pk)
+    form = RevocationForm(request.POST or None, request.FILES or None,
+                          initial={"revoked_on": timezone.localdate()})
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            if run(request, domain.revoke, _("The unit is excluded, the announcement published and the ban recorded."),
+                   application=entry.application, ground=data["ground"], facts=data["facts"],
+                   revoked_on=data["revoked_on"], evidence=data["evidence"], announcement=data["announcement"]):
+                return redirect("awards_admin:notice", pk=entry.notice_id)
+        else:
+            form_errors(request, form)
+    return page(request, "awards/admin/exclude.html", _("Exclude %(unit)s") % {"unit": entry.unit_name}, {
+        "entry": entry, "form": form, "already": Revocation.objects.filter(application_id=entry.application_id).first()},
+        [(reverse("awards_admin:notice", args=[entry.notice_id]), entry.notice.title)])
+
+
+@roles(Role.SECRETARIAT)
 def certificate(request, pk):
     return redirect("awards:certificate", pk=_title_or_404(request.user, pk).pk)
 
@@ -327,9 +349,11 @@ DISHONESTY_HEADER = ["单位名称", "统一社会信用代码", "取消认定�
 
 
 def dishonesty_rows():
-    for r in Revocation.objects.select_related("ban", "title").order_by("revoked_on", "pk"):
-        yield [r.unit_name, r.credit_code, r.get_ground_display(), r.revoked_on.isoformat(),
-               r.ban.ends_on.isoformat(), r.title.certificate_number if r.title else "", r.facts]
+    """Rows for the provincial platform, always in Chinese whatever the staff member's language."""
+    with translation.override("zh-hans"):
+        for r in Revocation.objects.select_related("ban", "title").order_by("revoked_on", "pk"):
+            yield [r.unit_name, r.credit_code, str(r.get_ground_display()), r.revoked_on.isoformat(),
+                   r.ban.ends_on.isoformat(), r.title.certificate_number if r.title else "", r.facts]
 
 
 @roles(Role.SECRETARIAT)

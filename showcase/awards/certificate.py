@@ -87,12 +87,13 @@ def certificate_pdf(title) -> bytes:
     )
 
     # issuer, date and seal (lower right); QR code to the verify page (lower left)
-    c.setFont(font, 14)
     right = width - 62 * mm
-    c.drawCentredString(right, 42 * mm, "浙江省信用协会")
+    pdf.draw_seal(c, right, 40 * mm, 17 * mm)  # stamped first: the issuer and date stay legible over it
+    c.setFillGray(0.1)
+    c.setFont(font, 14)
+    c.drawCentredString(right, 27 * mm, "浙江省信用协会")
     c.setFont(font, 12)
-    c.drawCentredString(right, 34 * mm, f"{title.accepted_on:%Y年%m月%d日}")
-    pdf.draw_seal(c, right, 44 * mm, 19 * mm)
+    c.drawCentredString(right, 20 * mm, f"{title.accepted_on:%Y年%m月%d日}")
 
     qr_size = 28 * mm
     draw_qr(c, verify_url(title.certificate_number), 26 * mm, 24 * mm, qr_size)

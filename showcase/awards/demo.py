@@ -19,9 +19,9 @@ from .models import Notice, NoticeEntry, Revocation, Title
 
 UNITS = [
     # key, name, code body (17), established, acceptance offset (days before today), main business
-    ("expiring", "杭州上城诚信物业服务有限公司", "91330102MA2Z1A2B3", datetime.date(2009, 4, 1), 2 * 365 - 60, "物业管理服务"),
-    ("valid", "义乌商贸城信达供应链有限公司", "91330782MA2Z4C5D6", datetime.date(2013, 9, 9), 400, "小商品供应链管理"),
-    ("revoked", "台州椒江远航船舶配件有限公司", "91331002MA2Z7E8F9", datetime.date(2010, 2, 2), 300, "船舶配件制造"),
+    ("expiring", "杭州上城诚信物业服务有限公司", "91330102MA2W1A2B3", datetime.date(2009, 4, 1), 2 * 365 - 60, "物业管理服务"),
+    ("valid", "义乌商贸城信达供应链有限公司", "91330782MA2W4C5D6", datetime.date(2013, 9, 9), 400, "小商品供应链管理"),
+    ("revoked", "台州椒江远航船舶配件有限公司", "91331002MA2W7E8F9", datetime.date(2010, 2, 2), 330, "船舶配件制造"),
 ]
 
 
@@ -108,24 +108,23 @@ def load(demo):
         if accepted:
             _past_title(app, accepted.decided_on, secretariat)
 
-    # 3. more units of an earlier campaign: one expiring soon, one valid, one revoked
-    year = today.year - 2
-    campaign = Campaign.objects.filter(year=year).first() or Campaign.objects.create(
-        year=year, title=f"{year}年度创建信用示范会员单位活动", opens_on=datetime.date(year, 3, 1),
-        deadline=datetime.date(year, 6, 30), standard=standard, status=Campaign.Status.CLOSED)
+    # 3. units of earlier campaigns: one expiring soon, one valid, one revoked
     for key, name, body, established, offset, business in UNITS:
+        accepted_on = today - datetime.timedelta(days=offset)
+        year = accepted_on.year
+        campaign = Campaign.objects.filter(year=year).first() or Campaign.objects.create(
+            year=year, title=f"{year}年度创建信用示范会员单位活动", opens_on=datetime.date(year, 1, 1),
+            deadline=datetime.date(year, 6, 30), rolling=True, standard=standard, status=Campaign.Status.CLOSED)
         org, _created = Organisation.objects.get_or_create(credit_code=_code(body), defaults={
             "name": name, "established_on": established, "legal_representative": "演示法人",
             "registered_address": "浙江省", "contact_person": "演示联系人", "phone": "0571-80000001",
             "email": f"{key}@demo.zjxyxh.org"})
-        accepted_on = today - datetime.timedelta(days=offset)
         app = _accepted_application(campaign, org, accepted_on, business, secretariat)
-        title = _past_title(app, accepted_on, secretariat)
+        _past_title(app, accepted_on, secretariat)
         if key == "revoked" and not Revocation.objects.filter(application=app).exists():
             domain.revoke(application=app, user=secretariat, ground=Revocation.Ground.DISHONESTY,
                           revoked_on=today - datetime.timedelta(days=10),
                           facts="该单位因拖欠货款被列入失信被执行人名单，造成严重不良社会影响。",
                           evidence=ContentFile(_pdf("失信被执行人信息查询结果"), name="失信查询结果.pdf"))
-        del title
     demo.say("awards: one unit in public notice, titles (valid, expiring soon, expired) and a revoked unit "
              "with its announcement")

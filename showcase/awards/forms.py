@@ -57,7 +57,7 @@ class NoticeForm(forms.Form):
 
 
 class DecideObjectionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect, choices=[
+    outcome = forms.ChoiceField(label=_("Result of the investigation"), widget=forms.RadioSelect, choices=[
         (Objection.Status.DISMISSED, _("Dismissed: the objection is not substantiated")),
         (Objection.Status.UPHELD, _("Upheld: the unit is not awarded")),
     ])
@@ -71,7 +71,7 @@ class PlaqueForm(forms.Form):
 
 class ReReviewForm(forms.Form):
     report = PrivateFileField(label=_("Tracking evaluation report"), kinds=("pdf",))
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(label=_("Summary of the findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
 class ReReviewDecisionForm(forms.Form):
@@ -91,7 +91,7 @@ class RevocationForm(forms.Form):
     announcement = forms.CharField(
         label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
         help_text=_("Leave empty for the standard wording."))
-    confirm = forms.BooleanField(label=_("I confirm: the title is cancelled and the unit barred for three years."))
+    confirm = forms.BooleanField(label=_("I confirm: the title is cancelled (or the unit excluded) and the unit barred for three years."))
 
 
 class DirectoryFilterForm(forms.Form):

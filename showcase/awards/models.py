@@ -106,7 +106,7 @@ class Notice(models.Model):
 
     class Phase(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        UPCOMING = "upcoming", _("Upcoming")
+        UPCOMING = "upcoming", _("Not started yet")
         OPEN = "open", _("In public notice")
         ENDED = "ended", _("Ended")
 
@@ -204,7 +204,7 @@ class Objection(models.Model):
 
     entry = models.ForeignKey(NoticeEntry, on_delete=models.PROTECT, related_name="objections", verbose_name=_("unit"))
     number = models.CharField(_("acknowledgement number"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("objector's name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     relationship = models.CharField(_("relationship to the unit"), max_length=20, choices=Relationship.choices)

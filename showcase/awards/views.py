@@ -85,8 +85,6 @@ def notice_detail(request, pk):
                     return redirect("awards:objection_received", pk=notice.pk)
         else:
             form = ObjectionForm(entries=entries)
-    elif request.method == "POST":
-        form = None
     for entry in entries:
         entry.state = domain.entry_state(
             entry, has_title=hasattr(entry, "title"), objection_statuses=[o.status for o in entry.objections.all()],

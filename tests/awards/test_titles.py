@@ -148,7 +148,7 @@ def test_re_review_fail_lets_title_expire(agency, secretariat, experts, firm_a, 
 def test_re_review_refused_while_valid_and_for_other_agency(agency, make_user, make_organisation, firm_a, awarded,
                                                             campaign):
     title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=30))
-    with pytest.raises(domain.AwardsError, match="about to expire"):
+    with pytest.raises(domain.AwardsError, match="即将期满"):
         domain.start_re_review(title=title, user=agency, report=pdf_upload(), report_name="r.pdf")
     other_org = make_organisation(unit_type="credit_agency")
     Campaign.objects.filter(pk=campaign.pk).update(agency=make_organisation(unit_type="credit_agency"))
@@ -235,9 +235,8 @@ def test_dishonesty_csv_export(client_for, secretariat, firm_a, awarded):
     response = client_for(secretariat).get(reverse("awards_admin:dishonesty_csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:5] == ["单位名称", "统一社会信用代码", "取消认定情形", "认定日期", "禁入截止日期"]
-    assert rows[1][:5] == [firm_a.name, firm_a.credit_code, "营业执照被吊销或撤销", "2025-01-01", "2028-01-01"] or \
-        rows[1][:2] == [firm_a.name, firm_a.credit_code]
-    assert rows[1][3:5] == ["2025-01-01", "2028-01-01"]
+    assert rows[1][:6] == [firm_a.name, firm_a.credit_code, "被吊销或撤销营业执照", "2025-01-01", "2028-01-01",
+                           title.certificate_number]
     assert rows[1][6] == "'=HYPERLINK(1)"
 
 
@@ -344,3 +343,23 @@ def test_summary_item_means_from_ratings(secretariat, experts, firm_a, make_acce
     assert by_code["2.4"]["share"] == pytest.approx(66.7, abs=0.1)
     assert by_code["1.1"]["share"] == 100.0
     assert data.weakest[0]["code"] == "2.4"
+
+
+# ---------------------------------------------------------------- demo
+
+
+def test_demo_loader_is_idempotent(home_page):
+    from portal.core.demo import Demo
+    from showcase import demo as showcase_demo
+    from showcase.awards import demo as awards_demo
+    from showcase.awards.models import Notice
+
+    demo = Demo(stdout=StringIO())
+    showcase_demo.load(demo)
+    awards_demo.load(demo)
+    counts = (Title.objects.count(), Notice.objects.count(), Revocation.objects.count())
+    awards_demo.load(demo)
+    assert (Title.objects.count(), Notice.objects.count(), Revocation.objects.count()) == counts
+    statuses = {t.status for t in Title.objects.with_status()}
+    assert {TitleStatus.VALID, TitleStatus.EXPIRING, TitleStatus.EXPIRED, TitleStatus.REVOKED} <= statuses
+    assert Notice.objects.current().exists()
