@@ -17,7 +17,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${PYTHON:-$ROOT/.venv/bin/python}
 RUN_DIR=${PORTAL_PROD_DIR:-/tmp/portal-prod}
-PG_PORT=${PG_PORT:-54329}
+PG_PORT=${PG_PORT:-54331}   # 54329 is scripts/with-postgres.sh's
 REDIS_PORT=${REDIS_PORT:-63799}
 HTTP_PORT=${PORT:-8001}
 MODE=${1:-serve}

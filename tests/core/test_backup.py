@@ -55,7 +55,10 @@ def test_backup_and_restore_round_trip(populated, tmp_path, method):
     before = model_counts()
     call_command("backup", "--output", str(archive), "--method", method, stdout=io.StringIO())
     manifest = read_manifest(archive)
-    assert manifest["database"]["method"] == ("sqlite" if method == "auto" else "dumpdata")
+    from django.db import connection
+
+    native = {"sqlite": "sqlite", "postgresql": "pgdump"}[connection.vendor]
+    assert manifest["database"]["method"] == (native if method == "auto" else "dumpdata")
     assert manifest["counts"] == before
     assert manifest["counts"]["accounts.User"] == 2
     assert manifest["counts"]["members.Organisation"] == 1
