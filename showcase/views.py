@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import organisation_for
+from portal.accounts.roles import firm_required
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 
@@ -62,7 +63,7 @@ def _handle(request, fn, **kwargs):
     return None
 
 
-@login_required
+@firm_required
 def apply(request):
     campaign = Campaign.current()
     organisation = organisation_for(request.user)
@@ -80,7 +81,7 @@ def apply(request):
         "campaign": campaign, "organisation": organisation, "existing": existing, "problems": problems})
 
 
-@login_required
+@firm_required
 def my_applications(request):
     qs = access.firm_applications(request.user).select_related("campaign").order_by("-created_at")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
@@ -88,7 +89,7 @@ def my_applications(request):
         "page": page, "organisation": organisation_for(request.user), "campaign": Campaign.current()})
 
 
-@login_required
+@firm_required
 def application_detail(request, pk):
     application = access.firm_application_or_404(request.user, pk)
     events = application.events.filter(public=True)
@@ -128,7 +129,7 @@ def stage_progress(application):
              ("current" if i == current else "todo")} for i, (_key, label) in enumerate(STAGES)]
 
 
-@login_required
+@firm_required
 def application_edit(request, pk):
     application = access.firm_application_or_404(request.user, pk)
     if not application.is_editable:
@@ -146,7 +147,7 @@ def application_edit(request, pk):
         "application": application, "form": form, "commitment_form": commitment_form})
 
 
-@login_required
+@firm_required
 @require_POST
 def commitment(request, pk):
     application = access.firm_application_or_404(request.user, pk)
@@ -162,13 +163,13 @@ def commitment(request, pk):
     return redirect("showcase:edit", pk=pk)
 
 
-@login_required
+@firm_required
 def commitment_document(request, pk):
     application = access.firm_application_or_404(request.user, pk)
     return pdf_response(commitment_pdf(application), f"信用承诺书-{application.unit_name}.pdf")
 
 
-@login_required
+@firm_required
 def evidence(request, pk):
     application = access.firm_application_or_404(request.user, pk)
     items = items_of(application.campaign.standard)
@@ -191,7 +192,7 @@ def evidence(request, pk):
         "public_credit": application.public_credit_records.first()})
 
 
-@login_required
+@firm_required
 @require_POST
 def evidence_delete(request, pk, evidence_pk):
     application = access.firm_application_or_404(request.user, pk)
@@ -201,7 +202,7 @@ def evidence_delete(request, pk, evidence_pk):
     return redirect("showcase:evidence", pk=pk)
 
 
-@login_required
+@firm_required
 def submit(request, pk):
     application = access.firm_application_or_404(request.user, pk)
     if not application.is_editable:
@@ -221,7 +222,7 @@ def submit(request, pk):
         "missing_evidence": [i for i, n in items if n == 0]})
 
 
-@login_required
+@firm_required
 @require_POST
 def withdraw(request, pk):
     application = access.firm_application_or_404(request.user, pk)

@@ -66,6 +66,20 @@ def role_required(*roles: Role):
     return decorator
 
 
+def firm_required(view):
+    """Logged-in firm users only (staff act in the admin): login redirect for visitors, 403 for staff."""
+    from django.contrib.auth.decorators import login_required
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_firm_user(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def grant_model_permissions(apps, role: Role, app_label: str, codenames: list[str]) -> None:
     """For data migrations: give a role group model permissions by codename.
 
