@@ -363,3 +363,53 @@ def test_demo_loader_is_idempotent(home_page):
     statuses = {t.status for t in Title.objects.with_status()}
     assert {TitleStatus.VALID, TitleStatus.EXPIRING, TitleStatus.EXPIRED, TitleStatus.REVOKED} <= statuses
     assert Notice.objects.current().exists()
+
+
+# ---------------------------------------------------------------- admin pages
+
+
+def test_admin_pages_render_for_the_secretariat(client_for, secretariat, firm_a, firm_b, awarded, make_accepted,
+                                                publish):
+    title = awarded(firm_a)
+    notice = publish([make_accepted(firm_b)], at(2024, 12, 20, 9, 0))
+    objection = domain.submit_objection(entry=notice.entries.get(), name="甲", phone="1", relationship="other",
+                                        content="x", now=at(2024, 12, 21, 9, 0))
+    client = client_for(secretariat)
+    for url in [reverse("awards_admin:titles"), reverse("awards_admin:title", args=[title.pk]),
+                reverse("awards_admin:notices"), reverse("awards_admin:notice", args=[notice.pk]),
+                reverse("awards_admin:notice_create"), reverse("awards_admin:objections") + "?status=all",
+                reverse("awards_admin:objection", args=[objection.pk]), reverse("awards_admin:revocations"),
+                reverse("awards_admin:summary")]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    html = client.get(reverse("awards_admin:title", args=[title.pk])).content.decode()
+    assert reverse("awards_admin:revoke", args=[title.pk]) in html
+    assert reverse("awards_admin:plaque", args=[title.pk]) in html
+
+
+def test_agency_sees_only_its_campaigns_titles_and_cannot_revoke(client_for, make_user, make_organisation, firm_a,
+                                                                 awarded, campaign):
+    from members.models import OrganisationUser
+
+    title = awarded(firm_a)
+    mine, other = make_organisation(unit_type="credit_agency"), make_organisation(unit_type="credit_agency")
+    Campaign.objects.filter(pk=campaign.pk).update(agency=mine)
+    own_agent, other_agent = make_user(Role.AGENCY), make_user(Role.AGENCY)
+    OrganisationUser.objects.create(user=own_agent, organisation=mine)
+    OrganisationUser.objects.create(user=other_agent, organisation=other)
+    page = client_for(own_agent).get(reverse("awards_admin:title", args=[title.pk]))
+    assert page.status_code == 200
+    assert reverse("awards_admin:revoke", args=[title.pk]) not in page.content.decode()
+    assert client_for(other_agent).get(reverse("awards_admin:title", args=[title.pk])).status_code == 404
+    response = client_for(own_agent).post(reverse("awards_admin:revoke", args=[title.pk]), {})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert not Revocation.objects.exists()
+
+
+def test_plaque_recorded_once(secretariat, firm_a, awarded):
+    title = awarded(firm_a)
+    domain.record_plaque(title=title, user=secretariat, issued_on=D(2025, 1, 5), note="颁奖大会")
+    title.refresh_from_db()
+    assert (title.plaque_issued_on, title.plaque_issued_by) == (D(2025, 1, 5), secretariat)
+    with pytest.raises(domain.AwardsError):
+        domain.record_plaque(title=title, user=secretariat, issued_on=D(2025, 1, 6))
