@@ -1,0 +1,115 @@
+"""Helpers shared by the browser journeys: staff sessions, real-looking uploads, downloads, mail links."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+FIRM_PASSWORD = "Xin-yong-2026!"
+
+
+def log_in_as(page, live_server, user) -> None:
+    """Replace the browser's session with one for `user` (staff accounts: their form login is tested elsewhere)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+def log_in_through_form(page, live_server, email: str, password: str = FIRM_PASSWORD, next_path: str = "") -> None:
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/" + (f"?next={next_path}" if next_path else ""))
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def pdf_file(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    """A small, valid one-page A4 PDF with Chinese text (reportlab with the portal's CJK font)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from portal.core.pdf import cjk_font
+
+    path = tmp_path / name
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setTitle(lines[0])
+    font = cjk_font()
+    y = A4[1] - 80
+    for n, line in enumerate(lines):
+        c.setFont(font, 18 if n == 0 else 12)
+        c.drawString(72, y, line)
+        y -= 28
+    c.showPage()
+    c.save()
+    return path
+
+
+def png_file(tmp_path: Path, name: str, text: str = "LICENCE") -> Path:
+    """A small PNG that looks like a scanned licence: white page, red border, some text."""
+    from PIL import Image, ImageDraw
+
+    path = tmp_path / name
+    image = Image.new("RGB", (420, 300), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([8, 8, 411, 291], outline=(180, 20, 20), width=6)
+    draw.text((40, 60), text, fill="black")
+    draw.ellipse([300, 190, 380, 270], outline=(200, 0, 0), width=4)
+    image.save(path, "PNG")
+    return path
+
+
+def download(page, link) -> tuple[bytes, str]:
+    """Click a link to a file; return its bytes and file name.
+
+    Attachments arrive as downloads; inline PDFs open in Chromium's viewer, and their bytes are then fetched again
+    with the page's cookies (the viewer does not hand them over).
+    """
+    href = link.get_attribute("href")
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith(href.split("?")[0])) as info:
+        try:
+            with page.expect_download(timeout=3000) as dl:
+                link.click()
+            d = dl.value
+            return Path(d.path()).read_bytes(), d.suggested_filename
+        except PlaywrightTimeout:
+            pass
+    response = info.value
+    assert response.status == 200, (response.status, response.url)
+    again = page.context.request.get(response.url)
+    disposition = again.headers.get("content-disposition", "")
+    match = re.search(r"filename\*=utf-8''([^;]+)", disposition, re.I) or re.search(r'filename="([^"]+)"', disposition)
+    return again.body(), unquote(match.group(1)) if match else ""
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str | None:
+    """The PDF's text by pdftotext (None when poppler-utils is missing)."""
+    if not shutil.which("pdftotext"):
+        return None
+    path = tmp_path / "downloaded.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def fetch(page, url: str) -> tuple[int, dict, bytes]:
+    """GET with the browser's cookies (for files the browser would show inline)."""
+    response = page.context.request.get(url)
+    return response.status, response.headers, response.body()
+
+
+def last_mail_link(pattern: str) -> str:
+    for message in reversed(mail.outbox):
+        match = re.search(pattern, message.body)
+        if match:
+            return match.group(0)
+    raise AssertionError(f"no mail with a link matching {pattern!r} in {[m.subject for m in mail.outbox]}")
