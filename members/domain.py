@@ -189,7 +189,7 @@ def save_application_draft(*, application: MembershipApplication, user, request=
 def submit_application(*, application: MembershipApplication, user, request=None) -> MembershipApplication:
     _require_own(user, application.organisation)
     with transaction.atomic():
-        app = MembershipApplication.objects.select_for_update().select_related("organisation", "tier").get(pk=application.pk)
+        app = MembershipApplication.objects.select_for_update(of=("self",)).select_related("organisation", "tier").get(pk=application.pk)
         if not app.is_editable:
             raise TransitionError(_("This application has already been submitted."))
         missing = app.missing_for_submission()
@@ -402,7 +402,7 @@ def lapse_membership(*, membership: Membership, today: datetime.date, reason: st
     Returns False if the membership is no longer active or `dues_item` has been paid meanwhile.
     """
     with transaction.atomic():
-        m = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+        m = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
         if m.status != Status.ACTIVE:
             return False
         if dues_item is not None and DuesItem.objects.select_for_update().get(pk=dues_item.pk).is_paid:
@@ -423,7 +423,7 @@ def reinstate_membership(*, membership: Membership, user, note: str = "", reques
     today = today or timezone.localdate()
     the_rules = rules()
     with transaction.atomic():
-        m = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+        m = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
         if m.status != Status.LAPSED:
             raise TransitionError(_("Only a lapsed membership can be reinstated."))
         owed = arrears_of(m, today=today, the_rules=the_rules)
@@ -475,7 +475,7 @@ def confirm_withdrawal(*, withdrawal: WithdrawalRequest, user, certificate_retur
         w = WithdrawalRequest.objects.select_for_update().get(pk=withdrawal.pk)
         if w.status != WithdrawalRequest.Status.PENDING:
             raise TransitionError(_("This withdrawal has already been confirmed."))
-        m = Membership.objects.select_for_update().select_related("organisation").get(pk=w.membership_id)
+        m = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=w.membership_id)
         if m.status not in (Status.ACTIVE, Status.LAPSED):
             raise TransitionError(_("This membership has already ended."))
         w.status = WithdrawalRequest.Status.CONFIRMED
@@ -521,7 +521,7 @@ def expel_member(*, membership: Membership, user, meeting_date: datetime.date, v
     if meeting_date > timezone.localdate():
         raise TransitionError(_("The meeting date cannot be in the future."))
     with transaction.atomic():
-        m = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+        m = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
         if m.status not in (Status.ACTIVE, Status.LAPSED):
             raise TransitionError(_("This membership has already ended."))
         expulsion = Expulsion.objects.create(
@@ -585,7 +585,7 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
     if not dry_run:
         for pk in missing:
             with transaction.atomic():
-                m = Membership.objects.select_for_update().select_related("tier", "next_tier").get(pk=pk)
+                m = Membership.objects.select_for_update(of=("self",)).select_related("tier", "next_tier").get(pk=pk)
                 if m.status == Status.ACTIVE:
                     created += len(ensure_dues_items(membership=m, today=today, the_rules=the_rules))
     yield (f"would create dues items for {len(missing)} membership(s) for {year}" if dry_run
