@@ -18,3 +18,11 @@ def verify_certificate(request, number: str):
     if result is None:
         response.status_code = 404
     return response
+
+
+def verify_url(number: str) -> str:
+    """Absolute address of a certificate's public verify page (printed as a QR code)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse("verify_certificate", args=[number])

@@ -1,55 +1,7 @@
 """The honour certificate (荣誉证书) of a 信用示范会员单位: one landscape A4 page, drawn with portal.core.pdf."""
 
-from functools import lru_cache
-
-from django.conf import settings
-from django.urls import reverse
-
 from portal.core import pdf
-
-
-def verify_url(number: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("verify_certificate", args=[number])
-
-
-@lru_cache(maxsize=512)
-def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR modules (level M, best mask) of `url`; cached, as a certificate is downloaded again and again."""
-    from reportlab.graphics.barcode import qrencoder
-
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(url)
-    qr.make()
-    n = qr.getModuleCount()
-    return tuple(tuple(qr.isDark(r, c) for c in range(n)) for r in range(n))
-
-
-def draw_qr(c, url: str, x: float, y: float, size: float) -> None:
-    """A QR code (level M) with its lower-left corner at (x, y): encoded once, dark runs drawn as one path.
-
-    (portal.core.pdf.draw_qr goes through reportlab's widget, which encodes twice and builds one shape per
-    module: ~10× slower, too slow for the 300 ms certificate budget.)
-    """
-    matrix = qr_matrix(url)
-    count = len(matrix)
-    quiet = 2
-    module = size / (count + 2 * quiet)
-    path = c.beginPath()
-    for row in range(count):
-        col = 0
-        while col < count:
-            if matrix[row][col]:
-                start = col
-                while col < count and matrix[row][col]:
-                    col += 1
-                path.rect(x + (quiet + start) * module, y + size - (quiet + row + 1) * module,
-                          (col - start) * module, module)
-            else:
-                col += 1
-    c.saveState()
-    c.setFillGray(0)
-    c.drawPath(path, stroke=0, fill=1)
-    c.restoreState()
+from portal.core.views import verify_url
 
 
 def certificate_pdf(title) -> bytes:
@@ -96,7 +48,7 @@ def certificate_pdf(title) -> bytes:
     c.drawCentredString(right, 20 * mm, f"{title.accepted_on:%Y年%m月%d日}")
 
     qr_size = 28 * mm
-    draw_qr(c, verify_url(title.certificate_number), 26 * mm, 24 * mm, qr_size)
+    pdf.draw_qr(c, verify_url(title.certificate_number), 26 * mm, 24 * mm, qr_size)
     c.setFont(font, 8)
     c.setFillGray(0.35)
     c.drawString(26 * mm, 20 * mm, "扫码核验证书真伪")
