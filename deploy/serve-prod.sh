@@ -6,6 +6,8 @@
 #                                 Ctrl-C stops gunicorn and the two servers (KEEP_SERVERS=1 keeps them)
 #   deploy/serve-prod.sh smoke    the same, but start gunicorn in the background, fetch a few pages and a
 #                                 static file, check the production headers, then stop everything (exit 1 on failure)
+#   deploy/serve-prod.sh start    start the servers and prepare the site, then return (e.g. for bench/load.py:
+#                                 deploy/serve-prod.sh start && eval "$(deploy/serve-prod.sh env)" && python bench/load.py)
 #   deploy/serve-prod.sh env      print the environment to use the servers from another shell (eval "$(...)")
 #   deploy/serve-prod.sh stop     stop the servers started earlier
 #
@@ -150,7 +152,7 @@ smoke() {
   curl -s -D - -o /dev/null "$base/" | grep -iE '^(content-security-policy|x-frame-options|x-content-type-options|referrer-policy|x-page-cache|cross-origin)' | sed 's/^/  /'
   curl -s -D - -o /dev/null "$base/" | grep -qi '^x-page-cache: hit' || { log "second anonymous GET was not a cache hit"; failed=1; }
   log "static: $(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$base$static" | grep -iE '^(cache-control|content-encoding)' | tr -d '\r' | paste -sd ' ')"
-  log "sessions in Redis: $(redis-cli -p "$REDIS_PORT" dbsize) keys"
+  log "keys in Redis (cache, sessions): $(redis-cli -p "$REDIS_PORT" dbsize)"
   return $failed
 }
 
@@ -161,6 +163,10 @@ case "$MODE" in
                 SECURE_SSL_REDIRECT STATIC_ROOT MEDIA_ROOT PRIVATE_MEDIA_ROOT EMAIL_BACKEND SECRET_KEY; do
       printf 'export %s=%q\n' "$name" "${!name}"
     done ;;
+  start)
+    start_postgres
+    start_redis
+    prepare_site ;;
   serve|smoke)
     start_postgres
     start_redis
@@ -172,5 +178,5 @@ case "$MODE" in
       log "serving http://127.0.0.1:$HTTP_PORT/ (Ctrl-C to stop)"
       $(gunicorn_cmd)
     fi ;;
-  *) die "usage: $0 [serve|smoke|env|stop]" ;;
+  *) die "usage: $0 [serve|smoke|start|env|stop]" ;;
 esac
