@@ -91,8 +91,10 @@ class OrganisationForm(forms.ModelForm):
 
 
 class ApplicationForm(forms.ModelForm):
-    application_letter = PrivateFileField(label=_("Signed application letter"), required=False)
-    business_licence = PrivateFileField(label=_("Business licence copy"), required=False)
+    # A plain file input: the current upload is listed by the template through a permission-checked link
+    # (Django's ClearableFileInput would link to the storage URL, which private files do not have).
+    application_letter = PrivateFileField(label=_("Signed application letter"), required=False, widget=forms.FileInput)
+    business_licence = PrivateFileField(label=_("Business licence copy"), required=False, widget=forms.FileInput)
 
     class Meta:
         model = MembershipApplication

@@ -150,6 +150,8 @@ def test_secretariat_returns_for_more_material(client_for, submitted_application
     # the firm can edit and resubmit
     page = client_for(firm_a_user).get(APPLY).content.decode()
     assert "请补充加盖公章的申请书。" in page
+    assert reverse("members:application_file", args=[submitted_application.pk, "letter"]) in page
+    assert "/media/" not in page  # private files have no storage URL
     domain.submit_application(application=submitted_application, user=firm_a_user)
     submitted_application.refresh_from_db()
     assert submitted_application.status == "submitted"
