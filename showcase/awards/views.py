@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -217,11 +218,12 @@ def report_pdf(request, year):
 
 @skip_page_cache
 @require_GET
+@login_required
 def certificate(request, pk):
-    """The honour certificate: the unit's own users and the secretariat (others: 404)."""
+    """The honour certificate: the unit's own users and the secretariat (others: 404; visitors: login)."""
     title = get_object_or_404(Title.objects.select_related("organisation"), pk=pk)
     if not has_role(request.user, Role.SECRETARIAT):
-        org = organisation_for(request.user) if request.user.is_authenticated else None
+        org = organisation_for(request.user)
         if org is None or org.pk != title.organisation_id:
             refused(request, title)
             raise Http404

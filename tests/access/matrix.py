@@ -297,8 +297,6 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 WAGTAIL_ANSWERED = ("showcase_admin:", "awards_admin:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
-KNOWN_BUGS[("awards:certificate", "anonymous")] = Bug(
-    NF, "anonymous visitors get 404 instead of the redirect to the login page for a login-only download")
 
 
 @dataclass
