@@ -160,18 +160,21 @@ def memberships_index(request):
     })
 
 
-def _membership_forms(request, membership, data=None, files=None, action=None):
+def _membership_forms(membership, *, action=None, data=None, files=None) -> dict:
+    """The detail page's forms; only the posted one (`action`) is bound."""
+
     def bound(name):
-        return (data, files) if action == name else (None, None)
+        return {"data": data, "files": files} if action == name else {}
 
     return {
-        "payment_form": PaymentForm(*bound("payment")[:1], membership=membership, prefix="pay"),
-        "tier_form": TierChangeForm(bound("tier")[0], prefix="tier", initial={"tier": membership.next_tier_id or membership.tier_id}),
-        "reinstate_form": ReinstateForm(bound("reinstate")[0], prefix="re"),
-        "withdrawal_form": ConfirmWithdrawalForm(bound("confirm_withdrawal")[0], prefix="wd"),
-        "return_form": CertificateReturnForm(bound("certificate_return")[0], prefix="cr",
-                                             initial={"returned_on": timezone.localdate()}),
-        "expulsion_form": ExpulsionForm(*bound("expel"), prefix="ex"),
+        "payment_form": PaymentForm(membership=membership, prefix="pay", **bound("payment")),
+        "tier_form": TierChangeForm(prefix="tier", initial={"tier": membership.next_tier_id or membership.tier_id},
+                                    **bound("tier")),
+        "reinstate_form": ReinstateForm(prefix="re", **bound("reinstate")),
+        "withdrawal_form": ConfirmWithdrawalForm(prefix="wd", **bound("confirm_withdrawal")),
+        "return_form": CertificateReturnForm(prefix="cr", initial={"returned_on": timezone.localdate()},
+                                             **bound("certificate_return")),
+        "expulsion_form": ExpulsionForm(prefix="ex", **bound("expel")),
     }
 
 
@@ -179,7 +182,7 @@ def _membership_forms(request, membership, data=None, files=None, action=None):
 def membership_detail(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("organisation", "tier", "next_tier", "application"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    forms = _membership_forms(request, membership, request.POST, request.FILES, action)
+    forms = _membership_forms(membership, action=action, data=request.POST, files=request.FILES)
     if action:
         try:
             done = _membership_action(request, membership, action, forms)
@@ -308,7 +311,7 @@ def reports_view(request):
     return render(request, "members/admin/reports.html", {
         "page_title": _("Membership reports"), "header_icon": "table",
         "dues_rows": dues.to_dict("records"), "totals": totals.to_dict("records"),
-        "by_tier": _table(by_tier), "by_region": _table(by_region), "chart": reports.bar_chart(totals),
+        "by_tier": _table(by_tier), "by_region": _table(by_region), "chart": reports.bar_chart(totals.head(6).to_dict("records")),
         "today": today,
     })
 

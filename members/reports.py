@@ -138,25 +138,36 @@ def to_xlsx(sheets: dict) -> bytes:
     return buffer.getvalue()
 
 
-def bar_chart(totals, *, width: int = 560, height: int = 220, max_years: int = 6) -> dict:
+def yearly_totals(*, years: int = 6) -> list[dict]:
+    """Receivable and received per dues year, last `years` years, in one SQL query (for the dashboard)."""
+    from django.db.models import Sum
+
+    rows = list(
+        DuesItem.objects.values("year").annotate(receivable=Sum("amount"), received=Sum("paid")).order_by("-year")[:years]
+    )
+    return sorted(rows, key=lambda r: r["year"])
+
+
+def bar_chart(records: list[dict], *, width: int = 560, height: int = 220) -> dict:
     """Geometry for a grouped SVG bar chart of receivable vs received per dues year (no JavaScript)."""
-    if totals is None or totals.empty:
+    if not records:
         return {}
-    data = totals.sort_values("year").tail(max_years)
-    top = float(max(data["receivable"].max(), 1.0))
+    data = sorted(records, key=lambda r: r["year"])
+    top = float(max(max(float(r["receivable"]) for r in data), 1.0))
     left, bottom, plot_h = 56, height - 28, height - 48
     group_w = (width - left - 10) / len(data)
     bar_w = max(min(group_w / 3, 40), 6)
     groups = []
-    for i, row in enumerate(data.itertuples(index=False)):
+    for i, row in enumerate(data):
+        receivable, received = float(row["receivable"]), float(row["received"])
         x = left + i * group_w + (group_w - 2 * bar_w) / 2
-        rh = plot_h * float(row.receivable) / top
-        ph = plot_h * float(row.received) / top
+        rh = plot_h * receivable / top
+        ph = plot_h * received / top
         groups.append({
-            "year": int(row.year), "label_x": x + bar_w, "receivable": float(row.receivable), "received": float(row.received),
+            "year": int(row["year"]), "label_x": x + bar_w,
             "bars": [
-                {"x": x, "y": bottom - rh, "h": rh, "w": bar_w, "cls": "receivable", "value": float(row.receivable)},
-                {"x": x + bar_w, "y": bottom - ph, "h": ph, "w": bar_w, "cls": "received", "value": float(row.received)},
+                {"x": x, "y": bottom - rh, "h": rh, "w": bar_w, "cls": "receivable", "value": receivable},
+                {"x": x + bar_w, "y": bottom - ph, "h": ph, "w": bar_w, "cls": "received", "value": received},
             ],
         })
     ticks = [{"y": bottom - plot_h * f, "label": f"{top * f / 10000:,.1f}"} for f in (0, 0.5, 1)]

@@ -1,6 +1,5 @@
 from django.templatetags.static import static
 from django.urls import include, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -112,12 +111,10 @@ class MembershipDashboardPanel(Component):
     def get_context_data(self, parent_context=None):
         from . import reports
 
-        today = timezone.localdate()
-        totals = reports.dues_totals(reports.dues_frame(today=today, years=6))
         return {
             "by_tier": reports.members_by_tier_now(),
             "pending": MembershipApplication.objects.filter(status=MembershipApplication.Status.SUBMITTED).count(),
-            "chart": reports.bar_chart(totals),
+            "chart": reports.bar_chart(reports.yearly_totals(years=6)),
         }
 
 
