@@ -32,7 +32,11 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         "querystring_auth": True,
     }
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "media"}}
-    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "private"}}
+    # Private files are streamed through permission-checked views; signed URLs (if ever used) expire fast.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private", "querystring_expire": 300},
+    }
 
 if CACHE_URL.startswith("redis"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"

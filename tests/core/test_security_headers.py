@@ -134,3 +134,19 @@ def test_mfa_rule_is_off_outside_production(module):
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_production_s3_media_and_private_storages():
+    code = (
+        "from django.core.files.storage import storages; from django.core import checks; "
+        "from portal.core.checks import check_private_storage; "
+        "d, p = storages['default'], storages['private']; "
+        "print(type(d).__name__, d.location, type(p).__name__, p.location, p.querystring_auth, "
+        "'Signature=' in p.url('a/b.pdf'), p.querystring_expire, check_private_storage())"
+    )
+    env = _production_env(AWS_STORAGE_BUCKET_NAME="portal-media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+                          AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_S3_REGION_NAME="us-east-1")
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "media", "S3Storage", "private", "True", "True", "300", "[]"]
