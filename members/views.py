@@ -176,10 +176,12 @@ def application_file(request, pk, kind):
     if field is None:
         raise Http404
     application = get_object_or_404(MembershipApplication, pk=pk)
-    if not has_role(request.user, Role.COUNCIL, Role.SECRETARIAT):
-        own = organisation_for(request.user)
-        if own is None or own.pk != application.organisation_id:
-            raise Http404
+    own = organisation_for(request.user)
+    is_owner = own is not None and own.pk == application.organisation_id
+    # Reviewers see the materials once submitted; a draft stays the firm's own.
+    is_reviewer = has_role(request.user, Role.COUNCIL, Role.SECRETARIAT) and application.status != "draft"
+    if not (is_owner or is_reviewer):
+        raise Http404
     return serve_private_file(getattr(application, field), download_name=getattr(application, f"{field}_name") or None,
                               inline=True)
 

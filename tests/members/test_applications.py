@@ -258,3 +258,10 @@ def test_concurrent_approval_threads_one_membership(submitted_application, counc
         t.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert Membership.objects.count() == 1
+
+
+def test_draft_files_not_visible_to_reviewers(client_for, make_application, firm_a, firm_a_user, council):
+    draft = make_application(firm_a, firm_a_user, submit=False)
+    url = reverse("members:application_file", args=[draft.pk, "letter"])
+    assert client_for(council).get(url).status_code == 404
+    assert client_for(firm_a_user).get(url).status_code == 200
