@@ -17,6 +17,9 @@ key, so all cached pages go at once (simple and correct; the site is small).
 It runs on Wagtail's page_published/page_unpublished/post_page_move and on
 changes of the association contact setting shown in the footer; apps call it
 when data that shows on public pages changes (see docs/CONVENTIONS.md, "Caching").
+Production settings turn the page cache off unless CACHE_URL points at Redis: a
+per-process cache would keep stale copies in the workers that did not see the
+invalidation.
 """
 
 import hashlib

@@ -110,7 +110,8 @@ def test_production_settings_values():
         "from django.conf import settings as s; import json; print(json.dumps([s.SECURE_HSTS_SECONDS, "
         "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.X_FRAME_OPTIONS, s.SECURE_CONTENT_TYPE_NOSNIFF, s.SECURE_REFERRER_POLICY, s.DEBUG, "
-        "s.PORTAL_REQUIRE_STAFF_MFA, s.STORAGES['staticfiles']['BACKEND'], s.SESSION_ENGINE]))"
+        "s.PORTAL_REQUIRE_STAFF_MFA, s.STORAGES['staticfiles']['BACKEND'], s.SESSION_ENGINE, "
+        "s.PORTAL_PAGE_CACHE_SECONDS, s.CACHES['default']['BACKEND'], s.DATABASES['default']['CONN_MAX_AGE']]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -123,7 +124,17 @@ def test_production_settings_values():
     assert json.loads(result.stdout) == [
         31536000, True, True, True, True, "DENY", True, "same-origin", False, True,
         "whitenoise.storage.CompressedManifestStaticFilesStorage", "django.contrib.sessions.backends.cache",
+        300, "django_redis.cache.RedisCache", 60,
     ]
+
+
+def test_production_without_shared_cache_turns_page_cache_off():
+    code = "from django.conf import settings as s; print(s.PORTAL_PAGE_CACHE_SECONDS, s.SESSION_ENGINE)"
+    env = _production_env()
+    env.pop("PORTAL_PAGE_CACHE_SECONDS", None)
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["0", "django.contrib.sessions.backends.db"], result.stderr
 
 
 @pytest.mark.parametrize("module", ["portal.settings.dev", "portal.settings.test"])
