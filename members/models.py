@@ -11,16 +11,9 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from portal.core.uploads import PrivateUploadTo
+from portal.core.uploads import PrivateUploadTo, private_files
 
 from .regions import region_for_code
-
-
-def private_files():
-    """Callable storage (the private one), so migrations do not record one machine's path."""
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def validate_uscc(value: str) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from portal.core.uploads import PrivateUploadTo
+from portal.core.uploads import PrivateUploadTo, private_files
 
 DEFAULT_COMMITMENT = """本单位自愿申报创建浙江省信用协会“信用示范会员单位”，现郑重承诺：
 一、严格遵守国家法律、法规和规章，守法经营，诚实守信，自觉维护市场交易规则；
@@ -30,12 +30,6 @@ DEFAULT_COMMITMENT = """本单位自愿申报创建浙江省信用协会“信�
 四、自觉接受社会监督和协会的动态管理，发生重大失信行为或其他不再符合条件的情形时主动报告；
 五、如有弄虚作假或其他欺诈行为，自愿接受责令退出创建活动、取消认定并予以公告、三年内不得参与创建活动的处理，相关失信行为记入省公共信用信息服务平台。"""
 
-
-def private_files():
-    """The private storage as a callable, so that migrations do not record one machine's path."""
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

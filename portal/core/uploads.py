@@ -70,6 +70,15 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def private_files():
+    """The private storage for `FileField(storage=private_files)`.
+
+    A callable, so that migrations record this function's path rather than one
+    machine's storage location.
+    """
+    return storages["private"]
+
+
 @deconstructible
 class PrivateUploadTo:
     """upload_to callable: `<prefix>/<yyyy>/<random>.<ext>`; the original name is kept on the model."""

@@ -25,16 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from portal.core.uploads import PrivateUploadTo
+from portal.core.uploads import PrivateUploadTo, private_files
 from showcase.models import ReviewRound
-
-
-def private_files():
-    """The private storage as a callable, so migrations do not record one machine's path."""
-    from django.core.files.storage import storages
-
-    return storages["private"]
-
 
 # ---------------------------------------------------------------- configurable rules
 
