@@ -139,3 +139,19 @@ def connect_signals() -> None:
     post_page_move.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.moved")
     post_save.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact")
     post_delete.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact_del")
+
+
+def invalidate_on_change(*models) -> None:
+    """Drop cached public pages whenever a row of these models is saved or deleted.
+
+    Apps call it from `AppConfig.ready()` with the models whose data shows on
+    public pages (directories, catalogue, notices).
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate_public_pages, sender=model, weak=False,
+                dispatch_uid=f"pagecache:{model._meta.label}:{'save' if signal is post_save else 'delete'}",
+            )

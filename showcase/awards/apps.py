@@ -8,3 +8,11 @@ class AwardsConfig(AppConfig):
     name = "showcase.awards"
     label = "showcase_awards"
     verbose_name = _("Demonstration unit titles")
+
+    def ready(self):
+        from portal.core.cache import invalidate_on_change
+
+        from .models import Notice, NoticeEntry, Revocation, Title
+
+        # rows shown on public pages: their changes drop the anonymous page cache
+        invalidate_on_change(Notice, NoticeEntry, Revocation, Title)
