@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 FEN = Decimal("0.01")
@@ -44,10 +44,11 @@ class FeeKind(models.TextChoices):
 
 class FeePeriod(models.TextChoices):
     NONE = "", _("(once)")
-    YEAR = "year", _("year")
-    MONTH = "month", _("month")
-    CASE = "case", _("case")
-    TIME = "time", _("time")
+    # a context keeps these short words apart from other areas' "year", "time" …
+    YEAR = "year", pgettext_lazy("fee period", "year")
+    MONTH = "month", pgettext_lazy("fee period", "month")
+    CASE = "case", pgettext_lazy("fee period", "case")
+    TIME = "time", pgettext_lazy("fee period", "time")
 
 
 class RateUnit(models.TextChoices):

@@ -51,7 +51,37 @@ def shot():
 
 
 @pytest.fixture
-def site(transactional_db):
+def site(transactional_db, django_db_serialized_rollback):
+    """The site tree on a live-server database; data-migration rows are restored after each journey."""
     from portal.core.site import ensure_site_tree
 
     return ensure_site_tree()
+
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_snapshot(django_db_setup, django_db_blocker):
+    """The freshly migrated database as JSON, taken before any browser test runs (see `migrated_data`)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def migrated_data(_migrated_snapshot, transactional_db):
+    """Start from the migrated data: roles, membership tiers, the 2019 standard, Wagtail's root page.
+
+    The flush after an earlier transactional test empties the tables that data migrations filled, and its
+    post_migrate re-creates content types and permissions under new ids. So: empty every table without
+    post_migrate, load the snapshot back, and forget the content types cached under the old ids.
+    Request it before `site`.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(_migrated_snapshot)
+    ContentType.objects.clear_cache()

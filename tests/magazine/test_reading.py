@@ -39,7 +39,7 @@ def test_article_page_breadcrumb_authors_cite_and_neighbours(client, seed):
     assert 'class="article-table' not in html or "table-wrap" in html
 
 
-def test_citation_forms():
+def test_citation_forms(db):
     article = ArticlePage(title="标题", start_page=4, author_names="甲、乙")
     issue = IssuePage(year=2019, number=3)
     assert article.citation(issue) == "甲, 乙. 标题[J]. 信用浙江, 2019(3): 4."

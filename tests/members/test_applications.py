@@ -229,7 +229,7 @@ def test_member_numbers_come_from_the_counter_never_reused(make_member, make_org
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_approval_threads_one_membership(submitted_application, council, make_user):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")

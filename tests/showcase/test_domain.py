@@ -183,7 +183,7 @@ def test_same_sheet_submitted_twice_second_refused(assigned, experts, items, lev
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sheet_submissions_exactly_one_wins(assigned_tx):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
