@@ -20,7 +20,8 @@ from .helpers import (
     png_file,
 )
 
-pytestmark = pytest.mark.browser
+# Each test starts from the migrated data (roles, tiers, the 2019 standard, the page tree): see `migrated_data`.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("migrated_data")]
 
 EMAIL = "xinyong-keji@example.com"
 UNIT = "浙江诚信数据科技有限公司"
