@@ -100,10 +100,10 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     # -- evidence for two standard items
     page.get_by_role("link", name="证明材料", exact=True).click()
     expect(page.locator("h1")).to_have_text("各验收项目证明材料")
-    for n, (index, name, lines) in enumerate([
+    for index, name, lines in [
         (0, "信用管理制度汇编.pdf", ["信用管理制度汇编", "第一章 总则", "第二章 客户授信管理"]),
         (1, "2025年信用培训签到表.pdf", ["2025年度信用管理培训", "签到表（共42人）"]),
-    ]):
+    ]:
         page.locator("#id_item").select_option(index=index)
         page.set_input_files("#id_file", str(pdf_file(tmp_path, name, lines)))
         page.fill("#id_note", lines[0])
