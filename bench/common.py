@@ -8,6 +8,7 @@
 """
 
 import asyncio
+import atexit
 import math
 import os
 import secrets
@@ -23,6 +24,34 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = os.environ.get("PYTHON", sys.executable)
+
+
+def setup_django(*, settings_module: str, temp_db_prefix: str | None = None) -> Path | None:
+    """Configure and start Django for an in-process benchmark script.
+
+    With `temp_db_prefix`, DATABASE_URL points to a fresh SQLite file in a new temporary directory
+    (removed at exit) and that directory is returned; when BENCH_TEMPLATE_DB names an already migrated,
+    empty SQLite file (bench/run_all.py makes one), the new file starts as a copy of it, so `migrate`
+    has nothing left to do. Importing a benchmark module never does this: only its `main()` does, so
+    other scripts (bench/scale.py) can import the generators.
+    """
+    tmp = None
+    if temp_db_prefix:
+        tmp = Path(tempfile.mkdtemp(prefix=temp_db_prefix))
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        template = os.environ.get("BENCH_TEMPLATE_DB")
+        if template and Path(template).is_file():
+            shutil.copyfile(template, tmp / "bench.sqlite3")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        os.environ.setdefault("MEDIA_ROOT", str(tmp / "media"))
+        os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(tmp / "private"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return tmp
 
 
 def free_port() -> int:
@@ -108,6 +137,10 @@ class GunicornServer:
                 self.process.kill()
         if self._own_static and self.static_root:
             shutil.rmtree(self.static_root, ignore_errors=True)
+        if getattr(self, "log", None):
+            self.log.close()
+            if exc[0] is None:  # keep the server's log only when something went wrong
+                os.unlink(self.log.name)
 
     def static_url(self, name: str) -> str:
         """The manifest (hashed) URL of a static file, as the pages link it."""

@@ -21,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -52,9 +53,11 @@ def quote(url: str) -> str:
     return q(url, safe="/?=&%:+")
 
 
-def run_mode(label: str, urls: list[str], args, cache_seconds: int) -> tuple[list[list], int]:
+def run_mode(label: str, urls: list[str], args, cache_seconds: int, report: list) -> tuple[list[list], int]:
     errors = 0
-    with GunicornServer(workers=args.workers, env_extra={"PORTAL_PAGE_CACHE_SECONDS": cache_seconds}) as server:
+    static_root = os.environ.get("BENCH_STATIC_ROOT") or None  # collected once by bench/run_all.py
+    with GunicornServer(workers=args.workers, env_extra={"PORTAL_PAGE_CACHE_SECONDS": cache_seconds},
+                        static_root=static_root) as server:
         static = server.static_url(STATIC_FILE)
         rows = []
         results = []
@@ -65,11 +68,24 @@ def run_mode(label: str, urls: list[str], args, cache_seconds: int) -> tuple[lis
                 result = drive_wrk(server.base_url, path, seconds=args.seconds, concurrency=args.concurrency)
             else:
                 result = drive(server.base_url, path, seconds=args.seconds, concurrency=args.concurrency)
+            if not result.latencies:
+                result.errors += 1  # not one response in the whole run counts as a failure
+            if not result.headers:  # wrk does not report headers: look at one response's
+                try:
+                    with urllib.request.urlopen(server.base_url + path, timeout=10) as response:
+                        result.headers = {k.lower(): v for k, v in response.headers.items()}
+                except OSError:
+                    pass
             results.append((url, result))
         static_rps = results[-1][1].rps or float("nan")
         for url, result in results:
             errors += result.errors
             statuses = ",".join(f"{s}×{n}" for s, n in sorted(result.statuses.items()))
+            report.append({
+                "mode": label, "url": url, "static": url == static, "rps": result.rps,
+                "p50": result.percentile(50), "p95": result.percentile(95), "errors": result.errors,
+                "ratio": result.rps / static_rps, "cache": result.headers.get("x-page-cache", "-"),
+            })
             rows.append([
                 f"`{url}`" + (" (static)" if url == static else ""),
                 f"{result.rps:,.0f}", f"{result.percentile(50):.1f}", f"{result.percentile(95):.1f}",
@@ -108,7 +124,7 @@ print(json.dumps(out))
 """
 
 
-def run_queries(urls: list[str]) -> int:
+def run_queries(urls: list[str], report: list) -> int:
     env = production_env(STATIC_ROOT=os.environ.get("STATIC_ROOT", "/nonexistent"))
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"  # DEBUG off is not needed to count queries
     result = subprocess.run([PYTHON, "-c", QUERIES_CODE, json.dumps([quote(u) for u in urls])], cwd=ROOT, env=env,
@@ -119,6 +135,7 @@ def run_queries(urls: list[str]) -> int:
     for row in json.loads(result.stdout.strip().splitlines()[-1]):
         bad = row["uncached_status"] >= 400 or row["cached_status"] >= 400
         errors += bad
+        report.append(row)
         rows.append([f"`{row['url']}`", row["uncached"], row["cached"],
                      f"{row['uncached_status']}/{row['cached_status']}"])
     say("\n### Queries per request (Django test client, warm)\n")
@@ -138,21 +155,31 @@ def main() -> int:
                         help="load generator (default: wrk when installed)")
     parser.add_argument("--queries", action="store_true", help="count DB queries per URL instead of load")
     parser.add_argument("--prepare", action="store_true", help="migrate and load the demo first")
+    parser.add_argument("--json", metavar="PATH", help="also write the measurements to PATH (JSON)")
     args = parser.parse_args()
     urls = args.urls or DEFAULT_URLS
+    report: list[dict] = []
+
+    def write_json():
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1))
+
     database = os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'db.sqlite3'}").split("@")[-1]
     if args.prepare:
         manage("migrate", "--noinput", "-v", "0")
         manage("load_demo", env={**production_env(), "DJANGO_SETTINGS_MODULE": "portal.settings.dev"})
     if args.queries:
-        return 1 if run_queries(urls) else 0
+        errors = run_queries(urls, report)
+        write_json()
+        return 1 if errors else 0
     say(f"Load: {args.concurrency} concurrent clients, {args.seconds:g} s per URL, gunicorn {args.workers} "
           f"workers (gthread), database {database}, client {args.client}")
     errors = 0
     modes = {"cached": 300, "uncached": 0}
     for label, seconds in modes.items():
         if args.mode in ("both", label):
-            errors += run_mode(label, urls, args, seconds)[1]
+            errors += run_mode(label, urls, args, seconds, report)[1]
+    write_json()
     if errors:
         say(f"\n{errors} error response(s)", sys.stderr)
         return 1

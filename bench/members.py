@@ -7,30 +7,16 @@ Targets (issue #4): dues report < 2 s; certificate PDF < 300 ms each; directory 
 """
 
 import datetime
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = Path(tempfile.mkdtemp(prefix="bench-members-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from stdnum.cn import uscc  # noqa: E402
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 MEMBERS, YEARS, FIRST_YEAR = 5000, 5, 2021
 
@@ -45,14 +31,24 @@ def timed(fn, repeat=3):
     return min(times), result
 
 
-def build():
+def build(members: int | None = None, years: int | None = None, first_year: int | None = None):
+    """`members` organisations with active memberships (tiers in turn) and `years` dues items each (~80% paid).
+
+    Used by bench/scale.py too. Organisations are named 基准测试NNNNN…; member numbers ZJXY-<first_year>-NNNNN.
+    """
+    from stdnum.cn import uscc
+
     from members.models import DuesItem, Membership, MembershipTier, Organisation
+
+    members = MEMBERS if members is None else members
+    years = YEARS if years is None else years
+    first_year = FIRST_YEAR if first_year is None else first_year
 
     rng = random.Random(4)
     tiers = list(MembershipTier.objects.all())
     divisions = ["330102", "330106", "330203", "330302", "330402", "330502", "330602", "330702", "330802"]
     orgs = []
-    for i in range(MEMBERS):
+    for i in range(members):
         body = f"91{divisions[i % len(divisions)]}MA{i:07d}"
         orgs.append(Organisation(
             name=f"基准测试{i:05d}信用科技有限公司", credit_code=body + uscc.calc_check_digit(body),
@@ -62,14 +58,14 @@ def build():
         ))
     orgs = Organisation.objects.bulk_create(orgs, batch_size=2000)
     memberships = Membership.objects.bulk_create([
-        Membership(organisation=o, tier=tiers[i % 3], member_number=f"ZJXY-{FIRST_YEAR}-{i:05d}",
-                   started_on=datetime.date(FIRST_YEAR, 1 + i % 12, 1))
+        Membership(organisation=o, tier=tiers[i % 3], member_number=f"ZJXY-{first_year}-{i:05d}",
+                   started_on=datetime.date(first_year, 1 + i % 12, 1))
         for i, o in enumerate(orgs)
     ], batch_size=2000)
     items = []
     for m in memberships:
         tier = tiers[(m.pk or 0) % 3]
-        for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
+        for year in range(first_year, first_year + years):
             paid = tier.annual_dues if rng.random() < 0.8 else (tier.annual_dues / 2).quantize(Decimal("1"))
             items.append(DuesItem(membership=m, year=year, tier=m.tier, amount=m.tier.annual_dues,
                                   paid=min(paid, m.tier.annual_dues), due_on=datetime.date(year, 1, 1)))
@@ -78,6 +74,14 @@ def build():
 
 
 def main():
+    from bench.common import setup_django
+
+    setup_django(settings_module="portal.settings.test", temp_db_prefix="bench-members-")
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrate_s = time.perf_counter() - start

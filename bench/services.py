@@ -1,6 +1,6 @@
 """Catalogue render time with 50 providers × 300 items (services area).
 
-Runs against a fresh in-memory test database; prints one table row per page:
+Runs against a fresh in-memory test database (or a copy of BENCH_TEMPLATE_DB, a migrated SQLite file); prints one table row per page:
 queries per request and median / p95 wall time over N requests through Django's test client.
 
     .venv/bin/python bench/services.py [--runs 50]
@@ -15,16 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
 
 PROVIDERS, ITEMS_PER_PROVIDER = 50, 6
 
@@ -59,6 +49,9 @@ def build():
 
 
 def measure(client, url, params, runs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client.get(url, params)  # warm-up (template loading, translations)
     times, queries = [], 0
     for _ in range(runs):
@@ -76,8 +69,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
+    from bench.common import setup_django
+
+    # With a migrated template (bench/run_all.py), start from a copy of it instead of migrating a test database.
+    template = os.environ.get("BENCH_TEMPLATE_DB")
+    setup_django(settings_module="portal.settings.test", temp_db_prefix="bench-services-" if template else None)
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
     # No setup_test_environment(): its instrumented template rendering would inflate the timings.
-    old_name = connection.creation.create_test_db(verbosity=0)
+    old_name = None if template else connection.creation.create_test_db(verbosity=0)
     try:
         providers, item, user = build()
         anonymous, logged_in = Client(), Client()
@@ -95,14 +97,15 @@ def main():
         ]
         out = sys.stdout.write  # a report table, not logging
         out(f"{PROVIDERS} providers × {ITEMS_PER_PROVIDER} items = {PROVIDERS * ITEMS_PER_PROVIDER} items, "
-            f"{args.runs} requests per row, SQLite in memory, Django test client\n\n")
+            f"{args.runs} requests per row, SQLite ({'template copy' if template else 'in memory'}), Django test client\n\n")
         out(f"| {'page':<32} | queries | median ms | p95 ms | KB |\n")
         out(f"|{'-' * 34}|---------|-----------|--------|-----|\n")
         for label, client, url, params in rows:
             queries, median, p95, size = measure(client, url, params, args.runs)
             out(f"| {label:<32} | {queries:>7} | {median:>9.1f} | {p95:>6.1f} | {size / 1024:>3.0f} |\n")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
