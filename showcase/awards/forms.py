@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.uploads import PrivateFileField
 
@@ -40,10 +41,10 @@ class ObjectionForm(forms.Form):
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Introduction"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                                     help_text=_("Asia/Shanghai time."))
     ends_at = forms.DateTimeField(label=_("Ends at"), required=False,
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                                   help_text=_("Leave empty for the configured notice length (7 days to the minute)."))
     applications = forms.ModelMultipleChoiceField(label=_("Accepted units"), queryset=None,
                                                   widget=forms.CheckboxSelectMultiple)
@@ -65,7 +66,7 @@ class DecideObjectionForm(forms.Form):
 
 
 class PlaqueForm(forms.Form):
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -79,15 +80,15 @@ class ReReviewDecisionForm(forms.Form):
         ("accepted", _("Passed: renew for two years from the decision date")),
         ("not_accepted", _("Not passed: the title expires at the end of its term")),
     ])
-    decided_on = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=pgettext_lazy("awards", "Decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class RevocationForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=Revocation.Ground.choices, widget=forms.RadioSelect)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 5}))
-    revoked_on = forms.DateField(label=_("Revocation date"), widget=forms.DateInput(attrs={"type": "date"}))
-    evidence = PrivateFileField(label=_("Evidence"), required=False)
+    revoked_on = forms.DateField(label=_("Revocation date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    evidence = PrivateFileField(label=pgettext_lazy("awards", "Evidence"), required=False)
     announcement = forms.CharField(
         label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
         help_text=_("Leave empty for the standard wording."))

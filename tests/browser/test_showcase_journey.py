@@ -232,10 +232,6 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     shot(page, "showcase-20-verify")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "awards NoticeForm.starts_at uses DateTimeInput(type=datetime-local) without format='%Y-%m-%dT%H:%M': "
-    "in zh-hans the initial value renders as '2026/11/25 08:31', which Chromium discards, so the "
-    "'开始时间' field of /admin/showcase-titles/notices/new/ shows blank and submitting unchanged fails with '必需字段'"))
 def test_notice_form_prefills_the_start_time(page, live_server, site, make_user, make_organisation):
     from showcase.models import Application, Campaign, Standard
 
