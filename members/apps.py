@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MembersConfig(AppConfig):
     name = "members"
     label = "members"
-    verbose_name = _("Membership")
+    verbose_name = pgettext_lazy("members", "Membership")
 
     def ready(self):
         from portal.core.cache import invalidate_on_change

@@ -2,6 +2,7 @@ from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
@@ -101,7 +102,7 @@ def register_menu():
         RoleMenuItem(_("Membership tiers"), reverse(tier_viewset.get_url_name("index")), icon_name="tag", order=700,
                      roles=(Role.SECRETARIAT,)),
     ]
-    return MembershipSubmenu(_("Membership"), Menu(items=items), icon_name="group", order=250)
+    return MembershipSubmenu(pgettext_lazy("members", "Membership"), Menu(items=items), icon_name="group", order=250)
 
 
 class MembershipDashboardPanel(Component):
@@ -208,7 +209,7 @@ def membership_account_panel(request):
     if not is_firm_user(request.user):
         return None
     organisation = organisation_for(request.user)
-    panel = {"title": _("Membership"), "template": "members/account_panel.html", "order": 10,
+    panel = {"title": pgettext_lazy("members", "Membership"), "template": "members/account_panel.html", "order": 10,
              "organisation": organisation}
     if organisation is None:
         return panel

@@ -4,14 +4,21 @@
     python scripts/i18n.py extract [AREA ...]   # update <area>/locale/zh_Hans/LC_MESSAGES/django.po (needs GNU gettext)
     python scripts/i18n.py compile              # .po -> .mo for every catalogue (pure Python, polib)
     python scripts/i18n.py check                # fail if any catalogue has untranslated or fuzzy entries
+    python scripts/i18n.py conflicts            # fail if a msgid is translated differently in two catalogues
 
 Msgids are English; zh_Hans is the complete catalogue (the site's default language).
+
+Django merges every app's catalogue into one: for a (context, msgid) translated differently in two
+catalogues, the app earlier in INSTALLED_APPS wins everywhere. So a generic word gets one translation in
+every catalogue, and a word whose meaning depends on the area gets a context naming the area —
+pgettext_lazy("showcase", "Apply") in Python, {% trans "Apply" context "showcase" %} in templates.
 """
 
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 import polib
@@ -72,17 +79,52 @@ def compile_all() -> None:
             polib.pofile(str(path)).save_as_mofile(str(path.with_suffix(".mo")))
 
 
-def check() -> int:
-    problems = 0
+def incomplete() -> list[tuple[str, str | None, str]]:
+    """(area, msgctxt, msgid) of every untranslated or fuzzy entry."""
+    found = []
     for area in AREAS:
         path = po_path(area)
         if not path.exists():
             continue
         po = polib.pofile(str(path))
-        for entry in po.untranslated_entries() + po.fuzzy_entries():
-            problems += 1
-            print(f"{path.relative_to(ROOT)}: untranslated or fuzzy: {entry.msgid!r}")
+        found += [(area, entry.msgctxt, entry.msgid) for entry in po.untranslated_entries() + po.fuzzy_entries()]
+    return found
+
+
+def _translation(entry: polib.POEntry):
+    return tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)) if entry.msgid_plural else entry.msgstr
+
+
+def conflicts() -> dict[tuple[str | None, str], dict[str, object]]:
+    """(msgctxt, msgid) -> {area: translation} for every msgid translated differently in two catalogues."""
+    seen = defaultdict(dict)
+    for area in AREAS:
+        path = po_path(area)
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)).translated_entries():
+            if "fuzzy" not in entry.flags:
+                seen[(entry.msgctxt, entry.msgid)][area] = _translation(entry)
+    return {key: by_area for key, by_area in seen.items() if len(set(by_area.values())) > 1}
+
+
+def check() -> int:
+    problems = incomplete()
+    for area, msgctxt, msgid in problems:
+        context = f" (context {msgctxt!r})" if msgctxt else ""
+        print(f"{po_path(area).relative_to(ROOT)}: untranslated or fuzzy: {msgid!r}{context}")
     return 1 if problems else 0
+
+
+def report_conflicts() -> int:
+    found = conflicts()
+    for (msgctxt, msgid), by_area in sorted(found.items(), key=lambda item: (item[0][1], item[0][0] or "")):
+        context = f" (context {msgctxt!r})" if msgctxt else ""
+        print(f"{msgid!r}{context}: " + ", ".join(f"{area} {text}" for area, text in by_area.items()))
+    if found:
+        print(f"{len(found)} msgid(s) translated differently across catalogues: unify the msgstr, "
+              "or give the area's strings a context (pgettext / {% trans ... context ... %}).")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":
@@ -94,5 +136,7 @@ if __name__ == "__main__":
         compile_all()
     elif command == "check":
         sys.exit(check())
+    elif command == "conflicts":
+        sys.exit(report_conflicts())
     else:
         sys.exit(__doc__)

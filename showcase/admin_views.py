@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from members.models import active_member_ids
@@ -148,7 +149,7 @@ def application_list(request):
     page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return page(request, "showcase/admin/application_list.html", _("Applications"), {
+    return page(request, "showcase/admin/application_list.html", pgettext("showcase", "Applications"), {
         "page_obj": page_obj, "campaigns": Campaign.objects.order_by("-year"),
         "statuses": [s for s in S if s != S.DRAFT], "filters": {"campaign": campaign, "status": status, "q": q},
         "query": params.urlencode(),
@@ -188,7 +189,7 @@ def application_detail(request, pk):
         context["report_form"] = ReportForm()
     return page(request, "showcase/admin/application_detail.html",
                 f"{application.number or ''} {application.unit_name}", context,
-                [(reverse("showcase_admin:applications"), _("Applications"))])
+                [(reverse("showcase_admin:applications"), pgettext("showcase", "Applications"))])
 
 
 # ---------------------------------------------------------------- agency actions
@@ -210,7 +211,7 @@ def preliminary_review(request, pk):
             run(request, domain.return_for_completion, _("Returned to the unit for completion."),
                 application=application, missing=text)
         else:
-            run(request, domain.reject_application, _("The application was rejected."), application=application, reason=text)
+            run(request, domain.reject_application, pgettext("showcase", "The application was rejected."), application=application, reason=text)
     return redirect("showcase_admin:application", pk=pk)
 
 
@@ -233,7 +234,7 @@ def stage_assessment(request, pk):
     return page(request, "showcase/admin/assessment.html", _("Stage assessment"), {
         "application": application, "form": form,
         "rows": [(field, item, files.get(item.pk, [])) for field, item in zip(form.finding_fields(), items, strict=True)],
-    }, [(reverse("showcase_admin:applications"), _("Applications")),
+    }, [(reverse("showcase_admin:applications"), pgettext("showcase", "Applications")),
         (reverse("showcase_admin:application", args=[pk]), application.unit_name)])
 
 

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.core import pdf
 
@@ -72,7 +73,7 @@ def application_form_pdf(application, evidence_counts: dict | None = None) -> by
     ]
     story.append(pdf.table([[k, v or "—"] for k, v in facts], col_widths=[45 * mm, 125 * mm], header=False))
     story.append(pdf.paragraph(_("Revenue of the last three years (10k yuan)"), "h2"))
-    rows = [[_("Year"), _("Revenue")]] + [[str(y), _money(v)] for y, v in a.revenue_rows()]
+    rows = [[pgettext("showcase", "Year"), _("Revenue")]] + [[str(y), _money(v)] for y, v in a.revenue_rows()]
     story.append(pdf.table(rows, col_widths=[45 * mm, 60 * mm]))
     for title, text in (
         (_("Main business"), a.main_business),

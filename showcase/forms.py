@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accounts.roles import Role
 from portal.core.uploads import PrivateFileField
@@ -87,7 +88,7 @@ class PreliminaryReviewForm(forms.Form):
     ]
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, widget=forms.RadioSelect)
     text = forms.CharField(
-        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=pgettext_lazy("showcase", "Message"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when returning (list what is missing) or rejecting (the reason)."),
     )
 
@@ -145,7 +146,7 @@ class AssignExpertsForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    result = forms.ChoiceField(label=_("Decision"), choices=ReviewRound.Result.choices, widget=forms.RadioSelect)
+    result = forms.ChoiceField(label=pgettext_lazy("showcase", "Decision"), choices=ReviewRound.Result.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("Decision date"), widget=DATE, initial=timezone.localdate,
                                  help_text=_("The acceptance date: the title's validity starts on this day."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

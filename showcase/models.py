@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -55,7 +56,7 @@ class Standard(ClusterableModel):
     """One version of the acceptance standard (验收标准), e.g. “2019版”, with its scoring rule."""
 
     version = models.CharField(_("version"), max_length=50, unique=True, help_text=_("For example “2019版”."))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
     pass_threshold = models.DecimalField(
         _("pass threshold"), max_digits=5, decimal_places=2, default=Decimal("80"),
         help_text=_("An application passes when the experts' mean total reaches this many points."),
@@ -164,7 +165,7 @@ class StandardGroup(_StandardPart):
 
     standard = ParentalKey(Standard, on_delete=models.CASCADE, related_name="groups", verbose_name=_("standard"))
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=100)
 
     class Meta:
         verbose_name = _("standard group")
@@ -183,8 +184,8 @@ class StandardItem(_StandardPart):
     """An item the experts rate (验收标准), with the evidence it requires and its weight."""
 
     group = models.ForeignKey(StandardGroup, on_delete=models.CASCADE, related_name="items", verbose_name=_("group"))
-    code = models.CharField(_("code"), max_length=10, help_text=_("For example 1.1 or 2.3a."))
-    title = models.CharField(_("title"), max_length=200)
+    code = models.CharField(pgettext_lazy("showcase", "code"), max_length=10, help_text=_("For example 1.1 or 2.3a."))
+    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
     evidence = models.TextField(_("evidence required"))
     weight = models.DecimalField(_("weight (points)"), max_digits=5, decimal_places=2)
     is_veto = models.BooleanField(
@@ -230,8 +231,8 @@ class Campaign(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("showcase", "year"), unique=True)
+    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
     opens_on = models.DateField(_("open date"))
     deadline = models.DateField(_("application deadline"))
     rolling = models.BooleanField(
@@ -253,7 +254,7 @@ class Campaign(models.Model):
         _("expert reminder (days before the scoring deadline)"), default=3
     )
     commitment_text = models.TextField(_("credit commitment text"), default=DEFAULT_COMMITMENT)
-    introduction = models.TextField(_("introduction"), blank=True)
+    introduction = models.TextField(pgettext_lazy("showcase", "introduction"), blank=True)
 
     class Meta:
         verbose_name = _("campaign")
@@ -294,8 +295,8 @@ class ParticipationBan(models.Model):
     organisation = models.ForeignKey(
         "members.Organisation", on_delete=models.PROTECT, related_name="showcase_bans", verbose_name=_("organisation")
     )
-    starts_on = models.DateField(_("start date"))
-    ends_on = models.DateField(_("end date"), help_text=_("The first day the unit may apply again."))
+    starts_on = models.DateField(pgettext_lazy("showcase", "start date"))
+    ends_on = models.DateField(pgettext_lazy("showcase", "end date"), help_text=_("The first day the unit may apply again."))
     reason = models.TextField(_("reason"))
     lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -338,12 +339,12 @@ class Application(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Awaiting preliminary review")
         RETURNED = "returned", _("Returned for completion")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("showcase", "Rejected")
         CREATION = "creation", _("Creation")
         ACCEPTANCE = "acceptance", _("Acceptance review")
         ACCEPTED = "accepted", _("Accepted")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("showcase", "Withdrawn")
 
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.CREATION, Status.ACCEPTANCE)
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -410,7 +411,7 @@ class Application(models.Model):
     preliminary_passed_at = models.DateTimeField(_("preliminary review passed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("application")
+        verbose_name = pgettext_lazy("showcase", "application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         constraints = [
@@ -451,8 +452,8 @@ class Application(models.Model):
 class EvidenceFile(models.Model):
     """A private file the unit provides as evidence for one standard item."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("application"))
-    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="evidence_files", verbose_name=_("item"))
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence", verbose_name=pgettext_lazy("showcase", "application"))
+    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="evidence_files", verbose_name=pgettext_lazy("showcase", "item"))
     file = models.FileField(_("file"), storage=private_files, upload_to=PrivateUploadTo("showcase/evidence"))
     original_name = models.CharField(_("file name"), max_length=200)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -473,9 +474,9 @@ class ApplicationEvent(models.Model):
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Draft created")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("showcase", "Submitted")
         RETURNED = "returned", _("Returned for completion")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("showcase", "Rejected")
         PRELIMINARY_PASSED = "preliminary_passed", _("Preliminary review passed")
         ASSESSMENT = "assessment", _("Stage assessment")
         PUBLIC_CREDIT = "public_credit", _("Public credit record entered")
@@ -483,12 +484,12 @@ class ApplicationEvent(models.Model):
         EXPERTS = "experts", _("Experts assigned")
         SCORING_DONE = "scoring_done", _("Expert scoring completed")
         DECIDED = "decided", _("Acceptance decision")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("showcase", "Withdrawn")
         NOTE = "note", _("Note")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application"))
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events", verbose_name=pgettext_lazy("showcase", "application"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(pgettext_lazy("showcase", "message"), blank=True)
     public = models.BooleanField(_("shown to the applicant"), default=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("time"), default=timezone.now)
@@ -505,7 +506,7 @@ class ApplicationEvent(models.Model):
 class StageAssessment(models.Model):
     """The agency's stage assessment during creation (阶段性评估): findings per item and advice."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("application"))
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assessments", verbose_name=pgettext_lazy("showcase", "application"))
     assessed_on = models.DateField(_("assessment date"))
     advice = models.TextField(_("improvement advice"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed by"))
@@ -522,7 +523,7 @@ class StageAssessment(models.Model):
 
 class AssessmentFinding(models.Model):
     assessment = models.ForeignKey(StageAssessment, on_delete=models.CASCADE, related_name="findings")
-    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("showcase", "item"))
     finding = models.TextField(_("finding"))
 
     class Meta:
@@ -536,9 +537,9 @@ class PublicCreditRecord(models.Model):
     """Item 3.2: the unit's public credit score or grade, looked up and entered by the agency."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="public_credit_records", verbose_name=_("application")
+        Application, on_delete=models.CASCADE, related_name="public_credit_records", verbose_name=pgettext_lazy("showcase", "application")
     )
-    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("showcase", "item"))
     result = models.CharField(_("score or grade"), max_length=50)
     looked_up_on = models.DateField(_("looked up on"))
     source = models.CharField(_("source"), max_length=200, default="浙江政务服务网企业信用信息系统")
@@ -572,7 +573,7 @@ class ReviewRound(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("application"))
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="rounds", verbose_name=pgettext_lazy("showcase", "application"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INITIAL)
     number = models.PositiveSmallIntegerField(_("round"), default=1)
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("standard"))
@@ -585,7 +586,7 @@ class ReviewRound(models.Model):
     result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
     decided_on = models.DateField(_("decision date"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("showcase", "decided by")
     )
     decision_note = models.TextField(_("decision note"), blank=True)
 
@@ -642,7 +643,7 @@ class ScoreSheet(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("showcase", "Submitted")
 
     assignment = models.OneToOneField(ExpertAssignment, on_delete=models.CASCADE, related_name="sheet", verbose_name=_("assignment"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -662,7 +663,7 @@ class ScoreSheet(models.Model):
 
 class Rating(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("score sheet"))
-    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("item"))
+    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="ratings", verbose_name=pgettext_lazy("showcase", "item"))
     level = models.ForeignKey(RatingLevel, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("rating"))
     comment = models.TextField(_("comment"), blank=True)
 

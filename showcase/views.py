@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.models import organisation_for
@@ -108,11 +109,11 @@ def application_detail(request, pk):
 
 
 STAGES = [
-    ("apply", _("Application")),
+    ("apply", pgettext_lazy("showcase", "Application")),
     ("preliminary", _("Preliminary review")),
     ("creation", _("Creation")),
     ("acceptance", _("Acceptance review")),
-    ("decision", _("Decision")),
+    ("decision", pgettext_lazy("showcase", "Decision")),
 ]
 STAGE_OF = {
     Application.Status.DRAFT: 0, Application.Status.RETURNED: 0, Application.Status.SUBMITTED: 1,

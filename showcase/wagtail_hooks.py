@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -155,7 +156,7 @@ class RoleMenuItem(MenuItem):
 MENU = Menu(items=[
     RoleMenuItem(_("Pipeline"), reverse_lazy("showcase_admin:dashboard"), icon_name="tasks", order=100,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
-    RoleMenuItem(_("Applications"), reverse_lazy("showcase_admin:applications"), icon_name="doc-full", order=200,
+    RoleMenuItem(pgettext_lazy("showcase", "Applications"), reverse_lazy("showcase_admin:applications"), icon_name="doc-full", order=200,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
     RoleMenuItem(_("My review assignments"), reverse_lazy("showcase_admin:my_assignments"), icon_name="pick",
                  order=300, roles=(Role.EXPERT,)),

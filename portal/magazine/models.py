@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -56,7 +57,7 @@ class Author(models.Model):
     """A person or an organisation credited with articles."""
 
     name = models.CharField(_("name"), max_length=100, db_index=True)
-    is_organisation = models.BooleanField(_("organisation"), default=False)
+    is_organisation = models.BooleanField(pgettext_lazy("magazine", "organisation"), default=False)
     bio = models.TextField(_("biography"), blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("is_organisation"), FieldPanel("bio")]
@@ -101,7 +102,7 @@ class ChildRouteMixin:
 class MagazineArchivePage(RoutablePageMixin, ChildRouteMixin, Page):
     """/magazine/: every issue by year, plus column and author pages as sub-routes."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(pgettext_lazy("magazine", "introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["core.HomePage"]

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from portal.core.uploads import PrivateUploadTo, private_files
@@ -103,7 +104,7 @@ class Notice(models.Model):
         ENDED = "ended", _("Ended")
 
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("introduction"), blank=True)
+    body = models.TextField(pgettext_lazy("awards", "introduction"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -158,7 +159,7 @@ class NoticeEntry(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="entries", verbose_name=_("notice"))
     application = models.OneToOneField(
-        "showcase.Application", on_delete=models.PROTECT, related_name="notice_entry", verbose_name=_("application")
+        "showcase.Application", on_delete=models.PROTECT, related_name="notice_entry", verbose_name=pgettext_lazy("awards", "application")
     )
     unit_name = models.CharField(_("unit name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
@@ -208,10 +209,10 @@ class Objection(models.Model):
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("awards", "decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("awards", "decided by"),
     )
     reason = models.TextField(_("findings and reasons"), blank=True)
 
@@ -285,7 +286,7 @@ class Title(models.Model):
     """The 信用示范会员单位 title awarded to a unit after its notice (荣誉证书 and plaque)."""
 
     application = models.OneToOneField(
-        "showcase.Application", on_delete=models.PROTECT, related_name="title", verbose_name=_("application")
+        "showcase.Application", on_delete=models.PROTECT, related_name="title", verbose_name=pgettext_lazy("awards", "application")
     )
     organisation = models.ForeignKey(
         "members.Organisation", on_delete=models.PROTECT, related_name="showcase_titles", verbose_name=_("organisation")
@@ -401,7 +402,7 @@ class Revocation(models.Model):
         verbose_name=_("organisation"),
     )
     application = models.ForeignKey(
-        "showcase.Application", on_delete=models.PROTECT, related_name="revocations", verbose_name=_("application")
+        "showcase.Application", on_delete=models.PROTECT, related_name="revocations", verbose_name=pgettext_lazy("awards", "application")
     )
     title = models.OneToOneField(
         Title, on_delete=models.PROTECT, null=True, blank=True, related_name="revocation", verbose_name=_("title")
@@ -439,7 +440,7 @@ class Revocation(models.Model):
 class SummaryReport(models.Model):
     """The annual summary (年度总结) of a campaign year as a PDF the secretariat may publish."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("awards", "year"), unique=True)
     pdf = models.FileField(_("report (PDF)"), storage=private_files, upload_to=PrivateUploadTo("awards/summary"))
     generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
     generated_by = models.ForeignKey(
