@@ -42,6 +42,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python scripts/i18n.py check
+	$(BIN)/python scripts/i18n.py conflicts
 
 test-postgres: install-dev messages  ## the suite on a real PostgreSQL server (see scripts/with-postgres.sh)
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q
