@@ -50,6 +50,11 @@ def _version() -> str:
     return version
 
 
+def public_data_version() -> str:
+    """A token that changes whenever public pages are invalidated (for caches of derived public data)."""
+    return _version()
+
+
 def invalidate_public_pages(**_signal_kwargs) -> None:
     """Drop every cached public page (after the current transaction commits).
 
