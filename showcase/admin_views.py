@@ -2,7 +2,6 @@
 
 import datetime
 from collections import defaultdict
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from members.models import active_member_ids
-from portal.accounts.roles import Role, has_role
+from portal.accounts.roles import Role
+from portal.accounts.roles import role_required as roles
+from portal.core.admin_pages import render_admin_page
 
 from . import access, domain
 from .forms import (
@@ -52,26 +53,9 @@ S = Application.Status
 A = ExpertAssignment.Status
 
 
-def roles(*required):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *required):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def page(request, template, title, context, crumbs=()):
-    items = [{"url": reverse("wagtailadmin_home"), "label": _("Home")},
-             {"url": reverse("showcase_admin:dashboard"), "label": _("Credit demonstration units")}]
-    items += [{"url": url, "label": label} for url, label in crumbs]
-    items.append({"url": "", "label": title})
-    return render(request, template, {"page_title": title, "header_title": title, "header_icon": "pick",
-                                      "breadcrumbs_items": items, **context})
+    return render_admin_page(request, template, title, context, crumbs=crumbs,
+                             section=(reverse("showcase_admin:dashboard"), _("Credit demonstration units")))
 
 
 def run(request, fn, success, **kwargs):

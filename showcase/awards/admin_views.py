@@ -1,20 +1,21 @@
 """Staff views in the Wagtail admin: notices, objections, titles (plaque, re-review, revocation), summary."""
 
 import csv
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.roles import Role, has_role
+from portal.accounts.roles import role_required as roles
+from portal.core.admin_pages import render_admin_page
 from portal.core.uploads import serve_private_file
 from showcase import access as showcase_access
 from showcase.models import ExpertAssignment, ReviewRound, ScoreSheet
@@ -24,26 +25,9 @@ from .forms import DecideObjectionForm, NoticeForm, PlaqueForm, ReReviewDecision
 from .models import Notice, NoticeEntry, Objection, Revocation, SummaryReport, Title, TitleStatus, rules
 
 
-def roles(*required):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *required):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def page(request, template, title, context, crumbs=()):
-    items = [{"url": reverse("wagtailadmin_home"), "label": _("Home")},
-             {"url": reverse("awards_admin:titles"), "label": _("Demonstration unit titles")}]
-    items += [{"url": url, "label": label} for url, label in crumbs]
-    items.append({"url": "", "label": title})
-    return render(request, template, {"page_title": title, "header_title": title, "header_icon": "pick",
-                                      "breadcrumbs_items": items, **context})
+    return render_admin_page(request, template, title, context, crumbs=crumbs,
+                             section=(reverse("awards_admin:titles"), _("Demonstration unit titles")))
 
 
 def run(request, fn, success, **kwargs):
