@@ -11,10 +11,6 @@ class StatusMismatch(AssertionError):
     """The response's status (or redirect target) is not the expected one (known bugs xfail on this only)."""
 
 
-class StateChanged(Exception):
-    """A refused request changed state (or an allowed one did not): never an expected failure."""
-
-
 def url_for(world, key: str) -> str:
     entry = MATRIX[key]
     url = reverse(key, kwargs=entry.kwargs(world) if entry.kwargs else None)

@@ -14,7 +14,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from .checks import StateChanged, StatusMismatch, actual, check_get, login, matches, url_for
+from .checks import StatusMismatch, actual, check_get, login, matches, url_for
 from .matrix import EXTRA_CASES, KNOWN_BUGS, MATRIX, POST_CASES
 from .urls import our_routes
 from .world import ROLES
@@ -73,14 +73,13 @@ def test_post(case, world, db, client):
     before = case.state(world)
     response = login(client, world, case.role).post(url, case.data(world))
     after = case.state(world)
-    if case.changes and after == before:
-        raise StateChanged(f"{case.key} as {case.role}: the allowed POST changed nothing ({before}); "
-                           f"response {actual(response)}")
-    if not case.changes and after != before:
-        raise StateChanged(f"{case.key} as {case.role}: a refused POST changed the state {before} → {after}")
-    if not matches(response, case.expect, world):
-        raise StatusMismatch(f"{case.key} as {case.role}: POST {url} expected {case.expect.describe(world)}, "
-                             f"got {actual(response)}")
+    if case.changes:
+        assert after != before, (f"{case.key} as {case.role}: the allowed POST changed nothing ({before}); "
+                                 f"response {actual(response)}")
+    else:
+        assert after == before, f"{case.key} as {case.role}: a refused POST changed the state {before} → {after}"
+    assert matches(response, case.expect, world), (
+        f"{case.key} as {case.role}: POST {url} expected {case.expect.describe(world)}, got {actual(response)}")
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=f"{c.key}-{c.user}") for c in EXTRA_CASES])

@@ -326,7 +326,7 @@ def _build_magazine(w):
     article.save_revision()
     w.issue = IssuePage.objects.get(pk=issue.pk)
     w.article = ArticlePage.objects.get(pk=article.pk)
-    from tests.access.issue_text import SYNTHETIC_ISSUE
+    from tests.magazine.test_importer_parser import SYNTHETIC as SYNTHETIC_ISSUE
 
     w.issue_import = IssueImport.objects.create(filename="synthetic.txt", text=SYNTHETIC_ISSUE,
                                                 uploaded_by=w.users["editor"])
