@@ -6,7 +6,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.functions import Substr
@@ -14,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from portal.accounts.roles import Role, has_role, is_firm_user
+from portal.accounts.roles import Role, firm_required, has_role
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 
@@ -25,19 +24,6 @@ from .pdfs import certificate_pdf, receipt_pdf
 from .regions import city_name
 
 DIRECTORY_PAGE_SIZE = 50
-
-
-def firm_required(view):
-    """Logged-in firm users only (staff accounts act in the admin): 403 otherwise."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_firm_user(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def organisation_required(view):
