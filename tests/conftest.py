@@ -42,6 +42,21 @@ def make_credit_code(division: str = "330106", serial: str = "MA2B3C4D5") -> str
 
 
 @pytest.fixture
+def fragment_cache(settings):
+    """Fragment cache and the Site/route memo on, as in production with Redis, starting empty."""
+    from django.core.cache import cache
+
+    from portal.core.cache import near_cache
+
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 3600
+    cache.clear()
+    near_cache.clear()
+    yield settings
+    cache.clear()
+    near_cache.clear()
+
+
+@pytest.fixture
 def home_page(db):
     from portal.core.site import ensure_site_tree
 

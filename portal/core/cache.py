@@ -23,7 +23,9 @@ invalidation.
 """
 
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,9 +52,17 @@ def _version() -> str:
     return version
 
 
-def public_data_version() -> str:
-    """A token that changes whenever public pages are invalidated (for caches of derived public data)."""
-    return _version()
+def public_data_version(request=None) -> str:
+    """A token that changes whenever public pages are invalidated (for caches of derived public data).
+
+    With a request, it is read from the cache once per request.
+    """
+    if request is None:
+        return _version()
+    version = getattr(request, "_portal_public_version", None)
+    if version is None:
+        version = request._portal_public_version = _version()
+    return version
 
 
 def invalidate_public_pages(**_signal_kwargs) -> None:
@@ -70,7 +80,7 @@ def invalidate_public_pages(**_signal_kwargs) -> None:
 def cache_key(request) -> str:
     url = request.build_absolute_uri()
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-    return f"portal:pagecache:{_version()}:{get_language() or ''}:{request.method == 'HEAD'}:{digest}"
+    return f"portal:pagecache:{public_data_version(request)}:{get_language() or ''}:{request.method == 'HEAD'}:{digest}"
 
 
 def request_is_cacheable(request) -> bool:
@@ -121,6 +131,79 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
+def fragment_cache_seconds() -> int:
+    return int(getattr(settings, "PORTAL_FRAGMENT_CACHE_SECONDS", 0) or 0)
+
+
+class _NearCache:
+    """A small per-process LRU in front of the shared cache, for values derived from public data.
+
+    Entries are keyed with `public_data_version()`, which every request reads from the shared
+    cache, so a worker never serves a value older than the last invalidation on any server.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+near_cache = _NearCache(size=int(getattr(settings, "PORTAL_NEAR_CACHE_ENTRIES", 512)))
+
+
+def public_memo(request, name: str, compute, *, shared: bool = True, keep=None):
+    """`compute()`, remembered until public data changes: in this process, then (when `shared`)
+    in the shared cache for the other workers. Off (always computes) when
+    PORTAL_FRAGMENT_CACHE_SECONDS is 0. `compute()` must not return None; a value for which
+    `keep(value)` is false is returned but not remembered."""
+    seconds = fragment_cache_seconds()
+    if seconds <= 0:
+        return compute()
+    key = f"portal:memo:{public_data_version(request)}:{name}"
+    value = near_cache.get(key)
+    if value is None:
+        value = cache.get(key) if shared else None
+        if value is None:
+            value = compute()
+            if keep is not None and not keep(value):
+                return value
+            if shared:
+                cache.set(key, value, seconds)
+        near_cache.set(key, value)
+    return value
+
+
+def cached_fragment(request, name: str, vary_on, render) -> str:
+    """`render()`'s output, cached for every visitor until public data changes.
+
+    Used by `{% publiccache %}`; the key holds the active language, `name` and `vary_on`
+    (and, through public_memo, `public_data_version()`). The fragment must not depend on the
+    visitor. Previews (drafts) render directly.
+    """
+    if request is None or getattr(request, "is_preview", False):
+        return render()
+    digest = hashlib.sha256("\x1f".join(map(str, vary_on)).encode("utf-8")).hexdigest()[:32]
+    return public_memo(request, f"fragment:{get_language() or ''}:{name}:{digest}", lambda: str(render()))
+
+
 def skip_page_cache(view):
     """View decorator: never cache this view's responses (e.g. per-visitor content)."""
     from functools import wraps
@@ -137,6 +220,8 @@ def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
+    from wagtail.models import PageViewRestriction, Site
+
     from .models import AssociationContact
 
     page_published.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.published")
@@ -144,6 +229,13 @@ def connect_signals() -> None:
     post_page_move.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.moved")
     post_save.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact")
     post_delete.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact_del")
+    # A site's hostname or root page changes every page's URL (and the cached Site, see routing.py).
+    post_save.connect(invalidate_public_pages, sender=Site, dispatch_uid="portal.pagecache.site")
+    post_delete.connect(invalidate_public_pages, sender=Site, dispatch_uid="portal.pagecache.site_del")
+    # A page made private must leave the cache at once (and routing.restricted_paths with it).
+    post_save.connect(invalidate_public_pages, sender=PageViewRestriction, dispatch_uid="portal.pagecache.restriction")
+    post_delete.connect(invalidate_public_pages, sender=PageViewRestriction,
+                        dispatch_uid="portal.pagecache.restriction_del")
 
 
 def invalidate_on_change(*models) -> None:

@@ -6,8 +6,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .routing import OneQueryViewRestrictionsMixin, PathRoutingMixin
 
-class HomePage(Page):
+
+class HomePage(PathRoutingMixin, OneQueryViewRestrictionsMixin, Page):
     """The site root: the association's introduction and entry points to each area."""
 
     lead = models.CharField(_("lead"), max_length=255, blank=True)
@@ -22,7 +24,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
-class StandardPage(Page):
+class StandardPage(OneQueryViewRestrictionsMixin, Page):
     """A plain content page (about, charter, rights and obligations …)."""
 
     body = RichTextField(_("body"), blank=True)

@@ -14,7 +14,6 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -27,6 +26,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from portal.core.routing import OneQueryViewRestrictionsMixin
 
 from .blocks import ArticleBodyBlock
 
@@ -79,27 +80,7 @@ def live_articles():
     return ArticlePage.objects.live().public()
 
 
-class ChildRouteMixin:
-    """Route to a child in one query, already of its specific type (Wagtail's default takes two)."""
-
-    child_route_select: tuple[str, ...] = ()
-
-    def child_route_model(self):
-        raise NotImplementedError
-
-    def route(self, request, path_components):
-        if path_components:
-            child = (
-                self.child_route_model().objects.child_of(self).select_related(*self.child_route_select)
-                .filter(slug=path_components[0]).first()
-            )
-            if child is None:
-                raise Http404
-            return child.route(request, path_components[1:])
-        return super().route(request, path_components)
-
-
-class MagazineArchivePage(RoutablePageMixin, ChildRouteMixin, Page):
+class MagazineArchivePage(RoutablePageMixin, OneQueryViewRestrictionsMixin, Page):
     """/magazine/: every issue by year, plus column and author pages as sub-routes."""
 
     intro = RichTextField(pgettext_lazy("magazine", "introduction"), blank=True, features=["bold", "italic", "link"])
@@ -111,9 +92,6 @@ class MagazineArchivePage(RoutablePageMixin, ChildRouteMixin, Page):
 
     class Meta:
         verbose_name = _("magazine archive")
-
-    def child_route_model(self):
-        return IssuePage
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -158,7 +136,7 @@ class MagazineArchivePage(RoutablePageMixin, ChildRouteMixin, Page):
         )
 
 
-class IssuePage(ChildRouteMixin, Page):
+class IssuePage(OneQueryViewRestrictionsMixin, Page):
     """One issue (期) of the magazine with its masthead; its children are the articles."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -210,15 +188,11 @@ class IssuePage(ChildRouteMixin, Page):
     search_fields = Page.search_fields + [index.FilterField("year"), index.FilterField("number")]
     parent_page_types = ["magazine.MagazineArchivePage"]
     subpage_types = ["magazine.ArticlePage"]
-
-    child_route_select = ("column", "issue")
+    route_select_related = ("cover", "pdf")  # see portal.core.routing
 
     class Meta:
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
-
-    def child_route_model(self):
-        return ArticlePage
 
     @property
     def label(self) -> str:
@@ -307,7 +281,7 @@ def body_plain_text(body) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
-class ArticlePage(Page):
+class ArticlePage(OneQueryViewRestrictionsMixin, Page):
     """An article of an issue."""
 
     issue = models.ForeignKey(
@@ -394,30 +368,36 @@ class ArticlePage(Page):
             return ""
         return issue.pdf.url + (f"#page={self.start_page}" if self.start_page else "")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        issue = self.issue  # loaded with the page by IssuePage.route
-        archive = MagazineArchivePage.objects.ancestor_of(self).first()
-        # Siblings share the article's view restrictions (inherited from the issue), so no .public() query.
+    @cached_property
+    def magazine_archive(self) -> MagazineArchivePage | None:
+        return MagazineArchivePage.objects.ancestor_of(self).first()
+
+    @cached_property
+    def neighbours(self) -> tuple[ArticlePage | None, ArticlePage | None]:
+        """The previous and next live articles of the issue, in contents order."""
+        if not self.issue_id:
+            return None, None
+        # Siblings share the article's view restrictions (inherited from the issue), so no .public().
         siblings = list(
-            ArticlePage.objects.child_of(issue).live().order_by("path").only("id", "title", "path", "url_path")
-        ) if issue else []
-        ids = [s.pk for s in siblings]
-        prev_article = next_article = None
-        if self.pk in ids:
-            i = ids.index(self.pk)
-            prev_article = siblings[i - 1] if i > 0 else None
-            next_article = siblings[i + 1] if i + 1 < len(siblings) else None
-        context.update(
-            issue=issue,
-            archive=archive,
-            authors=list(self.article_authors.select_related("author")),
-            prev_article=prev_article,
-            next_article=next_article,
-            citation=self.citation(issue),
-            pdf_url=self.pdf_url(issue),
+            ArticlePage.objects.child_of(self.issue).live().order_by("path").only("id", "title", "path", "url_path")
         )
+        ids = [s.pk for s in siblings]
+        if self.pk not in ids:
+            return None, None
+        i = ids.index(self.pk)
+        return (siblings[i - 1] if i > 0 else None), (siblings[i + 1] if i + 1 < len(siblings) else None)
+
+    def get_context(self, request, *args, **kwargs):
+        """Everything but the page itself is lazy: the template caches the article's main part
+        ({% publiccache %}), so a cached render needs none of these queries."""
+        context = super().get_context(request, *args, **kwargs)
+        context.update(citation=self.citation, pdf_url=self.pdf_url)  # methods: called by the template
         return context
+
+    @cached_property
+    def credits(self) -> list[ArticleAuthor]:
+        """The printed author lines (author and affiliation) in order."""
+        return list(self.article_authors.select_related("author"))
 
 
 class ArticleAuthor(Orderable):

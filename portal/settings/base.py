@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "portal.core.middleware.ChineseFirstLocaleMiddleware",
     # Whole-response cache for anonymous GETs; see portal/core/cache.py.
     "portal.core.cache.AnonymousPageCacheMiddleware",
+    # The Wagtail Site from the cache instead of a query per request; see portal/core/routing.py.
+    "portal.core.routing.CachedSiteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,6 +225,9 @@ PORTAL_REQUIRE_STAFF_MFA = env_bool("PORTAL_REQUIRE_STAFF_MFA", True)
 # Whole-response cache of public pages for anonymous visitors (seconds; 0 = off).
 # Invalidate with portal.core.cache.invalidate_public_pages(); see docs/CONVENTIONS.md "Caching".
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300"))
+# Fragments of public pages ({% publiccache %}) and the Wagtail Site lookup, for every visitor,
+# until public data changes (seconds; 0 = off). See portal/core/cache.py and portal/core/routing.py.
+PORTAL_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PORTAL_FRAGMENT_CACHE_SECONDS", "3600"))
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

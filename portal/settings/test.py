@@ -26,6 +26,7 @@ ALLOWED_HOSTS = ["*"]
 # Tests that prove these rules turn them on with the `settings` fixture.
 PORTAL_REQUIRE_STAFF_MFA = False
 PORTAL_PAGE_CACHE_SECONDS = 0
+PORTAL_FRAGMENT_CACHE_SECONDS = 0
 
 # Serve static files from the app/finder directories without collectstatic.
 WHITENOISE_USE_FINDERS = True

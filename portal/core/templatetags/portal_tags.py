@@ -1,7 +1,35 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.cache import cached_fragment
+
 register = template.Library()
+
+
+class PublicCacheNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context):
+        name = self.name.resolve(context)
+        vary_on = [v.resolve(context) for v in self.vary_on]
+        return cached_fragment(context.get("request"), name, vary_on, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def publiccache(parser, token):
+    """``{% publiccache "name" value… %}…{% endpubliccache %}``: a fragment of a public page that
+    is the same for every visitor, cached until public data changes (see cache.cached_fragment).
+
+    Put only the expensive, visitor-independent part inside; give the context lazily (querysets,
+    callables) so that a cache hit runs no query.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("publiccache needs a fragment name")
+    nodelist = parser.parse(("endpubliccache",))
+    parser.delete_first_token()
+    return PublicCacheNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])
 
 MAIN_NAV = [
     ("/", _("Home")),
