@@ -218,9 +218,8 @@ def skip_page_cache(view):
 
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
     from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from .models import AssociationContact
 
