@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,30 +39,49 @@ def _needles(text: str, query: str, terms: list[str]) -> list[str]:
     return [query] if query.lower() in text.lower() else terms
 
 
+class SearchResultsPage:
+    """One page of search results, computed when the template first asks (the template caches
+    the rendered results with {% publiccache %}, so a repeated search runs no query)."""
+
+    def __init__(self, query: str, year: int | None, column_id: int | None, page_number):
+        self.query, self.year, self.column_id, self.page_number = query, year, column_id, page_number
+
+    @cached_property
+    def outcome(self):
+        return search_articles(self.query, year=self.year, column_id=self.column_id)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcome.ids)
+
+    @cached_property
+    def page_obj(self):
+        return Paginator(self.outcome.ids, RESULTS_PER_PAGE).get_page(self.page_number)
+
+    @cached_property
+    def results(self) -> list[dict]:
+        ids = list(self.page_obj.object_list)
+        by_id = ArticlePage.objects.select_related("issue", "column").in_bulk(ids)
+        results = []
+        for article in filter(None, map(by_id.get, ids)):
+            results.append({
+                "article": article,
+                "title": highlight(article.title, _needles(article.title, self.query, self.outcome.terms), length=300),
+                "snippet": highlight(article.search_text, _needles(article.search_text, self.query, self.outcome.terms)),
+            })
+        return results
+
+
 def search(request):
     query = request.GET.get("q", "").strip()
     year, column_id = _int(request.GET.get("year")), _int(request.GET.get("column"))
-    outcome = search_articles(query, year=year, column_id=column_id)
-    page_obj = Paginator(outcome.ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    by_id = ArticlePage.objects.select_related("issue", "column").in_bulk(list(page_obj.object_list))
-    results = []
-    for pk in page_obj.object_list:
-        article = by_id.get(pk)
-        if article is None:
-            continue
-        results.append({
-            "article": article,
-            "title": highlight(article.title, _needles(article.title, query, outcome.terms), length=300),
-            "snippet": highlight(article.search_text, _needles(article.search_text, query, outcome.terms)),
-        })
+    page_number = request.GET.get("page")
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "search_query": query,
-        "results": results,
-        "page_obj": page_obj,
-        "total": len(outcome.ids),
-        "fallback": outcome.fallback,
+        "search": SearchResultsPage(query, year, column_id, page_number),
+        "fragment_key": [query, year, column_id, page_number],
         "years": IssuePage.objects.live().order_by("-year").values_list("year", flat=True).distinct(),
         "columns": Column.objects.filter(is_cover_page=False),
         "year": year,
