@@ -1,14 +1,14 @@
 #!/usr/bin/env python
 """Load benchmark: gunicorn (2 workers) on 127.0.0.1 against the current DATABASE_URL.
 
-    python bench/load.py                       # default pages, 5 s each, 10 clients, cached and uncached
+    python bench/load.py                       # default pages, 5 s each, 10 clients, every mode
     python bench/load.py --seconds 10 /magazine/2019-3/ /magazine/2019-3/some-article/
     python bench/load.py --queries             # DB queries per URL (Django test client), no server
     DATABASE_URL=postgres://... python bench/load.py
 
 For every URL it prints requests/s, p50, p95, errors and the ratio to a static
-file (WhiteNoise, same server, same run) as a Markdown table — once with the
-anonymous page cache on ("cached") and once with it off ("uncached").
+file (WhiteNoise, same server, same run) as a Markdown table — once per mode
+(see MODES: page cache on; page cache off; page cache and fragments off).
 Exits non-zero on any error response. Load comes from `wrk` when installed
 (`--client wrk`), else from the built-in asyncio HTTP/1.1 keep-alive client
 (installs nothing); the same client drives every row, so ratios compare like
@@ -53,11 +53,21 @@ def quote(url: str) -> str:
     return q(url, safe="/?=&%:+")
 
 
-def run_mode(label: str, urls: list[str], args, cache_seconds: int, report: list) -> tuple[list[list], int]:
+# Modes: the anonymous page cache on ("cached"); off, with fragments and the routing memo as
+# every logged-in visitor gets them ("uncached"); and with neither ("cold", the worst case:
+# every page rendered from the database). Fragments need Redis: without it production
+# settings turn them off and "uncached" is "cold".
+MODES = {
+    "cached": {"PORTAL_PAGE_CACHE_SECONDS": 300},
+    "uncached": {"PORTAL_PAGE_CACHE_SECONDS": 0},
+    "cold": {"PORTAL_PAGE_CACHE_SECONDS": 0, "PORTAL_FRAGMENT_CACHE_SECONDS": 0},
+}
+
+
+def run_mode(label: str, urls: list[str], args, env_extra: dict, report: list) -> tuple[list[list], int]:
     errors = 0
     static_root = os.environ.get("BENCH_STATIC_ROOT") or None  # collected once by bench/run_all.py
-    with GunicornServer(workers=args.workers, env_extra={"PORTAL_PAGE_CACHE_SECONDS": cache_seconds},
-                        static_root=static_root) as server:
+    with GunicornServer(workers=args.workers, env_extra=env_extra, static_root=static_root) as server:
         static = server.static_url(STATIC_FILE)
         rows = []
         results = []
@@ -92,7 +102,7 @@ def run_mode(label: str, urls: list[str], args, cache_seconds: int, report: list
                 result.errors, statuses, f"{result.rps / static_rps:.0%}",
                 result.headers.get("x-page-cache", "-"),
             ])
-    say(f"\n### {label} (PORTAL_PAGE_CACHE_SECONDS={cache_seconds})\n")
+    say(f"\n### {label} ({', '.join(f'{k}={v}' for k, v in env_extra.items())})\n")
     say(markdown_table(["URL", "req/s", "p50 ms", "p95 ms", "errors", "statuses", "vs static", "X-Page-Cache"], rows))
     return rows, errors
 
@@ -107,12 +117,15 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from portal.core.cache import near_cache
+
 out = []
 for url in json.loads(sys.argv[1]):
     row = {"url": url}
-    for label, seconds in (("uncached", 0), ("cached", 300)):
-        with override_settings(PORTAL_PAGE_CACHE_SECONDS=seconds):
+    for label, seconds, fragments in (("cold", 0, 0), ("uncached", 0, 3600), ("cached", 300, 3600)):
+        with override_settings(PORTAL_PAGE_CACHE_SECONDS=seconds, PORTAL_FRAGMENT_CACHE_SECONDS=fragments):
             cache.clear()
+            near_cache.clear()
             client = Client(HTTP_HOST="127.0.0.1")
             client.get(url)  # warm up (imports, jieba dictionary, cache fill)
             with CaptureQueriesContext(connection) as ctx:
@@ -133,13 +146,13 @@ def run_queries(urls: list[str], report: list) -> int:
         sys.exit(result.stderr[-3000:])
     rows, errors = [], 0
     for row in json.loads(result.stdout.strip().splitlines()[-1]):
-        bad = row["uncached_status"] >= 400 or row["cached_status"] >= 400
+        bad = any(row[f"{mode}_status"] >= 400 for mode in ("cold", "uncached", "cached"))
         errors += bad
         report.append(row)
-        rows.append([f"`{row['url']}`", row["uncached"], row["cached"],
-                     f"{row['uncached_status']}/{row['cached_status']}"])
+        rows.append([f"`{row['url']}`", row["cold"], row["uncached"], row["cached"],
+                     f"{row['cold_status']}/{row['uncached_status']}/{row['cached_status']}"])
     say("\n### Queries per request (Django test client, warm)\n")
-    say(markdown_table(["URL", "queries uncached", "queries cached", "status"], rows))
+    say(markdown_table(["URL", "queries cold", "queries uncached", "queries cached", "status"], rows))
     return errors
 
 
@@ -150,7 +163,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--mode", choices=["both", "cached", "uncached"], default="both")
+    parser.add_argument("--mode", choices=["all", *MODES], default="all")
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if have_wrk() else "python",
                         help="load generator (default: wrk when installed)")
     parser.add_argument("--queries", action="store_true", help="count DB queries per URL instead of load")
@@ -175,10 +188,9 @@ def main() -> int:
     say(f"Load: {args.concurrency} concurrent clients, {args.seconds:g} s per URL, gunicorn {args.workers} "
           f"workers (gthread), database {database}, client {args.client}")
     errors = 0
-    modes = {"cached": 300, "uncached": 0}
-    for label, seconds in modes.items():
-        if args.mode in ("both", label):
-            errors += run_mode(label, urls, args, seconds, report)[1]
+    for label, env_extra in MODES.items():
+        if args.mode in ("all", label):
+            errors += run_mode(label, urls, args, env_extra, report)[1]
     write_json()
     if errors:
         say(f"\n{errors} error response(s)", sys.stderr)

@@ -9,7 +9,7 @@
      and the same scaled data in it.
 2. The per-area scripts one after another (each prints its table): magazine (search measured on a copy of
    the scaled SQLite database), members, services, showcase, awards, and any other bench/*.py.
-3. bench/load.py (queries per page, then cached and uncached load) against the scaled SQLite database,
+3. bench/load.py (queries per page, then cached, uncached and cold load) against the scaled SQLite database,
    then against PostgreSQL (+ Redis); a summary of issue #8's load targets.
 The load average (`uptime`) is printed before each measurement. Everything is removed at the end
 (PostgreSQL and Redis stopped). Exits non-zero when a script fails, a page answers an error or a build
@@ -185,7 +185,11 @@ def targets(label: str, data: dict, *, postgres: bool) -> list[list]:
         rows.append([label, "uncached article ≥ 150 req/s, p95 < 80 ms (10 clients)" + ("" if postgres else
                      " [target is for PostgreSQL]"), f"{uncached['rps']:,.0f} req/s, p95 {uncached['p95']:.1f} ms",
                      "yes" if met else "no"])
-    for mode in ("cached", "uncached"):
+    cold = load.get(("cold", urls["article"]))
+    if cold:  # no target: the worst case, every part rendered from the database
+        rows.append([label, "cold article (no page cache, no fragments), for reference",
+                     f"{cold['rps']:,.0f} req/s, p95 {cold['p95']:.1f} ms", "—"])
+    for mode in ("cached", "uncached", "cold"):
         search = load.get((mode, urls["search"]))
         if search:
             search["p95"] = search["p95"] if search["rps"] else float("inf")  # no response at all

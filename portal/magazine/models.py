@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -95,16 +95,20 @@ class MagazineArchivePage(RoutablePageMixin, OneQueryViewRestrictionsMixin, Page
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        issues = list(
+        # Lazy: the template caches what it renders from them ({% publiccache %}).
+        context["years"] = SimpleLazyObject(self.issues_by_year)
+        context["columns"] = Column.objects.filter(is_cover_page=False)
+        return context
+
+    def issues_by_year(self) -> list[tuple[int, list[IssuePage]]]:
+        issues = (
             live_issues().descendant_of(self).select_related("cover").prefetch_related("cover__renditions")
             .order_by("-year", "-number")
         )
         years: dict[int, list] = {}
         for issue in issues:
             years.setdefault(issue.year, []).append(issue)
-        context["years"] = list(years.items())
-        context["columns"] = Column.objects.filter(is_cover_page=False)
-        return context
+        return list(years.items())
 
     @path("column/<int:pk>/", name="column")
     def column_view(self, request, pk):
@@ -188,7 +192,6 @@ class IssuePage(OneQueryViewRestrictionsMixin, Page):
     search_fields = Page.search_fields + [index.FilterField("year"), index.FilterField("number")]
     parent_page_types = ["magazine.MagazineArchivePage"]
     subpage_types = ["magazine.ArticlePage"]
-    route_select_related = ("cover", "pdf")  # see portal.core.routing
 
     class Meta:
         verbose_name = _("issue")
@@ -228,10 +231,11 @@ class IssuePage(OneQueryViewRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
-        articles = self.articles_for_reading(preview=preview)
+        # Lazy: the template caches what it renders from them ({% publiccache %}; not in previews).
+        articles = SimpleLazyObject(lambda: self.articles_for_reading(preview=preview))
         context["articles"] = articles
-        context["sections"] = group_by_column(articles)
-        context["board"] = list(self.board.all())
+        context["sections"] = SimpleLazyObject(lambda: group_by_column(articles))
+        context["board"] = SimpleLazyObject(lambda: list(self.board.all()))
         context["whole_issue"] = preview
         return context
 

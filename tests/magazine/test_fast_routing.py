@@ -116,6 +116,25 @@ def test_article_page_runs_one_query_once_its_fragments_are_cached(issue, client
     assert "X-Page-Cache" not in second
 
 
+@pytest.mark.parametrize("url", ["/magazine/", "/magazine/2018-1/"])
+def test_archive_and_issue_pages_are_rendered_from_fragments(url, issue, client, fragment_cache,
+                                                              django_assert_max_num_queries):
+    first = client.get(url)
+    with django_assert_max_num_queries(2):  # the page row; the archive's .public() restriction check
+        second = client.get(url)
+    assert second.content == first.content
+
+
+def test_a_new_article_appears_in_the_cached_issue_contents(issue, client, fragment_cache,
+                                                           django_capture_on_commit_callbacks):
+    client.get("/magazine/2018-1/")
+    article = ArticlePage(title="新增的一篇文章", slug="09", body=[])
+    issue.add_child(instance=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    assert "新增的一篇文章" in client.get("/magazine/2018-1/").content.decode()
+
+
 def test_publishing_a_change_shows_at_once(issue, client, fragment_cache, django_capture_on_commit_callbacks):
     article = second_article(issue)
     client.get(article.url)
