@@ -14,8 +14,9 @@ and the admin, account and document areas.
 
 Invalidation: `invalidate_public_pages()` bumps a version that is part of every
 key, so all cached pages go at once (simple and correct; the site is small).
-It runs on Wagtail's page_published/page_unpublished/post_page_move and on
-changes of the association contact setting shown in the footer; apps call it
+It runs on Wagtail's page_published/page_unpublished/post_page_move, on page
+deletion, on changes of Sites, page view restrictions and the association contact
+setting shown in the footer; apps call it
 when data that shows on public pages changes (see docs/CONVENTIONS.md, "Caching").
 Production settings turn the page cache off unless CACHE_URL points at Redis: a
 per-process cache would keep stale copies in the workers that did not see the
@@ -218,7 +219,7 @@ def skip_page_cache(view):
 
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
-    from wagtail.models import PageViewRestriction, Site
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from .models import AssociationContact
@@ -226,6 +227,8 @@ def connect_signals() -> None:
     page_published.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.published")
     page_unpublished.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.unpublished")
     post_page_move.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.moved")
+    # Wagtail sends no unpublish signal when a live page is deleted.
+    post_delete.connect(invalidate_public_pages, sender=Page, dispatch_uid="portal.pagecache.page_deleted")
     post_save.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact")
     post_delete.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact_del")
     # A site's hostname or root page changes every page's URL (and the cached Site, see routing.py).

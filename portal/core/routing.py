@@ -47,7 +47,7 @@ def site_for_request(request) -> Site | None:
         site.root_page = site.root_page.specific  # routing starts from the specific root
         return site
 
-    hostname = split_domain_port(request._get_raw_host())[0]
+    hostname = split_domain_port(request.get_host())[0]  # validated: no memo entries for junk hosts
     site = public_memo(request, f"site:{hostname}:{request.get_port()}", find)
     return None if site == NO_SITE else site
 

@@ -116,13 +116,21 @@ def test_article_page_runs_one_query_once_its_fragments_are_cached(issue, client
     assert "X-Page-Cache" not in second
 
 
-@pytest.mark.parametrize("url", ["/magazine/", "/magazine/2018-1/"])
-def test_archive_and_issue_pages_are_rendered_from_fragments(url, issue, client, fragment_cache,
+@pytest.mark.parametrize("url", ["/", "/magazine/", "/magazine/2018-1/"])
+def test_home_archive_and_issue_pages_are_rendered_from_fragments(url, issue, client, fragment_cache,
                                                               django_assert_max_num_queries):
     first = client.get(url)
     with django_assert_max_num_queries(2):  # the page row; the archive's .public() restriction check
         second = client.get(url)
     assert second.content == first.content
+
+
+def test_a_new_issue_appears_on_the_cached_home_page(issue, make_issue, client, fragment_cache,
+                                                     django_capture_on_commit_callbacks):
+    assert "2018年第1期" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_issue(2019, 3, articles=1)
+    assert "2019年第3期" in client.get("/").content.decode()
 
 
 def test_a_new_article_appears_in_the_cached_issue_contents(issue, client, fragment_cache,
@@ -133,6 +141,15 @@ def test_a_new_article_appears_in_the_cached_issue_contents(issue, client, fragm
     with django_capture_on_commit_callbacks(execute=True):
         article.save_revision().publish()
     assert "新增的一篇文章" in client.get("/magazine/2018-1/").content.decode()
+
+
+def test_a_deleted_article_leaves_the_cached_issue_contents(issue, client, fragment_cache,
+                                                           django_capture_on_commit_callbacks):
+    article = second_article(issue)
+    assert article.title in client.get("/magazine/2018-1/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(pk=article.pk).delete()
+    assert article.title not in client.get("/magazine/2018-1/").content.decode()
 
 
 def test_publishing_a_change_shows_at_once(issue, client, fragment_cache, django_capture_on_commit_callbacks):
