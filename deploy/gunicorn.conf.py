@@ -40,3 +40,12 @@ def post_fork(server, worker):
 
     for connection in connections.all(initialized_only=True):
         connection.close()
+
+
+def when_ready(server):
+    # jieba's dictionary takes ~1.7 s to load: load it once here, in the master, before the
+    # workers are forked (preload_app), so they share it and no search after a (re)start waits.
+    if preload_app:
+        from portal.magazine.search import segmenter
+
+        segmenter()

@@ -143,6 +143,22 @@ def deferred_indexing():
         _deferred.reset(token)
     for page in ArticlePage.objects.filter(pk__in=pending):
         index.insert_or_update_object(page)
+    if pending:
+        refresh_planner_statistics()
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE the search index table on SQLite after a batch of articles was indexed.
+
+    Without statistics SQLite's planner loops over every index entry of the article type and
+    re-runs the full-text MATCH for each (57 ms instead of 0.4 ms with 480 articles). PostgreSQL
+    keeps its own statistics (autovacuum).
+    """
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE wagtailsearch_indexentry")
 
 
 @dataclass
