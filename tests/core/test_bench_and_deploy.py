@@ -63,6 +63,15 @@ def test_gunicorn_config_loads_with_environment(monkeypatch):
     assert config["preload_app"] is True
 
 
+def test_gunicorn_master_loads_the_chinese_segmenter_before_forking():
+    from portal.magazine import search
+
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    config["when_ready"](None)
+    assert search._jieba is not None
+    assert search.query_terms("信用修复") == ["信用", "修复"]
+
+
 def test_serve_prod_script_is_valid_bash():
     script = ROOT / "deploy" / "serve-prod.sh"
     assert script.stat().st_mode & 0o111
