@@ -167,12 +167,12 @@ class _NearCache:
             self.entries.clear()
 
 
-near_cache = _NearCache(size=int(getattr(settings, "PORTAL_NEAR_CACHE_ENTRIES", 512)))
+near_cache = _NearCache(size=512)  # fragments, routes and Sites of one worker; a few MB at most
 
 
-def public_memo(request, name: str, compute, *, shared: bool = True, keep=None):
-    """`compute()`, remembered until public data changes: in this process, then (when `shared`)
-    in the shared cache for the other workers. Off (always computes) when
+def public_memo(request, name: str, compute, *, keep=None):
+    """`compute()`, remembered until public data changes: in this process, then in the shared
+    cache for the other workers. Off (always computes) when
     PORTAL_FRAGMENT_CACHE_SECONDS is 0. `compute()` must not return None; a value for which
     `keep(value)` is false is returned but not remembered."""
     seconds = fragment_cache_seconds()
@@ -181,13 +181,12 @@ def public_memo(request, name: str, compute, *, shared: bool = True, keep=None):
     key = f"portal:memo:{public_data_version(request)}:{name}"
     value = near_cache.get(key)
     if value is None:
-        value = cache.get(key) if shared else None
+        value = cache.get(key)
         if value is None:
             value = compute()
             if keep is not None and not keep(value):
                 return value
-            if shared:
-                cache.set(key, value, seconds)
+            cache.set(key, value, seconds)
         near_cache.set(key, value)
     return value
 

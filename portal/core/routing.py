@@ -1,4 +1,4 @@
-"""Page routing in three queries instead of about ten.
+"""Page routing in one query (the page itself) instead of about ten.
 
 Wagtail serves /magazine/2019-3/17/ with a Site query, the root page's ``.specific``,
 then per level ``get_children().get(slug=…)`` plus ``.specific``, then two queries for
@@ -10,12 +10,14 @@ CPU of an uncached article (issue #8). Here:
   do). Like the fragment cache it needs a cache shared by every worker, so it is on only
   when PORTAL_FRAGMENT_CACHE_SECONDS > 0.
 * `PathRoutingMixin` (on the site root) finds every page along the path in one query on
-  ``url_path`` and loads the deepest one, specific, in a second. The remaining path
+  ``url_path`` (remembered for paths that name a page) and loads the deepest one, specific,
+  in a second (`load_page`, SQL compiled once per process). The remaining path
   components go to that page's own ``route()`` (routable pages' sub-routes). When an
   ancestor on the way is a routable page whose own routes claim the rest of the path,
   Wagtail's tree walk decides, so routable pages keep their precedence.
 * `OneQueryViewRestrictionsMixin` reads the restrictions of a page and its ancestors
-  (aliases resolved to their source, as Wagtail does) in one query.
+  (aliases resolved to their source, as Wagtail does) in one query, or in none when the
+  remembered set of restricted paths shows none on the page's path.
 
 Page classes name what their templates need loaded with them in ``route_select_related``.
 """

@@ -78,3 +78,10 @@ def test_site_is_remembered_until_a_site_changes(home_page, fragment_cache, djan
         Site.objects.filter(pk=site.pk).update(site_name="浙江省信用协会门户")
         Site.objects.get(pk=site.pk).save()  # the signal the admin's Site form sends
     assert site_for_request(factory.get("/")).site_name == "浙江省信用协会门户"
+
+
+def test_a_host_outside_allowed_hosts_is_refused_and_not_remembered(home_page, fragment_cache, client):
+    fragment_cache.ALLOWED_HOSTS = ["localhost"]
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert not [key for key in near_cache.entries if "evil.example" in key]
+    assert client.get("/", HTTP_HOST="localhost").status_code == 200
