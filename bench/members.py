@@ -38,7 +38,8 @@ def build(members: int | None = None, years: int | None = None, first_year: int 
     """
     from stdnum.cn import uscc
 
-    from members.models import DuesItem, Membership, MembershipTier, Organisation
+    from members.models import DuesItem, Membership, MembershipTier
+    from portal.organisations.models import Organisation
 
     members = MEMBERS if members is None else members
     years = YEARS if years is None else years

@@ -82,7 +82,8 @@ def step_members(members: int, years: int) -> None:
     from django.db import transaction
 
     from bench.members import build
-    from members.models import DuesItem, Organisation
+    from members.models import DuesItem
+    from portal.organisations.models import Organisation
 
     if Organisation.objects.filter(name__startswith="基准测试").exists():
         say(f"  members: generated members already present ({Organisation.objects.count()} organisations); skipped")

@@ -30,7 +30,7 @@ def build_campaign(n_apps: int = N_APPS, n_experts: int = N_EXPERTS, *, year: in
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from members.models import Organisation
+    from portal.organisations.models import Organisation
     from showcase.models import (
         Application,
         Campaign,

@@ -10,7 +10,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from portal.core.cache import invalidate_on_change
 
-        from .models import Membership, MembershipTier, Organisation
+        from .models import Membership, MembershipTier
 
         # rows shown on public pages: their changes drop the anonymous page cache
-        invalidate_on_change(Membership, MembershipTier, Organisation)
+        invalidate_on_change(Membership, MembershipTier)

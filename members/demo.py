@@ -2,7 +2,7 @@
 
 import datetime
 
-from .models import Organisation, OrganisationUser
+from portal.organisations.models import Organisation, OrganisationUser
 
 DEMO_FIRMS = [
     {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import record
 from portal.core.mail import queue_email
+from portal.organisations.models import Organisation, OrganisationUser, organisation_for
 
 from .models import (
     DuesItem,
@@ -33,11 +34,8 @@ from .models import (
     MembershipRules,
     MembershipTier,
     NumberSequence,
-    Organisation,
-    OrganisationUser,
     Payment,
     WithdrawalRequest,
-    organisation_for,
 )
 
 Status = Membership.Status

@@ -7,15 +7,15 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc
 
 from portal.core.uploads import PrivateFileField
+from portal.organisations.models import Organisation
+from portal.organisations.regions import region_for_code
 
 from .models import (
     DuesItem,
     MembershipApplication,
     MembershipTier,
-    Organisation,
     Payment,
 )
-from .regions import region_for_code
 
 
 class DateInput(forms.DateInput):

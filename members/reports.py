@@ -8,8 +8,9 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.organisations.regions import city_name
+
 from .models import DuesItem, Membership, MembershipEvent, MembershipRules, MembershipTier
-from .regions import city_name
 
 
 def _pd():

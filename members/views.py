@@ -16,12 +16,18 @@ from django.utils.translation import gettext as _
 from portal.accounts.roles import Role, firm_required, has_role
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.organisations.models import organisation_for
+from portal.organisations.regions import city_name
 
 from . import content, domain
 from .forms import ApplicationForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
-from .models import Membership, MembershipApplication, MembershipTier, Payment, organisation_for
+from .models import (
+    Membership,
+    MembershipApplication,
+    MembershipTier,
+    Payment,
+)
 from .pdfs import certificate_pdf, receipt_pdf
-from .regions import city_name
 
 DIRECTORY_PAGE_SIZE = 50
 

@@ -10,10 +10,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.accounts.roles import Role, has_role, is_firm_user
 from portal.core.audit import register_actions
+from portal.organisations.models import Organisation, OrganisationUser
 
 from . import admin_urls
 from .demo import load_membership_demo
-from .models import Membership, MembershipApplication, MembershipTier, Organisation, OrganisationUser
+from .models import Membership, MembershipApplication, MembershipTier
 
 STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 
@@ -203,8 +204,9 @@ def verify_member_certificate(number):
 
 @hooks.register("register_account_panel")
 def membership_account_panel(request):
+    from portal.organisations.models import organisation_for
+
     from . import domain
-    from .models import organisation_for
 
     if not is_firm_user(request.user):
         return None

@@ -5,6 +5,7 @@
     python scripts/i18n.py compile              # .po -> .mo for every catalogue (pure Python, polib)
     python scripts/i18n.py check                # fail if any catalogue has untranslated or fuzzy entries
     python scripts/i18n.py conflicts            # fail if a msgid is translated differently in two catalogues
+    python scripts/i18n.py fill [AREA ...]      # untranslated/fuzzy entries take another catalogue's translation
 
 Msgids are English; zh_Hans is the complete catalogue (the site's default language).
 
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANG = "zh_Hans"
 # area -> (code directory holding locale/, template directories)
 AREAS = {
-    "core": ("portal/core", ["portal/accounts", "templates/core", "templates/accounts", "templates/allauth",
+    "core": ("portal/core", ["portal/accounts", "portal/organisations", "templates/core", "templates/accounts", "templates/allauth",
                              "templates/account", "templates/mfa", "templates/wagtailadmin", "templates/*.html"]),
     "magazine": ("portal/magazine", ["templates/magazine"]),
     "services": ("portal/services", ["templates/services"]),
@@ -108,6 +109,30 @@ def conflicts() -> dict[tuple[str | None, str], dict[str, object]]:
     return {key: by_area for key, by_area in seen.items() if len(set(by_area.values())) > 1}
 
 
+def fill(area: str) -> None:
+    """Give untranslated and fuzzy entries of `area` the translation another catalogue has for the same (context, msgid),
+    e.g. after code moved between areas."""
+    known = {}
+    for other in AREAS:
+        path = po_path(other)
+        if other != area and path.exists():
+            for entry in polib.pofile(str(path)).translated_entries():
+                if "fuzzy" not in entry.flags:
+                    known.setdefault((entry.msgctxt, entry.msgid), entry)
+    po = polib.pofile(str(po_path(area)))
+    filled = 0
+    for entry in po.untranslated_entries() + po.fuzzy_entries():
+        source = known.get((entry.msgctxt, entry.msgid))
+        if source is not None:
+            entry.msgstr, entry.msgstr_plural = source.msgstr, dict(source.msgstr_plural)
+            entry.previous_msgid = entry.previous_msgctxt = None
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            filled += 1
+    po.save()
+    print(f"{area}: {filled} filled, {len(po.untranslated_entries())} untranslated")
+
+
 def check() -> int:
     problems = incomplete()
     for area, msgctxt, msgid in problems:
@@ -132,6 +157,9 @@ if __name__ == "__main__":
     if command == "extract":
         for area in args or AREAS:
             extract(area)
+    elif command == "fill":
+        for area in args or AREAS:
+            fill(area)
     elif command == "compile":
         compile_all()
     elif command == "check":

@@ -3,8 +3,8 @@
 from django.db.models import Q
 from django.http import Http404
 
-from members.models import organisation_for
 from portal.accounts.roles import Role, has_role
+from portal.organisations.models import organisation_for
 
 from .models import Application, ExpertAssignment
 

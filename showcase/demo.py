@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.demo import demo_firms
-from members.models import Organisation, OrganisationUser
 from portal.accounts.roles import Role
+from portal.organisations.models import Organisation, OrganisationUser
 
 from . import domain
 from .models import (

@@ -24,10 +24,11 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import is_active_member, organisation_for
+from members.models import is_active_member
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import record
 from portal.core.mail import queue_email
+from portal.organisations.models import organisation_for
 
 from . import access
 from .eligibility import Problem, completeness_problems, eligibility_problems

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from members.models import Organisation
+from portal.organisations.models import Organisation
 
 from .models import Application, add_years, is_banned
 

@@ -241,7 +241,7 @@ class Campaign(models.Model):
     )
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("standard"))
     agency = models.ForeignKey(
-        "members.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="showcase_campaigns",
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="showcase_campaigns",
         verbose_name=_("appointed agency"),
         help_text=_("The third-party credit service agency; its users with the agency role review the applications."),
     )
@@ -293,7 +293,7 @@ class ParticipationBan(models.Model):
     """A unit barred from the programme (three years after a revocation, L1361)."""
 
     organisation = models.ForeignKey(
-        "members.Organisation", on_delete=models.PROTECT, related_name="showcase_bans", verbose_name=_("organisation")
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="showcase_bans", verbose_name=_("organisation")
     )
     starts_on = models.DateField(pgettext_lazy("showcase", "start date"))
     ends_on = models.DateField(pgettext_lazy("showcase", "end date"), help_text=_("The first day the unit may apply again."))
@@ -352,7 +352,7 @@ class Application(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications", verbose_name=_("campaign"))
     organisation = models.ForeignKey(
-        "members.Organisation", on_delete=models.PROTECT, related_name="showcase_applications",
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="showcase_applications",
         verbose_name=_("organisation"),
     )
     number = models.CharField(_("application number"), max_length=20, unique=True, null=True, blank=True)

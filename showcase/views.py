@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from members.models import organisation_for
 from portal.accounts.roles import firm_required
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.organisations.models import organisation_for
 
 from . import access, domain
 from .documents import commitment_pdf

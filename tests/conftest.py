@@ -83,7 +83,7 @@ def make_user(db, django_user_model):
 
 @pytest.fixture
 def make_organisation(db):
-    from members.models import Organisation, OrganisationUser
+    from portal.organisations.models import Organisation, OrganisationUser
 
     counter = {"n": 0}
 

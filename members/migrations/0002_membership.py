@@ -7,6 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('organisations', '0001_initial'),
         ('members', '0001_initial'),
     ]
 
@@ -37,7 +38,7 @@ class Migration(migrations.Migration):
                 ('started_on', models.DateField(verbose_name='start date')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='end date')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.organisation', verbose_name='organisation')),
                 ('tier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='members.membershiptier', verbose_name='tier')),
             ],
             options={

@@ -12,6 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('organisations', '0001_initial'),
         ('members', '0003_default_tiers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -128,7 +129,7 @@ class Migration(migrations.Migration):
                 ('decision_note', models.TextField(blank=True, verbose_name='reason or message')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='organisations.organisation', verbose_name='organisation')),
                 ('tier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='members.membershiptier', verbose_name='tier requested')),
             ],
             options={

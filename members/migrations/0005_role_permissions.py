@@ -3,13 +3,11 @@ from django.db import migrations
 from portal.accounts.roles import Role, grant_model_permissions
 
 VIEW = [
-    "view_organisation", "view_organisationuser", "view_membershiptier", "view_membership",
+    "view_membershiptier", "view_membership",
     "view_membershipapplication", "view_duesitem", "view_payment", "view_membershipevent",
     "view_withdrawalrequest", "view_expulsion",
 ]
 SECRETARIAT = VIEW + [
-    "add_organisation", "change_organisation",
-    "add_organisationuser", "change_organisationuser", "delete_organisationuser",
     "add_membershiptier", "change_membershiptier",
     "change_membership", "change_membershipapplication",
     "add_payment", "change_withdrawalrequest", "change_membershiprules",

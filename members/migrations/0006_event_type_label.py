@@ -5,9 +5,9 @@ from django.db import migrations, models
 
 def refresh_region_names(apps, schema_editor):
     """Region names now use a division's current name (e.g. 南湖区, not 城区,[1993-2004]秀城区,[2005-]南湖区)."""
-    from members.regions import region_for_code
+    from portal.organisations.regions import region_for_code
 
-    Organisation = apps.get_model("members", "Organisation")
+    Organisation = apps.get_model("organisations", "Organisation")
     for org in Organisation.objects.only("pk", "credit_code", "region_name"):
         _code, name = region_for_code(org.credit_code)
         if name != org.region_name:

@@ -225,7 +225,7 @@ class ServiceRequest(models.Model):
         Provider, on_delete=models.PROTECT, related_name="requests", verbose_name=_("provider"), editable=False
     )
     organisation = models.ForeignKey(
-        "members.Organisation",
+        "organisations.Organisation",
         on_delete=models.PROTECT,
         related_name="service_requests",
         verbose_name=_("organisation"),
@@ -360,7 +360,7 @@ class EventRegistration(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
     organisation = models.ForeignKey(
-        "members.Organisation",
+        "organisations.Organisation",
         on_delete=models.CASCADE,
         related_name="event_registrations",
         verbose_name=_("organisation"),

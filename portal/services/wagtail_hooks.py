@@ -2,9 +2,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from members.models import organisation_for
 from portal.accounts.roles import is_firm_user
 from portal.core.audit import register_actions
+from portal.organisations.models import organisation_for
 
 from . import domain
 from .admin_views import ServicesViewSetGroup, admin_urlpatterns

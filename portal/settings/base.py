@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     # Ours first so our templates and translations win.
     "portal.accounts",
     "portal.core",
+    "portal.organisations",
     "portal.magazine",
     "portal.services",
     "members",

@@ -10,8 +10,8 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from members.models import Organisation
 from portal.accounts.roles import Role
+from portal.organisations.models import Organisation
 from showcase.models import Application, ApplicationEvent, Campaign, ReviewRound, Standard
 
 from . import domain

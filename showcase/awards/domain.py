@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import organisation_for
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import record
 from portal.core.cache import invalidate_public_pages
 from portal.core.mail import queue_email
+from portal.organisations.models import organisation_for
 from showcase import access as showcase_access
 from showcase import domain as showcase_domain
 from showcase.models import Application, ApplicationEvent, ParticipationBan, ReviewRound, add_years

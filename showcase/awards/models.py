@@ -289,7 +289,7 @@ class Title(models.Model):
         "showcase.Application", on_delete=models.PROTECT, related_name="title", verbose_name=pgettext_lazy("awards", "application")
     )
     organisation = models.ForeignKey(
-        "members.Organisation", on_delete=models.PROTECT, related_name="showcase_titles", verbose_name=_("organisation")
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="showcase_titles", verbose_name=_("organisation")
     )
     entry = models.OneToOneField(
         NoticeEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="title", verbose_name=_("notice entry")
@@ -398,7 +398,7 @@ class Revocation(models.Model):
         VIOLATION = "violation", _("Other serious violations of laws, regulations or government rules")
 
     organisation = models.ForeignKey(
-        "members.Organisation", on_delete=models.PROTECT, related_name="showcase_revocations",
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="showcase_revocations",
         verbose_name=_("organisation"),
     )
     application = models.ForeignKey(

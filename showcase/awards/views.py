@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from members.models import organisation_for
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import client_address, refused
 from portal.core.cache import skip_page_cache
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.organisations.models import organisation_for
 
 from . import domain
 from .certificate import certificate_pdf

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('organisations', '0001_initial'),
         ('members', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -59,7 +60,7 @@ class Migration(migrations.Migration):
                 ('rejection_reason', models.TextField(blank=True, verbose_name='rejection reason')),
                 ('preliminary_passed_at', models.DateTimeField(blank=True, null=True, verbose_name='preliminary review passed at')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_applications', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_applications', to='organisations.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'application',
@@ -98,7 +99,7 @@ class Migration(migrations.Migration):
                 ('reminder_days', models.PositiveSmallIntegerField(default=3, verbose_name='expert reminder (days before the scoring deadline)')),
                 ('commitment_text', models.TextField(default='本单位自愿申报创建浙江省信用协会“信用示范会员单位”，现郑重承诺：\n一、严格遵守国家法律、法规和规章，守法经营，诚实守信，自觉维护市场交易规则；\n二、所提交的申报表、营业执照及全部证明材料真实、准确、完整、有效，不存在任何虚假记载、误导性陈述或重大遗漏；\n三、积极配合第三方信用服务机构的辅导、阶段性评估和评审咨询组的考核验收，如实反映本单位信用管理情况；\n四、自觉接受社会监督和协会的动态管理，发生重大失信行为或其他不再符合条件的情形时主动报告；\n五、如有弄虚作假或其他欺诈行为，自愿接受责令退出创建活动、取消认定并予以公告、三年内不得参与创建活动的处理，相关失信行为记入省公共信用信息服务平台。', verbose_name='credit commitment text')),
                 ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('agency', models.ForeignKey(blank=True, help_text='The third-party credit service agency; its users with the agency role review the applications.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='showcase_campaigns', to='members.organisation', verbose_name='appointed agency')),
+                ('agency', models.ForeignKey(blank=True, help_text='The third-party credit service agency; its users with the agency role review the applications.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='showcase_campaigns', to='organisations.organisation', verbose_name='appointed agency')),
             ],
             options={
                 'verbose_name': 'campaign',
@@ -120,7 +121,7 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField(verbose_name='reason')),
                 ('lifted_on', models.DateField(blank=True, null=True, verbose_name='lifted on')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_bans', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_bans', to='organisations.organisation', verbose_name='organisation')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={

@@ -63,7 +63,7 @@ def _credit_code(division: str, n: int) -> str:
 
 
 def _organisation(n: int, name: str, users=(), division: str = "330106"):
-    from members.models import Organisation, OrganisationUser
+    from portal.organisations.models import Organisation, OrganisationUser
 
     org = Organisation.objects.create(
         name=name, credit_code=_credit_code(division, 9000 + n), legal_representative="张三",

@@ -153,7 +153,7 @@ def test_re_review_refused_while_valid_and_for_other_agency(agency, make_user, m
     other_org = make_organisation(unit_type="credit_agency")
     Campaign.objects.filter(pk=campaign.pk).update(agency=make_organisation(unit_type="credit_agency"))
     other = make_user(Role.AGENCY)
-    from members.models import OrganisationUser
+    from portal.organisations.models import OrganisationUser
 
     OrganisationUser.objects.create(user=other, organisation=other_org)
     title = Title.objects.select_related("application__campaign").get(pk=title.pk)
@@ -389,7 +389,7 @@ def test_admin_pages_render_for_the_secretariat(client_for, secretariat, firm_a,
 
 def test_agency_sees_only_its_campaigns_titles_and_cannot_revoke(client_for, make_user, make_organisation, firm_a,
                                                                  awarded, campaign):
-    from members.models import OrganisationUser
+    from portal.organisations.models import OrganisationUser
 
     title = awarded(firm_a)
     mine, other = make_organisation(unit_type="credit_agency"), make_organisation(unit_type="credit_agency")

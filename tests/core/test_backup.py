@@ -61,7 +61,7 @@ def test_backup_and_restore_round_trip(populated, tmp_path, method):
     assert manifest["database"]["method"] == (native if method == "auto" else "dumpdata")
     assert manifest["counts"] == before
     assert manifest["counts"]["accounts.User"] == 2
-    assert manifest["counts"]["members.Organisation"] == 1
+    assert manifest["counts"]["organisations.Organisation"] == 1
     assert f"private/{populated['private']}" in manifest["files"]
     assert f"media/{populated['media']}" in manifest["files"]
     assert set(manifest["versions"]) == {"python", "django", "wagtail", "portal_commit"}
@@ -81,7 +81,7 @@ def test_backup_and_restore_round_trip(populated, tmp_path, method):
     assert set(User.objects.values_list("email", flat=True)) == {"firm@example.com", "sec@example.com"}
     firm_user = User.objects.get(email="firm@example.com")
     assert firm_user.check_password("correct-horse-42")
-    from members.models import Organisation
+    from portal.organisations.models import Organisation
 
     assert Organisation.objects.get().name == "甲信用科技有限公司"
     from wagtail.models import Page

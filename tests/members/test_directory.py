@@ -2,7 +2,8 @@ import datetime
 
 from django.urls import reverse
 
-from members.models import Membership, MembershipTier, Organisation
+from members.models import Membership, MembershipTier
+from portal.organisations.models import Organisation
 from tests.conftest import make_credit_code
 
 URL = reverse("members:directory")

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from members.models import Organisation, OrganisationUser, organisation_for
+from portal.organisations.models import Organisation, OrganisationUser, organisation_for
 from tests.conftest import make_credit_code
 
 URL = reverse("members:organisation")

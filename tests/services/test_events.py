@@ -22,7 +22,7 @@ def test_firm_registers_through_event_page(client_for, firm_a, firm_a_user, make
 
 
 def test_double_registration_is_refused(firm_a, firm_a_user, make_user, make_event):
-    from members.models import OrganisationUser
+    from portal.organisations.models import OrganisationUser
 
     colleague = make_user(email="colleague@example.com")
     OrganisationUser.objects.create(user=colleague, organisation=firm_a)

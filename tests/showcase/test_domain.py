@@ -90,8 +90,8 @@ def test_reject_requires_reason_and_agency_role(submitted, agency, secretariat):
 
 
 def test_agency_of_other_campaign_agency_cannot_review(submitted, make_user, make_organisation, campaign):
-    from members.models import Organisation
     from portal.accounts.roles import Role
+    from portal.organisations.models import Organisation
 
     appointed = make_organisation(unit_type=Organisation.UnitType.CREDIT_AGENCY, name="指定机构")
     campaign.agency = appointed

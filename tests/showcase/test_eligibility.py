@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from members.models import Organisation
+from portal.organisations.models import Organisation
 from showcase.eligibility import eligibility_problems
 from showcase.models import Application, ParticipationBan, add_years, is_banned
 

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('organisations', '0001_initial'),
         ('members', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -114,7 +115,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='submitted at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='services.serviceitem', verbose_name='service')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='service_requests', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='service_requests', to='organisations.organisation', verbose_name='organisation')),
                 ('provider', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='services.provider', verbose_name='provider')),
                 ('requested_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='service_requests', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
             ],
@@ -151,7 +152,7 @@ class Migration(migrations.Migration):
                 ('attended', models.BooleanField(db_index=True, default=False, verbose_name='attended')),
                 ('attended_at', models.DateTimeField(blank=True, null=True, verbose_name='attendance recorded at')),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='services.event', verbose_name='event')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_registrations', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_registrations', to='organisations.organisation', verbose_name='organisation')),
                 ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='event_registrations', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
             ],
             options={

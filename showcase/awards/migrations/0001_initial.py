@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('organisations', '0001_initial'),
         ('members', '0001_initial'),
         ('showcase', '0003_role_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -131,7 +132,7 @@ class Migration(migrations.Migration):
                 ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='title', to='showcase.application', verbose_name='application')),
                 ('awarded_by', models.ForeignKey(blank=True, help_text='Empty when awarded by the scheduled job.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='awarded by')),
                 ('entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='title', to='showcase_awards.noticeentry', verbose_name='notice entry')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_titles', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_titles', to='organisations.organisation', verbose_name='organisation')),
                 ('plaque_issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='plaque issued by')),
             ],
             options={
@@ -155,7 +156,7 @@ class Migration(migrations.Migration):
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revocations', to='showcase.application', verbose_name='application')),
                 ('ban', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='revocation', to='showcase.participationban', verbose_name='ban')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_revocations', to='members.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='showcase_revocations', to='organisations.organisation', verbose_name='organisation')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('title', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revocation', to='showcase_awards.title', verbose_name='title')),
             ],
