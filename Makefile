@@ -38,8 +38,9 @@ run: demo  ## set up and serve the demo on http://127.0.0.1:8000 (SQLite)
 test: install-dev messages  ## the whole suite (SQLite)
 	$(BIN)/python -m pytest -q
 
-lint: install-dev
+lint: install-dev  ## ruff, layering contracts (import-linter), migrations, translations
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python scripts/i18n.py check
 	$(BIN)/python scripts/i18n.py conflicts

@@ -14,7 +14,7 @@ from portal.organisations.models import Organisation, OrganisationUser
 
 from . import admin_urls
 from .demo import load_membership_demo
-from .models import Membership, MembershipApplication, MembershipTier
+from .models import Membership, MembershipApplication, MembershipTier, active_member_ids
 
 STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 
@@ -158,6 +158,10 @@ def register_log_actions(actions):
 
 
 # --------------------------------------------------------------------------- portal extension points
+
+
+# Other processes ask who is a member through portal.organisations.membership.
+hooks.register("active_member_ids", active_member_ids)
 
 
 @hooks.register("register_demo_loader", order=20)

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from members.demo import demo_firms
 from portal.accounts.roles import Role
+from portal.organisations.demo import demo_firms
 from portal.organisations.models import Organisation, OrganisationUser
 
 from . import domain

@@ -108,7 +108,7 @@ def load_providers() -> list[Provider]:
 
 
 def load_demo(demo) -> None:
-    from members.demo import demo_firms
+    from portal.organisations.demo import demo_firms
 
     providers = {p.name: p for p in load_providers()}
     xzt = providers["浙江新中天信用评估咨询有限公司"]

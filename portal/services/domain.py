@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import active_member_ids
 from portal.accounts.roles import Role, has_role, is_firm_user
 from portal.core.audit import record
 from portal.core.mail import queue_email
+from portal.organisations.membership import active_member_ids
 from portal.organisations.models import organisation_for
 
 from .models import Event, EventRegistration, ServiceItem, ServiceRequest, ServiceRequestHistory

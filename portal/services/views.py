@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.models import active_member_ids
 from portal.accounts.roles import is_firm_user
+from portal.organisations.membership import active_member_ids
 from portal.organisations.models import organisation_for
 
 from . import domain
