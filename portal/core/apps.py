@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,5 @@ class CoreConfig(AppConfig):
         from . import cache, checks  # noqa: F401 - checks register themselves
 
         cache.connect_signals()
+        # each app declares its processes' transition tables in <app>/workflows.py
+        autodiscover_modules("workflows")

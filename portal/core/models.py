@@ -96,3 +96,20 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Counter(models.Model):
+    """A never-reused sequence (member numbers, receipts, application and objection numbers).
+
+    Only `portal.core.numbering.next_number` touches it, always under a row lock.
+    """
+
+    key = models.CharField(_("key"), max_length=60, unique=True)
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"

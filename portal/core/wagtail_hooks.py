@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from . import workflow
 from .audit import REFUSED
 from .mail import retry_pending
 
@@ -11,6 +12,11 @@ def retry_emails(today, dry_run):
     count = retry_pending(dry_run=dry_run)
     if count:
         yield f"{'would resend' if dry_run else 'resent'} {count} queued email(s)"
+
+
+@hooks.register("register_log_actions")
+def register_workflow_actions(actions):
+    workflow.register_log_actions(actions)
 
 
 @hooks.register("register_log_actions")

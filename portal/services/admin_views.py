@@ -19,10 +19,13 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.core.workflow import WorkflowError
+from portal.core.workflow_views import ActionForm, run_step
+
 from . import domain
 from .exports import export_response
-from .forms import StatusChangeForm
 from .models import Event, EventRegistration, Provider, ServiceCategory, ServiceItem, ServiceRequest
+from .workflows import REQUESTS
 
 
 class WorkflowOnlyPolicy(ModelPermissionPolicy):
@@ -137,30 +140,18 @@ class ServiceRequestInspectView(generic.InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        statuses = domain.allowed_transitions(self.request.user, self.object)
-        context["status_form"] = (
-            getattr(self, "status_form", None) or StatusChangeForm(statuses=statuses) if statuses else None
-        )
+        actions = REQUESTS.actions_for(self.request.user, self.object)
+        context["status_form"] = getattr(self, "status_form", None) or ActionForm(actions=actions) if actions else None
         context["history"] = self.object.history.select_related("user")
         return context
 
     def post(self, request, *args, **kwargs):
         if not domain.is_secretariat(request.user):
             raise PermissionDenied
-        statuses = domain.allowed_transitions(request.user, self.object)
-        self.status_form = form = StatusChangeForm(request.POST, statuses=statuses)
+        self.status_form = form = ActionForm(request.POST, actions=REQUESTS.actions_for(request.user, self.object))
         if form.is_valid():
-            try:
-                domain.change_request_status(
-                    service_request=self.object,
-                    user=request.user,
-                    status=form.cleaned_data["status"],
-                    note=form.cleaned_data["note"],
-                    request=request,
-                )
-            except domain.ServiceError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
+            if run_step(request, domain.take_action, service_request=self.object, user=request.user,
+                        action=form.cleaned_data["action"], note=form.cleaned_data["note"], request=request):
                 messages.success(request, _("The request is now “%(status)s”.") % {"status": self.object.get_status_display()})
             return redirect(self.request.path)
         return self.get(request, *args, **kwargs)
@@ -306,7 +297,7 @@ def attendance(request, pk: int):
                 if wanted != registration.attended:
                     domain.record_attendance(registration=registration, user=request.user, attended=wanted, request=request)
                     changed += 1
-        except domain.ServiceError as exc:
+        except WorkflowError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Attendance saved (%(count)s changed).") % {"count": changed})

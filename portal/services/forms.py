@@ -107,15 +107,6 @@ class ServiceRequestForm(forms.ModelForm):
         return data
 
 
-class StatusChangeForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, statuses=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, ServiceRequest.Status(s).label) for s in statuses]
-
-
 class EventRegistrationForm(forms.ModelForm):
     class Meta:
         model = EventRegistration

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.roles import is_firm_user
+from portal.core.workflow import WorkflowError
+from portal.core.workflow_views import ActionForm, run_step
 from portal.organisations.membership import active_member_ids
 from portal.organisations.models import organisation_for
 
@@ -32,7 +34,6 @@ from .forms import (
     EstimateForm,
     EventRegistrationForm,
     ServiceRequestForm,
-    StatusChangeForm,
 )
 from .models import (
     Event,
@@ -43,6 +44,7 @@ from .models import (
     ServiceRequest,
     ServiceRequestHistory,
 )
+from .workflows import REQUESTS
 
 ITEMS_PER_PAGE = 20
 PROVIDERS_PER_PAGE = 20
@@ -162,7 +164,7 @@ def request_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             service_request = domain.submit_request(item=item, user=request.user, request=request, **form.cleaned_data)
-        except domain.ServiceError as exc:
+        except WorkflowError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Your request has been sent to %(provider)s.") % {"provider": item.provider.name})
@@ -196,11 +198,10 @@ def _request_with_history(queryset, pk):
 def request_detail(request, pk: int):
     organisation = _firm_organisation(request)
     service_request = _request_with_history(ServiceRequest.objects.for_organisation(organisation), pk)
-    statuses = domain.allowed_transitions(request.user, service_request)
     return render(
         request,
         "services/request_detail.html",
-        {"service_request": service_request, "can_cancel": ServiceRequest.Status.CANCELLED in statuses},
+        {"service_request": service_request, "can_cancel": REQUESTS.allows(request.user, service_request, "withdraw")},
     )
 
 
@@ -210,14 +211,8 @@ def request_cancel(request, pk: int):
     organisation = _firm_organisation(request)
     service_request = get_object_or_404(ServiceRequest.objects.for_organisation(organisation), pk=pk)
     note = request.POST.get("note", "")[:1000]
-    try:
-        domain.change_request_status(
-            service_request=service_request, user=request.user, status=ServiceRequest.Status.CANCELLED, note=note, request=request
-        )
-    except domain.ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your request has been cancelled."))
+    run_step(request, domain.take_action, service_request=service_request, user=request.user, action="withdraw",
+             note=note, request=request, success=_("Your request has been cancelled."))
     return redirect(service_request)
 
 
@@ -255,23 +250,14 @@ def desk(request):
 @login_required
 def desk_detail(request, pk: int):
     service_request = _request_with_history(_desk_queryset(request), pk)
-    statuses = domain.allowed_transitions(request.user, service_request)
-    form = StatusChangeForm(request.POST or None, statuses=statuses)
+    actions = REQUESTS.actions_for(request.user, service_request)
+    form = ActionForm(request.POST or None, actions=actions)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.change_request_status(
-                service_request=service_request,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except domain.ServiceError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if run_step(request, domain.take_action, service_request=service_request, user=request.user,
+                    action=form.cleaned_data["action"], note=form.cleaned_data["note"], request=request):
             messages.success(request, _("The request is now “%(status)s”.") % {"status": service_request.get_status_display()})
         return redirect("services:desk_detail", pk=pk)
-    return render(request, "services/desk_detail.html", {"service_request": service_request, "form": form if statuses else None})
+    return render(request, "services/desk_detail.html", {"service_request": service_request, "form": form if actions else None})
 
 
 # --- association events ------------------------------------------------------------------------
@@ -313,7 +299,7 @@ def event_detail(request, pk: int):
         if request.method == "POST" and form.is_valid():
             try:
                 domain.register_for_event(event=event, user=request.user, request=request, **form.cleaned_data)
-            except domain.ServiceError as exc:
+            except WorkflowError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("%(organisation)s is registered for this event.") % {"organisation": organisation})
@@ -343,7 +329,7 @@ def event_unregister(request, pk: int):
     registration = get_object_or_404(EventRegistration, event_id=pk, organisation=organisation)
     try:
         domain.cancel_registration(registration=registration, user=request.user, request=request)
-    except domain.ServiceError as exc:
+    except WorkflowError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your registration has been withdrawn."))

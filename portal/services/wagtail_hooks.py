@@ -26,8 +26,6 @@ def register_services_log_actions(actions):
     register_actions(
         actions,
         {
-            "services.request.submit": (_("Service request submitted"), _("Service request submitted")),
-            "services.request.status": (_("Service request status changed"), _("Service request status changed")),
             "services.event.register": (_("Event registration"), _("Organisation registered for the event")),
             "services.event.unregister": (_("Event registration withdrawn"), _("Organisation withdrew its registration")),
             "services.event.attendance": (_("Event attendance"), _("Event attendance recorded")),

@@ -43,7 +43,7 @@ def test_secretariat_moves_request_in_admin(client_for, secretariat, submitted_r
     url = reverse("services_requests:inspect", args=[submitted_request.pk])
     assert "更新状态" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"status": "contacted", "note": "秘书处已协调"})
+        response = client.post(url, {"action": "contact", "note": "秘书处已协调"})
     assert response.status_code == 302
     submitted_request.refresh_from_db()
     assert submitted_request.status == ServiceRequest.Status.CONTACTED

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.core.workflow import WorkflowError
 from portal.services import domain
 from portal.services.models import EventRegistration
 
@@ -28,7 +29,7 @@ def test_double_registration_is_refused(firm_a, firm_a_user, make_user, make_eve
     OrganisationUser.objects.create(user=colleague, organisation=firm_a)
     event = make_event()
     domain.register_for_event(event=event, user=firm_a_user)
-    with pytest.raises(domain.ServiceError) as info:
+    with pytest.raises(WorkflowError) as info:
         domain.register_for_event(event=event, user=colleague)
     assert info.value.messages == ["贵单位已报名该活动，无需重复报名。"]
     assert EventRegistration.objects.count() == 1
@@ -36,7 +37,7 @@ def test_double_registration_is_refused(firm_a, firm_a_user, make_user, make_eve
 
 def test_registration_after_deadline_is_refused(firm_a, firm_a_user, make_event):
     event = make_event(days_ahead=3, deadline_days_ahead=-1)
-    with pytest.raises(domain.ServiceError) as info:
+    with pytest.raises(WorkflowError) as info:
         domain.register_for_event(event=event, user=firm_a_user)
     deadline = timezone.localtime(event.registration_deadline).strftime("%Y-%m-%d %H:%M")
     assert info.value.messages == [f"该活动已于 {deadline} 截止报名。"]
@@ -53,7 +54,7 @@ def test_registration_page_after_deadline_shows_closed(client_for, firm_a, firm_
 def test_capacity_is_enforced(firm_a, firm_a_user, firm_b, firm_b_user, make_event, client_for):
     event = make_event(capacity=1)
     domain.register_for_event(event=event, user=firm_a_user)
-    with pytest.raises(domain.ServiceError) as info:
+    with pytest.raises(WorkflowError) as info:
         domain.register_for_event(event=event, user=firm_b_user)
     assert info.value.messages == ["该活动名额已满。"]
     assert "该活动名额已满。" in client_for(firm_b_user).get(event.get_absolute_url()).content.decode()
@@ -61,7 +62,7 @@ def test_capacity_is_enforced(firm_a, firm_a_user, firm_b, firm_b_user, make_eve
 
 def test_members_only_event_refuses_non_members(firm_b, firm_b_user, member_firm_a, firm_a_user, make_event):
     event = make_event(members_only=True)
-    with pytest.raises(domain.ServiceError) as info:
+    with pytest.raises(WorkflowError) as info:
         domain.register_for_event(event=event, user=firm_b_user)
     assert info.value.messages == ["该活动仅限会员单位报名。"]
     assert domain.register_for_event(event=event, user=firm_a_user).organisation == member_firm_a
@@ -113,7 +114,7 @@ def test_secretariat_records_attendance_in_admin(client_for, secretariat, past_r
 
 def test_attendance_before_start_is_refused(secretariat, firm_a, firm_a_user, make_event):
     registration = domain.register_for_event(event=make_event(), user=firm_a_user)
-    with pytest.raises(domain.ServiceError):
+    with pytest.raises(WorkflowError):
         domain.record_attendance(registration=registration, user=secretariat, attended=True)
 
 

@@ -3,6 +3,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from portal.core.workflow import NotFound, WorkflowError
 from portal.services import domain
 from portal.services.models import ServiceRequest
 
@@ -89,7 +90,7 @@ def test_provider_desk_isolation(client, provider_user, other_provider_user, sub
     client.force_login(other_provider_user)
     assert submitted_request.number not in client.get(reverse("services:desk")).content.decode()
     assert client.get(reverse("services:desk_detail", args=[submitted_request.pk])).status_code == 404
-    response = client.post(reverse("services:desk_detail", args=[submitted_request.pk]), {"status": "contacted"})
+    response = client.post(reverse("services:desk_detail", args=[submitted_request.pk]), {"action": "contact"})
     assert response.status_code == 404
     submitted_request.refresh_from_db()
     assert submitted_request.status == Status.SUBMITTED
@@ -105,9 +106,9 @@ def test_provider_advances_request_through_lifecycle(
     client.force_login(provider_user)
     url = reverse("services:desk_detail", args=[submitted_request.pk])
     mail.outbox.clear()
-    for status, note in [("contacted", "已电话联系"), ("in_progress", "已签约"), ("completed", "")]:
+    for action, note in [("contact", "已电话联系"), ("start", "已签约"), ("complete", "")]:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url, {"status": status, "note": note})
+            response = client.post(url, {"action": action, "note": note})
         assert response.status_code == 302
     submitted_request.refresh_from_db()
     assert submitted_request.status == Status.COMPLETED
@@ -128,18 +129,18 @@ def test_provider_advances_request_through_lifecycle(
 
 
 def test_completed_request_cannot_move(provider_user, submitted_request):
-    for status in ("in_progress", "completed"):
-        domain.change_request_status(service_request=submitted_request, user=provider_user, status=status)
-    with pytest.raises(domain.ServiceError) as info:
-        domain.change_request_status(service_request=submitted_request, user=provider_user, status="cancelled")
-    assert info.value.messages == ["该申请当前状态为“已完成”，不能变更为“已取消”。"]
+    for action in ("start", "complete"):
+        domain.take_action(service_request=submitted_request, user=provider_user, action=action)
+    with pytest.raises(WorkflowError) as info:
+        domain.take_action(service_request=submitted_request, user=provider_user, action="cancel")
+    assert info.value.messages == ["该服务申请当前状态为“已完成”，不能“取消申请”。"]
 
 
 def test_stale_transition_loses_to_concurrent_one(provider_user, secretariat, submitted_request):
     stale = ServiceRequest.objects.get(pk=submitted_request.pk)
-    domain.change_request_status(service_request=submitted_request, user=secretariat, status="cancelled")
-    with pytest.raises(domain.ServiceError):
-        domain.change_request_status(service_request=stale, user=provider_user, status="contacted")
+    domain.take_action(service_request=submitted_request, user=secretariat, action="cancel")
+    with pytest.raises(WorkflowError):
+        domain.take_action(service_request=stale, user=provider_user, action="contact")
     assert ServiceRequest.objects.get(pk=stale.pk).status == Status.CANCELLED
     assert stale.history.count() == 2
 
@@ -157,25 +158,25 @@ def test_firm_cancels_before_work_starts_and_provider_is_told(
 
 
 def test_firm_cannot_cancel_once_in_progress_or_advance(firm_a_user, provider_user, submitted_request):
-    with pytest.raises(domain.ServiceError):
-        domain.change_request_status(service_request=submitted_request, user=firm_a_user, status="contacted")
-    domain.change_request_status(service_request=submitted_request, user=provider_user, status="in_progress")
-    with pytest.raises(domain.ServiceError) as info:
-        domain.change_request_status(service_request=submitted_request, user=firm_a_user, status="cancelled")
+    with pytest.raises(PermissionDenied):
+        domain.take_action(service_request=submitted_request, user=firm_a_user, action="contact")
+    domain.take_action(service_request=submitted_request, user=provider_user, action="start")
+    with pytest.raises(WorkflowError) as info:
+        domain.take_action(service_request=submitted_request, user=firm_a_user, action="withdraw")
     assert info.value.messages == ["服务机构已开始办理该申请，如需取消请联系服务机构或协会秘书处。"]
 
 
 def test_other_provider_and_other_firm_cannot_transition(other_provider_user, firm_b, firm_b_user, submitted_request):
     for user in (other_provider_user, firm_b_user):
-        with pytest.raises(PermissionDenied):
-            domain.change_request_status(service_request=submitted_request, user=user, status="cancelled")
+        with pytest.raises(NotFound):
+            domain.take_action(service_request=submitted_request, user=user, action="cancel")
 
 
 def test_transition_writes_audit_entry(provider_user, submitted_request):
     from wagtail.models import ModelLogEntry
 
-    domain.change_request_status(service_request=submitted_request, user=provider_user, status="contacted", note="ok")
-    entry = ModelLogEntry.objects.filter(action="services.request.status").get()
+    domain.take_action(service_request=submitted_request, user=provider_user, action="contact", note="ok")
+    entry = ModelLogEntry.objects.filter(action="services.request.contact").get()
     assert (entry.user_id, entry.data["from"], entry.data["to"]) == (provider_user.pk, "submitted", "contacted")
     assert ModelLogEntry.objects.filter(action="services.request.submit").count() == 1
 
