@@ -113,3 +113,22 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.last}"
+
+
+class FormSubmission(models.Model):
+    """A create form that has been taken (see `portal.core.idempotency`): a second post of the same
+    form (a double click, a reload, a retry) leads to the first result instead of a second record."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return str(self.token)

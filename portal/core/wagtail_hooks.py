@@ -2,9 +2,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from . import workflow
+from . import idempotency, workflow
 from .audit import REFUSED
 from .mail import retry_pending
+
+
+@hooks.register("register_due_jobs", order=990)
+def forget_form_tokens(today, dry_run):
+    count = idempotency.forget_old(today=today, dry_run=dry_run)
+    if count:
+        yield f"{'would forget' if dry_run else 'forgot'} {count} old form token(s)"
 
 
 @hooks.register("register_due_jobs", order=1000)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.roles import is_firm_user
+from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.workflow import WorkflowError
 from portal.core.workflow_views import ActionForm, run_step
 from portal.organisations.membership import active_member_ids
@@ -163,12 +164,19 @@ def request_create(request, pk: int):
     form = ServiceRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            service_request = domain.submit_request(item=item, user=request.user, request=request, **form.cleaned_data)
+            outcome = submit_once(
+                request,
+                lambda: domain.submit_request(item=item, user=request.user, request=request, **form.cleaned_data),
+                url_of=lambda service_request: service_request.get_absolute_url(),
+            )
         except WorkflowError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Your request has been sent to %(provider)s.") % {"provider": item.provider.name})
-            return redirect(service_request)
+            if outcome.duplicate:
+                messages.info(request, ALREADY_SUBMITTED)
+            else:
+                messages.success(request, _("Your request has been sent to %(provider)s.") % {"provider": item.provider.name})
+            return redirect(outcome.url)
     is_member = organisation.pk in active_member_ids([organisation.pk])
     return render(
         request,

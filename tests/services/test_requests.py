@@ -192,3 +192,48 @@ def test_account_panels_show_requests_and_desk(client, firm_a_user, provider_use
     client.force_login(provider_user)
     html = client.get(reverse("account_home")).content.decode()
     assert "服务机构工作台" in html and "1 件待办服务申请。" in html
+
+
+def _form_token(client, item) -> str:
+    import re
+
+    html = client.get(reverse("services:request_create", args=[item.pk])).content.decode()
+    return re.search(r'name="_once" value="([0-9a-f]{32})"', html).group(1)
+
+
+def test_double_submit_creates_one_request_and_one_email_each(
+    client_for, member_firm_a, firm_a_user, audit_item, provider_user, django_capture_on_commit_callbacks
+):
+    """Issue #12.10: two identical POSTs (a double click) created two requests, each emailing the provider."""
+    client = client_for(firm_a_user)
+    token = _form_token(client, audit_item)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _post_request(client, audit_item, _once=token)
+        second = _post_request(client, audit_item, _once=token)
+    service_request = ServiceRequest.objects.get()
+    assert first["Location"] == second["Location"] == service_request.get_absolute_url()
+    assert [m.to for m in mail.outbox].count(["xzt-desk@example.com"]) == 1
+    assert "此表单已经提交过，未重复提交。" in client.get(second["Location"]).content.decode()
+
+
+def test_a_refused_submission_leaves_its_token_for_the_corrected_form(
+    client_for, member_firm_a, firm_a_user, audit_item, provider_user
+):
+    client = client_for(firm_a_user)
+    token = _form_token(client, audit_item)
+    audit_item.is_active = False
+    audit_item.save()
+    assert _post_request(client, audit_item, _once=token).status_code == 404  # no longer listed
+    audit_item.is_active = True
+    audit_item.save()
+    assert _post_request(client, audit_item, _once=token).status_code == 302
+    assert ServiceRequest.objects.count() == 1
+
+
+def test_another_persons_token_does_not_block_their_own_request(
+    client_for, member_firm_a, firm_a_user, firm_b, firm_b_user, audit_item, provider_user
+):
+    token = _form_token(client_for(firm_a_user), audit_item)
+    assert _post_request(client_for(firm_a_user), audit_item, _once=token).status_code == 302
+    assert _post_request(client_for(firm_b_user), audit_item, _once=token).status_code == 302
+    assert ServiceRequest.objects.count() == 2

@@ -77,3 +77,13 @@ def home_panels(context):
     request = context.get("request")
     panels = [p for fn in hooks.get_hooks("register_home_panel") if (p := fn(request))]
     return sorted(panels, key=lambda p: p.get("order", 100))
+
+
+@register.simple_tag
+def submit_once():
+    """The one-time token of a create form (see portal.core.idempotency); put it next to {% csrf_token %}."""
+    from django.utils.html import format_html
+
+    from portal.core.idempotency import FIELD, new_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
