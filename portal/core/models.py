@@ -123,7 +123,7 @@ class FormSubmission(models.Model):
     user = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("user")
     )
-    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    result_url = models.CharField(_("result page"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
