@@ -191,6 +191,7 @@ def _load_2019(campaign, standard, firm_a, orgs, agency, secretariat, experts):
             sheet.save()
         result = ReviewRound.Result.ACCEPTED if outcome == "accepted" else ReviewRound.Result.NOT_ACCEPTED
         review_round.result, review_round.decided_on, review_round.decided_by = result, datetime.date(2019, 11, 20), secretariat
+        review_round.status = ReviewRound.Status.DECIDED
         review_round.save()
         app.status = Application.Status.ACCEPTED if outcome == "accepted" else Application.Status.NOT_ACCEPTED
         app.preliminary_passed_at = _at(datetime.date(2019, 7, 8))

@@ -1,4 +1,4 @@
-"""Eligibility (L1319–L1324, L1361, L1376) and completeness, checked when an application is submitted.
+"""Eligibility (L1319–L1324, L1361, L1376) and completeness, checked when a draft starts and when it is submitted.
 
 Each rule is a small function returning None (met) or a message for the applicant.
 """
@@ -99,6 +99,26 @@ def eligibility_problems(application, on_date: datetime.date) -> list[Problem]:
         if message:
             problems.append(Problem(code, message))
     return problems
+
+
+# Checked when a draft starts (the rest waits for the form: legal personality is declared in it).
+START_RULES = ("open_application", "campaign")
+
+
+def start_problems(application, on_date: datetime.date) -> list[Problem]:
+    """The rules a unit must meet to start a draft."""
+    return [p for p in eligibility_problems(application, on_date) if p.code in START_RULES]
+
+
+def submission_problems(application, on_date: datetime.date | None = None) -> list[Problem]:
+    """Eligibility and completeness at submission; a returned application stays in its campaign after the
+    deadline (it was submitted in time)."""
+    from django.utils import timezone
+
+    problems = eligibility_problems(application, on_date or timezone.localdate())
+    if application.status == Application.Status.RETURNED:
+        problems = [p for p in problems if p.code != "campaign"]
+    return problems + completeness_problems(application)
 
 
 def completeness_problems(application) -> list[Problem]:

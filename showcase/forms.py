@@ -49,18 +49,6 @@ class ApplicationForm(forms.ModelForm):
                 self.add_error(name, _("Cannot be negative."))
         return data
 
-    def save(self, commit=True):
-        application = super().save(commit=False)
-        upload = self.cleaned_data.get("licence_upload")
-        if upload:
-            if application.licence:
-                application.licence.delete(save=False)
-            application.licence_name = upload.name[:200]
-            application.licence.save(upload.name, upload, save=False)
-        if commit:
-            application.save()
-        return application
-
 
 class CommitmentForm(forms.Form):
     signer = forms.CharField(label=_("Name of the signer"), max_length=50)
@@ -86,11 +74,17 @@ class PreliminaryReviewForm(forms.Form):
         ("return", _("Return for completion")),
         ("reject", _("Reject")),
     ]
+    ACTIONS = {"pass": "pass_preliminary", "return": "return", "reject": "reject"}  # outcome → step of the table
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, widget=forms.RadioSelect)
     text = forms.CharField(
         label=pgettext_lazy("showcase", "Message"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when returning (list what is missing) or rejecting (the reason)."),
     )
+
+    def __init__(self, *args, outcomes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if outcomes is not None:
+            self.fields["outcome"].choices = [(o, label) for o, label in self.OUTCOMES if o in outcomes]
 
     def clean(self):
         data = super().clean()

@@ -12,7 +12,6 @@ from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.accounts.roles import Role, has_role
-from portal.core.audit import register_actions
 
 from . import admin_urls
 from .models import Campaign, ParticipationBan, Standard, StandardItem
@@ -190,34 +189,7 @@ def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/showcase-admin.css"))
 
 
-# ---------------------------------------------------------------- audit, jobs, account, demo
-
-
-@hooks.register("register_log_actions")
-def log_actions(actions):
-    register_actions(actions, {
-        "showcase.application.create": (_("Application draft created"), _("Application draft created")),
-        "showcase.application.commit": (_("Credit commitment signed"), _("Credit commitment signed")),
-        "showcase.application.submit": (_("Application submitted"), _("Application submitted")),
-        "showcase.application.withdraw": (_("Application withdrawn"), _("Application withdrawn")),
-        "showcase.application.preliminary_pass": (_("Preliminary review passed"), _("Preliminary review passed")),
-        "showcase.application.return": (_("Returned for completion"), _("Returned for completion")),
-        "showcase.application.reject": (_("Application rejected"), _("Application rejected")),
-        "showcase.application.report": (_("Evaluation report issued"), _("Evaluation report issued")),
-        "showcase.evidence.add": (_("Evidence added"), _("Evidence added")),
-        "showcase.evidence.remove": (_("Evidence removed"), _("Evidence removed")),
-        "showcase.assessment.create": (_("Stage assessment recorded"), _("Stage assessment recorded")),
-        "showcase.public_credit.enter": (_("Public credit record entered"), _("Public credit record entered")),
-        "showcase.round.open": (_("Review round opened"), _("Review round opened")),
-        "showcase.round.assign": (_("Experts assigned"), _("Experts assigned")),
-        "showcase.round.decide": (_("Decision recorded"), _("Decision recorded")),
-        "showcase.assignment.remove": (_("Expert removed"), _("Expert removed")),
-        "showcase.assignment.conflict": (_("Conflict of interest declared"), _("Conflict of interest declared")),
-        "showcase.assignment.no_conflict": (_("No conflict of interest declared"), _("No conflict of interest declared")),
-        "showcase.sheet.save": (_("Score sheet saved"), _("Score sheet saved")),
-        "showcase.sheet.submit": (_("Score sheet submitted"), _("Score sheet submitted")),
-        "showcase.sheet.reopen": (_("Score sheet reopened"), _("Score sheet reopened")),
-    })
+# ---------------------------------------------------------------- jobs, account, demo (audit actions: from the tables)
 
 
 @hooks.register("register_due_jobs")

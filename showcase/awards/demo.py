@@ -55,7 +55,8 @@ def _accepted_application(campaign, org, accepted_on, business, secretariat):
         preliminary_passed_at=_at(accepted_on - datetime.timedelta(days=130)))
     review_round = ReviewRound(application=app, standard=campaign.standard, opened_by=secretariat,
                                opened_at=_at(accepted_on - datetime.timedelta(days=30)), report_name="创建评估报告.pdf",
-                               result=ReviewRound.Result.ACCEPTED, decided_on=accepted_on, decided_by=secretariat)
+                               result=ReviewRound.Result.ACCEPTED, decided_on=accepted_on, decided_by=secretariat,
+                               status=ReviewRound.Status.DECIDED)
     review_round.report.save("report.pdf", ContentFile(_pdf("创建评估报告")), save=False)
     review_round.save()
     for kind, days in ((ApplicationEvent.Kind.SUBMITTED, 150), (ApplicationEvent.Kind.PRELIMINARY_PASSED, 130),

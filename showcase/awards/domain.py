@@ -28,6 +28,7 @@ from portal.accounts.roles import Role, has_role
 from portal.core.audit import record
 from portal.core.cache import invalidate_public_pages
 from portal.core.mail import queue_email
+from portal.core.workflow import WorkflowError
 from portal.organisations.models import organisation_for
 from showcase import access as showcase_access
 from showcase import domain as showcase_domain
@@ -582,8 +583,8 @@ def decide_re_review(*, review_round: ReviewRound, user, result: str, decided_on
         try:
             review_round = showcase_domain.record_decision(review_round=review_round, user=user, result=result,
                                                            decided_on=decided_on, note=note, request=request)
-        except showcase_domain.ShowcaseError as exc:
-            raise AwardsError(exc.message) from exc
+        except WorkflowError as exc:
+            raise AwardsError(" ".join(exc.messages_for_user)) from exc
         outcome = _apply_outcome(review_round, user=user)
         if outcome is None:
             raise AwardsError(_("This re-review has no title to renew."))

@@ -27,8 +27,6 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", pgettext_lazy("showcase", "Withdrawn")
 
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.CREATION, Status.ACCEPTANCE)
-    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-    EVIDENCE_STATUSES = (Status.DRAFT, Status.RETURNED, Status.CREATION)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications", verbose_name=_("campaign"))
     organisation = models.ForeignKey(
@@ -108,14 +106,6 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE_STATUSES
-
-    @property
-    def evidence_editable(self) -> bool:
-        return self.status in self.EVIDENCE_STATUSES
 
     def revenue_rows(self):
         year = (self.submitted_at or timezone.now()).year

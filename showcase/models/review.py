@@ -27,6 +27,10 @@ class ReviewRound(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under review")
+        DECIDED = "decided", _("Decided")
+
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="rounds", verbose_name=pgettext_lazy("showcase", "application"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INITIAL)
     number = models.PositiveSmallIntegerField(_("round"), default=1)
@@ -37,6 +41,7 @@ class ReviewRound(models.Model):
     report_name = models.CharField(_("report file name"), max_length=200)
     report_summary = models.TextField(_("report summary"), blank=True)
     scoring_deadline = models.DateField(_("scoring deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
     decided_on = models.DateField(_("decision date"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -55,7 +60,7 @@ class ReviewRound(models.Model):
 
     @property
     def is_decided(self) -> bool:
-        return bool(self.result)
+        return self.status == self.Status.DECIDED
 
 
 class ExpertAssignment(models.Model):

@@ -255,6 +255,7 @@ def _accepted(campaign, org, secretariat, accepted_on):
         opened_at=timezone.make_aware(datetime.datetime.combine(accepted_on - datetime.timedelta(days=20),
                                                                 datetime.time(10))),
         result=ReviewRound.Result.ACCEPTED, decided_on=accepted_on, decided_by=secretariat,
+        status=ReviewRound.Status.DECIDED,
     )
     review_round.report.save("report.pdf", ContentFile(PDF), save=False)
     review_round.save()

@@ -326,7 +326,7 @@ def test_summary_numbers_on_small_fixture(secretariat, firm_a, firm_b, make_orga
 def test_summary_item_means_from_ratings(secretariat, experts, firm_a, make_accepted, campaign):
     app = make_accepted(firm_a)
     review_round = ReviewRound.objects.get(application=app)
-    ReviewRound.objects.filter(pk=review_round.pk).update(result="", decided_on=None)
+    ReviewRound.objects.filter(pk=review_round.pk).update(result="", decided_on=None, status=ReviewRound.Status.OPEN)
     review_round.refresh_from_db()
     showcase_domain.assign_experts(review_round=review_round, user=secretariat, experts=experts,
                                    scoring_deadline=timezone.localdate() + datetime.timedelta(days=3))

@@ -119,4 +119,9 @@ def score(review_round, expert, items, levels, submit=True, **by_code):
                                    submit=submit)
 
 
-__all__ = ["io", "pdf_file", "upload", "fill", "to_acceptance", "ratings_for", "score"]
+__all__ = ["io", "pdf_file", "upload", "fill", "to_acceptance", "ratings_for", "said", "score"]
+
+
+def said(refused) -> str:
+    """Everything a refused step says to the user (its message and its problems), from `pytest.raises`."""
+    return " ".join(refused.value.messages_for_user)

@@ -1,0 +1,74 @@
+"""Guards of the programme's tables (`showcase.workflows`): the rules a step must meet, as lists of problems.
+
+Each guard's first docstring line is shown in the README's process tables.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.accounts.roles import Role, has_role
+
+from .eligibility import start_problems, submission_problems
+from .models import ExpertAssignment, Rating, ScoreSheet, StandardItem
+
+
+def may_start(application) -> list:
+    """The unit may start an application now (the start rules of the eligibility)."""
+    return start_problems(application, timezone.localdate())
+
+
+def ready_to_submit(application) -> list:
+    """Eligible and complete (form, commitment, licence)."""
+    return submission_problems(application)
+
+
+def public_credit_still_open(application) -> list:
+    """Until experts start scoring."""
+    if Rating.objects.filter(sheet__assignment__round__application=application).exists():
+        return [_("Experts have started scoring; the public credit record can no longer change.")]
+    return []
+
+
+def public_credit_entered(application) -> list:
+    """The public credit record (item 3.2) is entered."""
+    needs = StandardItem.objects.filter(group__standard_id=application.campaign.standard_id,
+                                        entered_by_agency=True).exists()
+    if needs and not application.public_credit_records.exists():
+        return [_("Enter the public credit record (item 3.2) before issuing the report.")]
+    return []
+
+
+def scoring_complete(review_round) -> list:
+    """Every assigned expert has submitted, and at least the standard's minimum number."""
+    active = review_round.assignments.filter(status__in=ExpertAssignment.ACTIVE_STATUSES)
+    if active.exclude(sheet__status=ScoreSheet.Status.SUBMITTED).exists():
+        return [_("Some assigned experts have not submitted their score sheets yet.")]
+    if active.count() < review_round.standard.min_experts:
+        return [_("At least %(n)s experts must have scored before a decision.") % {
+            "n": review_round.standard.min_experts}]
+    return []
+
+
+def may_be_assigned(assignment) -> list:
+    """The person is an expert of the panel; the round is undecided."""
+    problems = round_undecided(assignment)
+    if not has_role(assignment.expert, Role.EXPERT):
+        problems.append(_("%(name)s is not an expert of the panel.") % {"name": assignment.expert})
+    return problems
+
+
+def may_be_removed(assignment) -> list:
+    """No submitted score sheet; the round is undecided."""
+    problems = round_undecided(assignment)
+    if ScoreSheet.objects.filter(assignment=assignment, status=ScoreSheet.Status.SUBMITTED).exists():
+        problems.append(_("The expert has submitted a score sheet; reopen it first."))
+    return problems
+
+
+def round_undecided(obj) -> list:
+    """The review round is not decided yet."""
+    review_round = obj.assignment.round if hasattr(obj, "assignment_id") else obj.round
+    if review_round.is_decided:
+        return [_("The decision for this round is already recorded.")]
+    return []
+
