@@ -16,6 +16,7 @@ Score sheet: draft ──submit──▶ submitted ──reopen (secretariat, wi
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accounts.roles import Role
 from portal.core.workflow import NEW, SYSTEM, HasRole, Predicate, Transition, Workflow
@@ -63,7 +64,7 @@ EVIDENCE = [S.DRAFT, S.RETURNED, S.CREATION]
 APPLICATIONS = Workflow(
     "showcase.application",
     Application,
-    label=_("application"),
+    label=pgettext_lazy("showcase", "application"),
     visible=_visible,
     history=_timeline,
     transitions=[

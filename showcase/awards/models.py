@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -103,6 +103,13 @@ class Notice(models.Model):
         OPEN = "open", _("In public notice")
         ENDED = "ended", _("Ended")
 
+    class Status(models.TextChoices):
+        """What has been processed (the workflow state); the phase shown to visitors follows the times."""
+
+        PUBLISHED = "published", _("Awaiting its start")
+        OPEN = "open", _("Open for objections")
+        CLOSED = "closed", _("Closed")
+
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(pgettext_lazy("awards", "introduction"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
@@ -112,6 +119,8 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("published by"),
     )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED,
+                              db_index=True, editable=False)
     opened_at = models.DateTimeField(_("opening processed at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closing processed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -256,7 +265,7 @@ def title_status(*, valid_until: datetime.date, revoked: bool, re_review_open: b
 
 
 def open_re_review_rounds():
-    return ReviewRound.objects.filter(kind=ReviewRound.Kind.RE_REVIEW, result="")
+    return ReviewRound.objects.filter(kind=ReviewRound.Kind.RE_REVIEW, status=ReviewRound.Status.OPEN)
 
 
 class TitleQuerySet(models.QuerySet):
@@ -265,13 +274,13 @@ class TitleQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         if expiring_days is None:
             expiring_days = rules().expiring_days()
-        revoked = Exists(Revocation.objects.filter(title=OuterRef("pk")))
+        revoked = ExpressionWrapper(Q(standing=Title.Standing.REVOKED), output_field=models.BooleanField())
         re_review = Exists(open_re_review_rounds().filter(application=OuterRef("application")))
         return self.annotate(
             is_revoked=revoked,
             re_review_open=re_review,
             status=Case(
-                When(is_revoked=True, then=Value(TitleStatus.REVOKED.value)),
+                When(standing=Title.Standing.REVOKED, then=Value(TitleStatus.REVOKED.value)),
                 When(re_review_open=True, then=Value(TitleStatus.RE_REVIEW.value)),
                 When(valid_until__lt=today, then=Value(TitleStatus.EXPIRED.value)),
                 When(valid_until__lte=today + datetime.timedelta(days=expiring_days),
@@ -283,7 +292,15 @@ class TitleQuerySet(models.QuerySet):
 
 
 class Title(models.Model):
-    """The 信用示范会员单位 title awarded to a unit after its notice (荣誉证书 and plaque)."""
+    """The 信用示范会员单位 title awarded to a unit after its notice (荣誉证书 and plaque).
+
+    `standing` is the workflow state (awarded, or revoked); validity (valid / expiring / under re-review /
+    expired) is derived from the dates and the re-review rounds.
+    """
+
+    class Standing(models.TextChoices):
+        AWARDED = "awarded", _("Awarded")
+        REVOKED = "revoked", _("Revoked")
 
     application = models.OneToOneField(
         "showcase.Application", on_delete=models.PROTECT, related_name="title", verbose_name=pgettext_lazy("awards", "application")
@@ -295,6 +312,8 @@ class Title(models.Model):
         NoticeEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="title", verbose_name=_("notice entry")
     )
     certificate_number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    standing = models.CharField(_("standing"), max_length=10, choices=Standing.choices, default=Standing.AWARDED,
+                                db_index=True, editable=False)
     unit_name = models.CharField(_("unit name"), max_length=200)
     accepted_on = models.DateField(_("acceptance date"))
     valid_from = models.DateField(_("valid from"))
@@ -331,7 +350,7 @@ class Title(models.Model):
             return self.status
         return title_status(
             valid_until=self.valid_until,
-            revoked=Revocation.objects.filter(title=self).exists(),
+            revoked=self.standing == self.Standing.REVOKED,
             re_review_open=open_re_review_rounds().filter(application_id=self.application_id).exists(),
             today=today or timezone.localdate(),
             expiring_days=rules().expiring_days(),

@@ -20,6 +20,7 @@ from portal.core.audit import client_address, refused
 from portal.core.cache import skip_page_cache
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.core.workflow import WorkflowError
 from portal.organisations.models import organisation_for
 
 from . import domain
@@ -79,8 +80,8 @@ def notice_detail(request, pk):
                         entry=entry, name=data["name"], phone=data["phone"], email=data["email"],
                         relationship=data["relationship"], content=data["content"], evidence=data["evidence"],
                         client_address=client_address(request), request=request)
-                except domain.AwardsError as exc:
-                    form.add_error(None, exc.message)
+                except WorkflowError as exc:
+                    form.add_error(None, exc.messages_for_user)
                 else:
                     request.session[SESSION_ACK] = {"number": objection.number, "notice": notice.pk}
                     return redirect("awards:objection_received", pk=notice.pk)

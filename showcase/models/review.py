@@ -29,7 +29,7 @@ class ReviewRound(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Under review")
-        DECIDED = "decided", _("Decided")
+        DECIDED = "decided", pgettext_lazy("showcase", "Decided")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="rounds", verbose_name=pgettext_lazy("showcase", "application"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INITIAL)

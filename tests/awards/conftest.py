@@ -95,3 +95,8 @@ def awarded(make_accepted, publish):
         return Title.objects.get(application=app)
 
     return make
+
+
+def said(refused) -> str:
+    """Everything a refused step says to the user (its message and its problems), from `pytest.raises`."""
+    return " ".join(refused.value.messages_for_user)

@@ -1,0 +1,225 @@
+"""Titles: the award after the notice, the plaque, validity (re-review and renewal, expiry reminders).
+Table: `showcase.awards.workflows.TITLES`; the re-review itself is a showcase review round (复核)."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.cache import invalidate_public_pages
+from portal.core.numbering import formatted, highest_suffix
+from portal.core.workflow import WorkflowError
+from showcase.domain import notify, open_review_round, record_decision
+from showcase.models import Application, ApplicationEvent, ReviewRound, add_years
+
+from ..guards import award_holdup
+from ..models import ExpiryReminder, NoticeEntry, ReReviewOutcome, Title, open_re_review_rounds, rules
+from ..workflows import TITLES
+
+
+def acceptance_round(application):
+    """The decided, accepted initial review round of an application (its date starts the validity)."""
+    return (ReviewRound.objects.filter(application=application, kind=ReviewRound.Kind.INITIAL,
+                                       result=ReviewRound.Result.ACCEPTED)
+            .order_by("-number").first())
+
+
+def term_for(start: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(valid from, last valid day) of a term starting on `start` (Civil Code art. 201–202 via add_years)."""
+    return start, add_years(start, rules().validity_years)
+
+
+def certificate_number(year: int) -> str:
+    """XYSF-<year>-<nnn>: one sequence per year of award."""
+    prefix = f"XYSF-{year}-"
+    return formatted(f"awards.title.{year}", prefix + "{n:03d}",
+                     floor=lambda: highest_suffix(Title.objects.all(), "certificate_number", prefix))
+
+
+# ---------------------------------------------------------------- award
+
+
+def award_if_clear(entry: NoticeEntry, *, user, now) -> str:
+    """Award the entry's unit if the notice has ended and nothing holds it; returns "awarded" or the holdup."""
+    holdup = award_holdup(entry, now)
+    if holdup:
+        return holdup
+    application = Application.objects.select_related("organisation", "campaign").get(pk=entry.application_id)
+    valid_from, valid_until = term_for(entry.accepted_on)
+    title = Title(application=application, organisation=application.organisation, entry=entry,
+                  unit_name=entry.unit_name, accepted_on=entry.accepted_on, valid_from=valid_from,
+                  valid_until=valid_until, awarded_at=now, awarded_by=user)
+
+    def emails(title):
+        notify.send(notify.unit(application), _("Your unit is a credit demonstration member unit"),
+                    "awards/email/awarded.txt", title=title)
+        invalidate_public_pages()
+
+    with transaction.atomic():
+        title.certificate_number = certificate_number(timezone.localtime(now).year)
+        TITLES.create(title, "award", user=user, notify=emails,
+                      data={"certificate": title.certificate_number, "valid_until": valid_until.isoformat()})
+        ApplicationEvent.objects.create(
+            application=application, kind=ApplicationEvent.Kind.NOTE, actor=user, created_at=now,
+            message=_("Awarded the title of credit demonstration member unit, certificate %(number)s, valid "
+                      "%(start)s to %(end)s.") % {"number": title.certificate_number, "start": valid_from.isoformat(),
+                                                   "end": valid_until.isoformat()},
+        )
+    return "awarded"
+
+
+def award_entry(*, entry: NoticeEntry, user, request=None, now=None) -> Title:
+    """The secretariat awards a unit whose notice has ended without a pending objection (before the job does)."""
+    now = now or timezone.now()
+    title = Title(application_id=entry.application_id, organisation_id=entry.application.organisation_id, entry=entry,
+                  awarded_at=now)
+    TITLES.check_actor(user, title, TITLES["award"])
+    with transaction.atomic():
+        entry = NoticeEntry.objects.select_for_update().select_related("notice").get(pk=entry.pk)
+        outcome = award_if_clear(entry, user=user, now=now)
+        if outcome != "awarded":
+            from ..guards import HOLDUPS
+
+            raise WorkflowError(HOLDUPS[outcome])
+    return Title.objects.get(entry=entry)
+
+
+def record_plaque(*, title: Title, user, issued_on: datetime.date, note: str = "", request=None) -> Title:
+    """The plaque (牌匾) was handed over: date and by whom."""
+    if issued_on > timezone.localdate():
+        raise WorkflowError(_("The issue date cannot be in the future."))
+
+    def change(current):
+        if issued_on < timezone.localtime(current.awarded_at).date():
+            raise WorkflowError(_("The plaque cannot be issued before the title was awarded."))
+        current.plaque_issued_on, current.plaque_issued_by, current.plaque_note = issued_on, user, note.strip()[:200]
+
+    return TITLES.transition(title, "plaque", user=user, request=request, change=change,
+                             data={"issued_on": issued_on.isoformat()})
+
+
+# ---------------------------------------------------------------- validity: re-review and reminders
+
+
+def status_of(title: Title, today: datetime.date | None = None) -> str:
+    return title.status_on(today or timezone.localdate())
+
+
+def start_re_review(*, title: Title, user, report, report_name: str, summary: str = "", request=None) -> ReviewRound:
+    """The agency's tracking evaluation (跟踪评估) opens a re-review round (复核) on the title's application.
+
+    The round uses the showcase scoring machinery: the secretariat assigns experts, they score, the
+    secretariat records the decision (`decide_re_review`).
+    """
+    if not report:
+        raise WorkflowError(_("Upload the tracking evaluation report."))
+    opened = []
+
+    def change(current):
+        application = Application.objects.select_for_update().get(pk=current.application_id)
+        opened.append(open_review_round(application=application, user=user, kind=ReviewRound.Kind.RE_REVIEW,
+                                        report=report, report_name=report_name, summary=summary, request=request))
+        ApplicationEvent.objects.create(
+            application=application, kind=ApplicationEvent.Kind.NOTE, actor=user,
+            message=_("Tracking evaluation report issued; the review panel re-reviews the title."))
+
+    def emails(current):
+        notify.send(notify.secretariat(), _("Re-review to organise: %(unit)s") % {"unit": current.unit_name},
+                    "awards/email/re_review_opened.txt", title=current, review_round=opened[0])
+        invalidate_public_pages()
+
+    TITLES.transition(title, "re_review", user=user, request=request, change=change, notify=emails, save=False)
+    return opened[0]
+
+
+def apply_re_review_outcome(review_round: ReviewRound, *, user, request=None) -> ReReviewOutcome | None:
+    """What a decided re-review does to the title: renewed from the decision date, or not (once per round)."""
+    title = Title.objects.filter(application_id=review_round.application_id).first()
+    if title is None or ReReviewOutcome.objects.filter(review_round=review_round).exists():
+        return None
+    renewed = review_round.result == ReviewRound.Result.ACCEPTED
+    made = []
+
+    def change(current):
+        outcome = ReReviewOutcome(title=current, review_round=review_round, renewed=renewed,
+                                  previous_valid_from=current.valid_from, previous_valid_until=current.valid_until,
+                                  recorded_by=user)
+        if renewed:
+            outcome.valid_from, outcome.valid_until = term_for(review_round.decided_on)
+            current.valid_from, current.valid_until = outcome.valid_from, outcome.valid_until
+        outcome.save()
+        made.append(outcome)
+
+    def emails(current):
+        application = Application.objects.select_related("organisation", "campaign").get(pk=current.application_id)
+        notify.send(notify.unit(application), _("Re-review of your title: %(result)s") % {
+            "result": review_round.get_result_display()}, "awards/email/re_review_decided.txt", title=current,
+            outcome=made[0])
+        invalidate_public_pages()
+
+    TITLES.transition(title, "renew" if renewed else "not_renew", user=user, request=request, change=change,
+                      notify=emails, data={"round": review_round.pk})
+    return made[0]
+
+
+def decide_re_review(*, review_round: ReviewRound, user, result: str, decided_on: datetime.date, note: str = "",
+                     request=None) -> ReReviewOutcome:
+    """The secretariat records the panel's re-review decision (through showcase) and renews or not."""
+    if review_round.kind != ReviewRound.Kind.RE_REVIEW:
+        raise WorkflowError(_("This is not a re-review round."))
+    with transaction.atomic():
+        review_round = record_decision(review_round=review_round, user=user, result=result, decided_on=decided_on,
+                                       note=note, request=request)
+        outcome = apply_re_review_outcome(review_round, user=user, request=request)
+        if outcome is None:
+            raise WorkflowError(_("This re-review has no title to renew."))
+    return outcome
+
+
+def apply_decided_re_reviews(*, dry_run: bool = False):
+    """Scheduled: apply re-review decisions recorded on the showcase pages (idempotent)."""
+    rounds = (ReviewRound.objects.filter(kind=ReviewRound.Kind.RE_REVIEW, application__title__isnull=False,
+                                         status=ReviewRound.Status.DECIDED).filter(title_outcome__isnull=True))
+    for review_round in rounds:
+        if dry_run:
+            yield f"would apply re-review {review_round.pk}"
+            continue
+        with transaction.atomic():
+            locked = ReviewRound.objects.select_for_update(skip_locked=True).filter(pk=review_round.pk).first()
+            if locked and apply_re_review_outcome(locked, user=None):
+                yield f"applied re-review {review_round.pk} ({locked.get_result_display()})"
+
+
+def send_expiry_reminders(*, today: datetime.date, dry_run: bool = False):
+    """Tell the unit and the agency 90 and 30 days before the end of the term, once each (recorded)."""
+    offsets = sorted(rules().reminder_days())
+    horizon = today + datetime.timedelta(days=max(offsets))
+    titles = (Title.objects.filter(valid_until__gte=today, valid_until__lte=horizon, standing=Title.Standing.AWARDED)
+              .exclude(application__in=open_re_review_rounds().values("application"))
+              .select_related("application__organisation", "application__campaign"))
+    for title in titles:
+        days_left = (title.valid_until - today).days
+        offset = next(d for d in offsets if days_left <= d)
+        if ExpiryReminder.objects.filter(title=title, term_until=title.valid_until, days_before=offset).exists():
+            continue
+        if dry_run:
+            yield f"would remind {title.certificate_number} ({offset} days)"
+            continue
+
+        def change(current, offset=offset):
+            ExpiryReminder.objects.create(title=current, term_until=current.valid_until, days_before=offset)
+
+        def emails(current, days_left=days_left):
+            application = current.application
+            notify.send(notify.unit(application) + notify.agency(application),
+                        _("Title %(number)s expires on %(date)s") % {
+                            "number": current.certificate_number, "date": current.valid_until.isoformat()},
+                        "awards/email/expiry_reminder.txt", title=current, days_left=days_left)
+
+        try:
+            TITLES.transition(title, "remind", user=None, change=change, notify=emails, save=False,
+                              data={"days_before": offset})
+        except IntegrityError:
+            continue  # another server sent it
+        yield f"reminded {title.certificate_number} ({offset} days before {title.valid_until})"
