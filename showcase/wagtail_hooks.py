@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils.html import format_html
@@ -8,13 +9,20 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from portal.accounts.roles import Role, has_role
+from portal.core.permissions import RolePermissionPolicy
 
 from . import admin_urls
-from .models import Campaign, ParticipationBan, Standard, StandardItem
+from .models import Campaign, ParticipationBan, Standard, StandardFrozen, StandardItem
+
+# The secretariat maintains the standard's items (a frozen version's items refuse changes in the model).
+register_permission_policy(StandardItem, RolePermissionPolicy(
+    StandardItem, view=[Role.SECRETARIAT], add=[Role.SECRETARIAT], change=[Role.SECRETARIAT],
+    delete=[Role.SECRETARIAT]), exact_class=True)
 
 # ---------------------------------------------------------------- data managed with viewsets
 
@@ -50,6 +58,19 @@ class FrozenStandardEditView(EditView):
             messages.error(request, _("This standard version is used by expert scores and cannot be changed."))
             return redirect(self.get_edit_url())
         return super().post(request, *args, **kwargs)
+
+
+class FrozenStandardDeleteView(DeleteView):
+    """Deleting part of a frozen standard is refused by the model (`StandardFrozen`): said, not a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except StandardFrozen as exc:
+            for text in exc.messages:
+                messages.error(self.request, text)
+            return redirect(self.get_success_url())
 
 
 class CopyColumn(Column):
@@ -91,6 +112,7 @@ class StandardItemViewSet(ModelViewSet):
     url_prefix = "showcase-items"
     url_namespace = "showcase_item"
     edit_view_class = FrozenStandardEditView
+    delete_view_class = FrozenStandardDeleteView
     list_display = ["code", "title", "group", "weight", "is_veto", "entered_by_agency"]
     list_filter = ["group__standard", "is_veto"]
     search_fields = ["code", "title"]

@@ -12,7 +12,7 @@ from modelcluster.models import ClusterableModel
 
 
 class StandardFrozen(ValidationError):
-    pass
+    """A change to a standard version that expert scores already use (decided totals would change)."""
 
 
 class Standard(ClusterableModel):
@@ -62,11 +62,29 @@ class Standard(ClusterableModel):
                 code="frozen",
             )
 
+    def check_parts_editable(self) -> None:
+        if self.is_frozen:
+            raise StandardFrozen(
+                _("A frozen standard cannot take new items or changes to its items: %(version)s is already used by "
+                  "expert scores. Make a copy for a new version.") % {"version": self.version},
+                code="frozen",
+            )
+
+    RULE_FIELDS = ("pass_threshold", "min_experts", "divergence_levels")
+
+    def _rule_changed(self) -> bool:
+        old = Standard.objects.filter(pk=self.pk).values(*self.RULE_FIELDS).first() if self.pk else None
+        return bool(old) and any(getattr(self, k) != v for k, v in old.items())
+
     def clean(self):
-        if self.pk:
-            old = Standard.objects.filter(pk=self.pk).values("pass_threshold", "min_experts", "divergence_levels").first()
-            if old and any(getattr(self, k) != v for k, v in old.items()):
-                self.check_editable()
+        if self._rule_changed():
+            self.check_editable()
+
+    def save(self, *args, **kwargs):
+        """The decision rule of a frozen version never changes, whichever form or script saves it."""
+        if self._rule_changed():
+            self.check_editable()
+        return super().save(*args, **kwargs)
 
     def total_weight(self) -> Decimal:
         return sum((i.weight for i in StandardItem.objects.filter(group__standard=self)), Decimal(0))
@@ -76,7 +94,8 @@ class Standard(ClusterableModel):
 
 
 class _StandardPart(models.Model):
-    """Parts of a standard refuse changes once the standard is frozen."""
+    """Parts of a standard (groups, items, rating levels) refuse to be added, changed or deleted once the
+    standard is frozen: checked on the model itself, so no admin form, direct POST or script gets around it."""
 
     class Meta:
         abstract = True
@@ -84,15 +103,27 @@ class _StandardPart(models.Model):
     def _standard(self):
         raise NotImplementedError
 
+    def _standards(self) -> list:
+        """The standard this part belongs to, and the one it belonged to before (if it is being moved)."""
+        standards = [self._standard()]
+        if self.pk:
+            previous = type(self)._default_manager.filter(pk=self.pk).first()
+            standards.append(previous._standard() if previous else None)
+        return [s for s in standards if s is not None and s.pk]
+
+    def check_editable(self) -> None:
+        for standard in self._standards():
+            standard.check_parts_editable()
+
     def clean(self):
-        standard = self._standard()
-        if self.pk and standard is not None and standard.pk:
-            standard.check_editable()
+        self.check_editable()
+
+    def save(self, *args, **kwargs):
+        self.check_editable()
+        return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        standard = self._standard()
-        if standard is not None and standard.pk:
-            standard.check_editable()
+        self.check_editable()
         return super().delete(*args, **kwargs)
 
 

@@ -211,6 +211,8 @@ MATRIX.update({
     "showcase_admin:score": Entry(pk("assignment_a"), admin(expert=OK)),
     "showcase_standard:edit": Entry(pk("standard"), admin(WAGTAIL_DENIED, secretariat=OK)),
     "showcase_item:edit": Entry(pk("standard_item"), admin(WAGTAIL_DENIED, secretariat=OK)),
+    # the confirmation page; deleting an item of a frozen standard is refused on POST (tests/showcase/test_rules.py)
+    "showcase_item:delete": Entry(pk("standard_item"), admin(WAGTAIL_DENIED, secretariat=OK)),
 })
 
 # ---------------------------------------------------------------------------------------- awards (titles)
