@@ -35,6 +35,7 @@ from .forms import (
     ScoreSheetForm,
     StageAssessmentForm,
 )
+from .guards import scoring_complete
 from .models import (
     Application,
     Campaign,
@@ -141,7 +142,8 @@ def application_detail(request, pk):
         round_views.append({
             "round": r, "result": panel_result(r, with_experts=is_secretariat),
             "assign_form": AssignExpertsForm(review_round=r) if "assign" in allowed else None,
-            "decision_form": DecisionForm() if "decide" in allowed else None,
+            "decision_form": DecisionForm(proposed=domain.proposed_result(r))
+            if "decide" in allowed and not scoring_complete(r) else None,
         })
     context = {
         "application": application, "items": items,
@@ -290,7 +292,7 @@ def reopen_sheet(request, pk):
 @require_POST
 def decide(request, pk):
     review_round = _round_or_404(request.user, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, proposed=domain.proposed_result(review_round))
     if form.is_valid():
         run_step(request, domain.record_decision, user=request.user, request=request, success=_("Decision recorded."), review_round=review_round,
             result=form.cleaned_data["result"], decided_on=form.cleaned_data["decided_on"],

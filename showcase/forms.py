@@ -140,11 +140,22 @@ class AssignExpertsForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    result = forms.ChoiceField(label=pgettext_lazy("showcase", "Decision"), choices=ReviewRound.Result.choices, widget=forms.RadioSelect)
+    """The result is the standard's rule's (`proposed`): the secretariat confirms it and records the date.
+
+    A panel that disagrees with a score reopens that expert's sheet instead.
+    """
+
+    result = forms.ChoiceField(label=pgettext_lazy("showcase", "Decision"), choices=ReviewRound.Result.choices,
+                               widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("Decision date"), widget=DATE, initial=timezone.localdate,
                                  help_text=_("The acceptance date: the title's validity starts on this day."))
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Required when the decision differs from the proposed result."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, proposed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if proposed is not None:
+            self.fields["result"].choices = [(proposed, ReviewRound.Result(proposed).label)]
+            self.fields["result"].initial = proposed
 
 
 class ReasonForm(forms.Form):

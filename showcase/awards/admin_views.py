@@ -17,6 +17,8 @@ from portal.core.admin_pages import render_admin_page
 from portal.core.uploads import serve_private_file
 from portal.core.workflow_views import run_step, show_form_errors
 from showcase import access as showcase_access
+from showcase.domain import proposed_result
+from showcase.guards import scoring_complete
 from showcase.models import ExpertAssignment, ReviewRound, ScoreSheet
 from showcase.workflows import ROUNDS
 
@@ -201,7 +203,9 @@ def title_detail(request, pk):
         "plaque_form": PlaqueForm(initial={"issued_on": timezone.localdate()})
         if "plaque" in actions and not title.plaque_issued_on else None,
         "re_review_form": ReReviewForm() if can_re_review else None,
-        "decision_form": ReReviewDecisionForm(initial={"decided_on": timezone.localdate()}) if open_round else None,
+        "decision_form": ReReviewDecisionForm(initial={"decided_on": timezone.localdate()},
+                                              proposed=proposed_result(open_round))
+        if open_round and not scoring_complete(open_round) else None,
         "revocation_form": RevocationForm(initial={"revoked_on": timezone.localdate()})
         if "revoke" in actions else None,
     }, [(reverse("awards_admin:titles"), _("Demonstration unit titles"))])
@@ -240,7 +244,7 @@ def re_review_decide(request, pk, round_pk):
     title = _title_or_404(request.user, pk)
     review_round = get_object_or_404(ReviewRound, pk=round_pk, application_id=title.application_id,
                                      kind=ReviewRound.Kind.RE_REVIEW)
-    form = ReReviewDecisionForm(request.POST)
+    form = ReReviewDecisionForm(request.POST, proposed=proposed_result(review_round))
     if form.is_valid():
         run_step(request, domain.decide_re_review, user=request.user, request=request, success=_("The re-review decision is recorded."), review_round=review_round,
             result=form.cleaned_data["result"], decided_on=form.cleaned_data["decided_on"],

@@ -83,6 +83,13 @@ class ReReviewDecisionForm(forms.Form):
     decided_on = forms.DateField(label=pgettext_lazy("awards", "Decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, proposed=None, **kwargs):
+        """Only the result the standard's rule gives (`proposed`) is offered (the panel reopens sheets otherwise)."""
+        super().__init__(*args, **kwargs)
+        if proposed is not None:
+            self.fields["result"].choices = [c for c in self.fields["result"].choices if c[0] == proposed]
+            self.fields["result"].initial = proposed
+
 
 class RevocationForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=Revocation.Ground.choices, widget=forms.RadioSelect)

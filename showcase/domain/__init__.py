@@ -30,6 +30,7 @@ from .creation import (
 from .panel import (
     assign_experts,
     declare_conflict,
+    proposed_result,
     record_decision,
     remove_assignment,
     reopen_score_sheet,
@@ -39,7 +40,7 @@ from .reminders import send_scoring_reminders
 
 __all__ = [
     "accept_commitment", "add_evidence", "assign_experts", "create_application", "declare_conflict",
-    "enter_public_credit_record", "open_review_round", "pass_preliminary_review", "record_decision",
+    "enter_public_credit_record", "open_review_round", "pass_preliminary_review", "proposed_result", "record_decision",
     "record_stage_assessment", "reject_application", "remove_assignment", "remove_evidence", "reopen_score_sheet",
     "return_for_completion", "save_form", "save_score_sheet", "send_scoring_reminders", "submit_application",
     "submit_evaluation_report", "withdraw_application",

@@ -201,29 +201,49 @@ def reopen_score_sheet(*, sheet: ScoreSheet, user, reason: str, request=None) ->
                              data={"reason": reason})
 
 
-def record_decision(*, review_round: ReviewRound, user, result: str, decided_on: datetime.date, note: str = "",
-                    request=None) -> ReviewRound:
-    """The secretariat records the panel's decision and its date (the acceptance date starts the validity)."""
+def proposed_result(review_round) -> str:
+    """The result the standard's rule gives the round's submitted sheets (SPEC §4: at least `min_experts`
+    scored, the mean reaches `pass_threshold`, no veto item fails)."""
     from ..scoring import aggregate_round
 
-    if result not in ReviewRound.Result.values:
+    aggregate = aggregate_round(review_round)
+    return ReviewRound.Result.ACCEPTED if aggregate.proposed_pass else ReviewRound.Result.NOT_ACCEPTED
+
+
+def record_decision(*, review_round: ReviewRound, user, decided_on: datetime.date, note: str = "",
+                    result: str | None = None, request=None) -> ReviewRound:
+    """The secretariat records the panel's decision and its date (the acceptance date starts the validity).
+
+    The result follows the standard's rule; `result`, when given, must be that result. A panel that
+    disagrees with a score reopens that expert's sheet (`reopen_score_sheet`, recorded with the reason);
+    it never overrules the total.
+    """
+    from ..scoring import aggregate_round
+
+    if result is not None and result not in ReviewRound.Result.values:
         raise WorkflowError(_("Choose accepted or not accepted."))
     if decided_on > timezone.localdate():
         raise WorkflowError(_("The decision date cannot be in the future."))
     note = note.strip()
-    facts = {}
+    ruled = proposed_result(review_round)  # read before the lock for the timeline; checked again under it
+    facts = {"result": ruled}
 
     def change(current):
         if decided_on < timezone.localtime(current.opened_at).date():
             raise WorkflowError(_("The decision date cannot be before the review opened."))
-        agg = aggregate_round(current)
-        proposed = ReviewRound.Result.ACCEPTED if agg.proposed_pass else ReviewRound.Result.NOT_ACCEPTED
-        if result != proposed and not note:
-            raise WorkflowError(_("The decision differs from the standard's proposed result: give the reason."))
-        current.result, current.decided_on, current.decided_by, current.decision_note = result, decided_on, user, note
-        facts.update(mean=str(agg.mean_total), proposed=proposed)
+        aggregate = aggregate_round(current)
+        now_ruled = ReviewRound.Result.ACCEPTED if aggregate.proposed_pass else ReviewRound.Result.NOT_ACCEPTED
+        if result is not None and result != now_ruled:
+            raise WorkflowError(_(
+                "The decision follows the standard's rule, which gives “%(result)s”. If the panel disagrees with a "
+                "score, reopen that expert's score sheet with the reason and let the expert score again.") % {
+                "result": ReviewRound.Result(now_ruled).label})
+        if now_ruled != ruled:  # a sheet changed meanwhile
+            raise WorkflowError(_("The scores changed while you were deciding; look at them again."))
+        current.result, current.decided_on, current.decided_by, current.decision_note = ruled, decided_on, user, note
+        facts.update(mean=str(aggregate.mean_total), veto_failed=list(aggregate.veto_failed))
         if current.kind == ReviewRound.Kind.INITIAL:
-            APPLICATIONS.transition(current.application, "accept" if result == ReviewRound.Result.ACCEPTED
+            APPLICATIONS.transition(current.application, "accept" if ruled == ReviewRound.Result.ACCEPTED
                                     else "not_accept", user=user, request=request)
 
     def emails(current):
@@ -232,9 +252,8 @@ def record_decision(*, review_round: ReviewRound, user, result: str, decided_on:
             "number": application.number}, "showcase/email/decided.txt", application=application,
             review_round=current)
 
-    label = ReviewRound.Result(result).label
     return ROUNDS.transition(
         review_round, "decide", user=user, request=request, change=change, notify=emails,
-        note=_("%(result)s on %(date)s.") % {"result": label, "date": decided_on.isoformat()},
-        data={"result": result, "decided_on": decided_on.isoformat(), "facts": facts},
+        note=_("%(result)s on %(date)s.") % {"result": ReviewRound.Result(ruled).label, "date": decided_on.isoformat()},
+        data={"decided_on": decided_on.isoformat(), "rule": facts},
     )

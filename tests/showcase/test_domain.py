@@ -258,13 +258,13 @@ def test_decision_accepted_sets_status_and_date(assigned, experts, items, levels
         domain.record_decision(review_round=assigned, user=secretariat, result="accepted", decided_on=today)
 
 
-def test_decision_against_proposal_needs_reason(assigned, experts, items, levels, secretariat):
+def test_decision_against_the_rule_is_refused_even_with_a_reason(assigned, experts, items, levels, secretariat):
     for expert in experts[:3]:
         score(assigned, expert, items, levels, **{"3_1": "基本符合"})
     with pytest.raises(WorkflowError) as refused:
         domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
-                               decided_on=timezone.localdate())
-    assert "理由" in said(refused)
+                               decided_on=timezone.localdate(), note="评审组认为可以通过")
+    assert "重新评分" in said(refused)
     domain.record_decision(review_round=assigned, user=secretariat, result="not_accepted",
                            decided_on=timezone.localdate())
     assert Application.objects.get(pk=assigned.application_id).status == S.NOT_ACCEPTED

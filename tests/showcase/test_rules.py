@@ -6,10 +6,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
-from showcase.models import RatingLevel, StandardFrozen, StandardGroup, StandardItem, items_of
+from portal.core.workflow import WorkflowError
+from showcase import domain
+from showcase.models import Application, RatingLevel, StandardFrozen, StandardGroup, StandardItem, items_of
 
-from .conftest import score
+from .conftest import said, score
 
 FROZEN = "冻结的评价标准不能新增或修改细则"
 
@@ -87,3 +90,59 @@ def test_a_copy_of_a_frozen_standard_can_be_changed(frozen):
     group3 = copy.groups.get(number=3)
     StandardItem.objects.create(group=group3, code="3.4", title="新增", evidence="无", weight=10)
     assert _weights(copy) == (14, Decimal(110))
+
+
+# ---------------------------------------------------------------- 2. the pass rule decides
+
+
+def _panel(review_round, experts, items, levels, **by_code):
+    for expert in experts[:3]:
+        score(review_round, expert, items, levels, **by_code)
+
+
+BELOW_THRESHOLD = {"2_1": "基本符合", "2_2": "基本符合", "2_3a": "基本符合", "2_3b": "基本符合", "2_4": "基本符合",
+                   "3_3": "基本符合"}  # 100 − 20 − 5 = 75 points from every expert
+
+
+def test_a_mean_below_the_threshold_cannot_be_recorded_as_accepted(client_for, assigned, experts, items, levels,
+                                                                   secretariat):
+    from showcase.scoring import aggregate_round
+
+    _panel(assigned, experts, items, levels, **BELOW_THRESHOLD)
+    assert str(aggregate_round(assigned).mean_total) == "75.00"
+    today = timezone.localdate().isoformat()
+    response = client_for(secretariat).post(reverse("showcase_admin:decide", args=[assigned.pk]), {
+        "result": "accepted", "decided_on": today, "note": "评审组一致认为该单位整体表现良好，同意通过。"})
+    assert response.status_code == 302
+    assigned.refresh_from_db()
+    assert (assigned.result, assigned.application.status) == ("", Application.Status.ACCEPTANCE)
+    with pytest.raises(WorkflowError) as refused:
+        domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
+                               decided_on=timezone.localdate(), note="评审组一致同意通过")
+    assert "重新评分" in said(refused)
+    assert Application.objects.get(pk=assigned.application_id).status == Application.Status.ACCEPTANCE
+
+
+def test_a_failed_veto_item_cannot_be_overruled(assigned, experts, items, levels, secretariat):
+    from showcase.scoring import aggregate_round
+
+    _panel(assigned, experts, items, levels, **{"3_1": "基本符合"})
+    aggregate = aggregate_round(assigned)
+    assert (str(aggregate.mean_total), aggregate.veto_failed) == ("95.00", ("3.1",))
+    with pytest.raises(WorkflowError):
+        domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
+                               decided_on=timezone.localdate(), note="否决项材料已补充")
+    decided = domain.record_decision(review_round=assigned, user=secretariat, decided_on=timezone.localdate())
+    assert (decided.result, decided.application.status) == ("not_accepted", Application.Status.NOT_ACCEPTED)
+
+
+def test_the_panel_disagreeing_reopens_a_sheet_and_the_rule_decides_again(assigned, experts, items, levels,
+                                                                          secretariat):
+    _panel(assigned, experts, items, levels, **{"3_1": "基本符合"})
+    for expert in experts[:2]:  # two of three sheets are reopened, with the reason, and scored again
+        sheet = assigned.assignments.get(expert=expert).sheet
+        domain.reopen_score_sheet(sheet=sheet, user=secretariat, reason="3.1 征信报告已核实，请重新评分")
+        score(assigned, expert, items, levels)
+    decided = domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
+                                     decided_on=timezone.localdate())
+    assert (decided.result, decided.application.status) == ("accepted", Application.Status.ACCEPTED)
