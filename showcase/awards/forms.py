@@ -45,7 +45,7 @@ class NoticeForm(forms.Form):
                                     help_text=_("Asia/Shanghai time."))
     ends_at = forms.DateTimeField(label=_("Ends at"), required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                                  help_text=_("Leave empty for the configured notice length (7 days to the minute)."))
+                                  help_text=_("Leave empty for the configured notice length; a notice runs at least that long."))
     applications = forms.ModelMultipleChoiceField(label=_("Accepted units"), queryset=None,
                                                   widget=forms.CheckboxSelectMultiple)
 

@@ -1,5 +1,7 @@
 """Guards of the titles' tables (`showcase.awards.workflows`): the rules a step must meet, as problems."""
 
+import datetime
+
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,9 +36,12 @@ def award_holdup(entry, now) -> str | None:
 
 
 def notice_publishable(notice) -> list:
-    """The notice ends after it starts."""
+    """The notice runs at least the configured number of days (L1353: 7)."""
     if notice.ends_at <= notice.starts_at:
         return [_("The notice must end after it starts.")]
+    days = rules().notice_days
+    if notice.ends_at - notice.starts_at < datetime.timedelta(days=days):
+        return [_("The public notice must run for at least %(days)s days.") % {"days": days}]
     return []
 
 

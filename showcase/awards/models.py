@@ -38,7 +38,8 @@ class ShowcaseRules(BaseGenericSetting):
 
     notice_days = models.PositiveSmallIntegerField(
         _("public notice length (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text=_("A notice ends exactly this many days after it starts, to the minute (L1353: 7 days)."),
+        help_text=_("A notice runs at least this many days, to the minute (L1353: 7 days); by default it ends "
+                    "exactly then."),
     )
     validity_years = models.PositiveSmallIntegerField(
         _("validity of a title (years)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)],
@@ -157,6 +158,11 @@ class Notice(models.Model):
 
     def phase_label(self, now=None) -> str:
         return self.Phase(self.phase(now)).label
+
+    @property
+    def length_days(self) -> int:
+        """Whole days between start and end (what the public pages say)."""
+        return (self.ends_at - self.starts_at).days
 
     def remaining(self, now=None) -> datetime.timedelta:
         now = now or timezone.now()

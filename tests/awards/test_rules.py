@@ -1,0 +1,68 @@
+"""The titles' rules (issue #13), each tried the way it used to be got around."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.core.workflow import WorkflowError
+from showcase.awards import domain
+from showcase.awards.models import Notice, ShowcaseRules, Title
+
+from .conftest import at, said
+
+pytestmark = pytest.mark.django_db
+
+
+def run_jobs(day: datetime.date) -> str:
+    out = StringIO()
+    call_command("run_due_jobs", today=day.isoformat(), stdout=out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- 3. the notice runs at least the configured days
+
+
+def test_a_notice_of_one_hour_is_refused_and_nothing_is_awarded(client_for, secretariat, firm_a, make_accepted):
+    app = make_accepted(firm_a)
+    start = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    response = client_for(secretariat).post(reverse("awards_admin:notice_create"), {
+        "title": "2024年度信用示范会员单位公示", "body": "", "applications": [app.pk],
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 200
+    assert "公示期不得少于7天" in " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert not Notice.objects.exists()
+    with pytest.raises(WorkflowError) as refused:
+        domain.publish_notice(applications=[app], user=secretariat, title="公示", starts_at=start,
+                              ends_at=start + datetime.timedelta(days=7, minutes=-1), now=start)
+    assert "公示期不得少于7天" in said(refused)
+    run_jobs(timezone.localdate() + datetime.timedelta(days=1))
+    assert not Title.objects.exists()
+
+
+def test_the_notice_length_is_the_configured_one_and_longer_notices_are_allowed(secretariat, firm_a, firm_b,
+                                                                                make_accepted, publish):
+    rules = ShowcaseRules.load()
+    rules.notice_days = 10
+    rules.save()
+    start = at(2024, 12, 2, 9, 30)
+    with pytest.raises(WorkflowError) as refused:
+        publish([make_accepted(firm_a)], start, start + datetime.timedelta(days=9))
+    assert "公示期不得少于10天" in said(refused)
+    notice = publish([make_accepted(firm_b)], start, start + datetime.timedelta(days=14))
+    assert notice.ends_at - notice.starts_at == datetime.timedelta(days=14)
+
+
+def test_the_public_pages_show_the_notices_real_dates(client, firm_a, make_accepted, publish):
+    start = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(days=1)
+    notice = publish([make_accepted(firm_a)], start, start + datetime.timedelta(days=10), now=start)
+    body = client.get(reverse("awards:notice", args=[notice.pk])).content.decode()
+    assert f"公示期 10 天（{start:%Y-%m-%d %H:%M} 至 {start + datetime.timedelta(days=10):%Y-%m-%d %H:%M}）" in body
+    listing = client.get(reverse("awards:notices")).content.decode()
+    assert "公示期不少于 7 天" in listing
+    assert "公示 7 天" not in listing
