@@ -208,8 +208,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【浙江省信用协会】"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords per account within five minutes; the sixth is refused.
-    "login_failed": "10/m/ip,5/300s/key",
+    # Failed logins: 10 a minute per address; 5 per 5 minutes and 20 an hour per address and
+    # account (the "key" is both, see portal.accounts.adapter), so a stranger locks only their
+    # own address out of someone's account; and 60 an hour per account over all addresses.
+    "login_failed": "10/m/ip,5/300s/key,20/h/key",
+    "login_failed_account": "60/h/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -227,6 +230,10 @@ PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300
 # Fragments of public pages ({% publiccache %}) and the Wagtail Site lookup, for every visitor,
 # until public data changes (seconds; 0 = off). See portal/core/cache.py and portal/core/routing.py.
 PORTAL_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PORTAL_FRAGMENT_CACHE_SECONDS", "3600"))
+
+# Reverse proxies whose X-Forwarded-For we believe (CIDR networks, comma-separated; default
+# none: the client is REMOTE_ADDR). See portal/core/network.py and README "Security".
+PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES")
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
