@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise and the page cache, so that every response carries it.
+    "portal.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # django-csp with a relaxed script-src under /admin/ only; see portal/core/security.py.
     "portal.core.security.PortalCSPMiddleware",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses oversized bodies from Content-Length alone; before CSRF reads the body.
+    "portal.core.request_limits.RequestSizeLimitMiddleware",
     "portal.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -164,8 +168,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Request size limits (README "Security"; portal/core/request_limits.py). Bodies are refused
+# from their Content-Length before being read: anonymous visitors send at most one file (an
+# objection's evidence), logged-in users two (a membership application).
+PORTAL_MAX_ANONYMOUS_REQUEST_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+PORTAL_MAX_REQUEST_BYTES = 2 * UPLOAD_MAX_BYTES + 1024 * 1024
+# The non-file part of a body (form fields, the page editor's JSON), held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "docx", "xlsx", "csv"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -240,6 +254,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
+# Browser features no page of the portal uses (portal.core.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )},
+    "fullscreen": ["self"],
+}
 # Content-Security-Policy without inline scripts (django-csp 4).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
