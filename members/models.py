@@ -11,6 +11,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 
 from .regions import region_for_code
@@ -39,16 +40,16 @@ class Organisation(models.Model):
         RESEARCH = "research", _("Research institute")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("unit name"), max_length=200)
+    name = SingleLineModelField(_("unit name"), max_length=200)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
     unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices, default=UnitType.ENTERPRISE)
-    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    legal_representative = SingleLineModelField(_("legal representative"), max_length=50)
     established_on = models.DateField(_("establishment date"))
-    registered_address = models.CharField(_("registered address"), max_length=255)
-    contact_person = models.CharField(_("contact person"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30)
+    registered_address = SingleLineModelField(_("registered address"), max_length=255)
+    contact_person = SingleLineModelField(_("contact person"), max_length=50)
+    phone = SingleLineModelField(_("phone"), max_length=30)
     email = models.EmailField(_("email"))
     website = models.URLField(_("website"), blank=True)
     region_code = models.CharField(_("region code"), max_length=6, editable=False, db_index=True)
@@ -112,8 +113,8 @@ def organisation_for(user) -> Organisation | None:
 class MembershipTier(models.Model):
     """A dues tier (副会长单位 / 理事单位 / 会员单位): configurable data, defaults from 入会须知."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    name = SingleLineModelField(_("name"), max_length=50, unique=True)
+    name_en = SingleLineModelField(_("English name"), max_length=80, blank=True)
     annual_dues = models.DecimalField(_("annual dues (yuan)"), max_digits=10, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
@@ -285,12 +286,12 @@ class MembershipApplication(models.Model):
         _("signed application letter"), storage=private_files, upload_to=PrivateUploadTo("members/application"),
         blank=True, max_length=200,
     )
-    application_letter_name = models.CharField(_("application letter file name"), max_length=200, blank=True)
+    application_letter_name = SingleLineModelField(_("application letter file name"), max_length=200, blank=True)
     business_licence = models.FileField(
         _("business licence copy"), storage=private_files, upload_to=PrivateUploadTo("members/licence"),
         blank=True, max_length=200,
     )
-    business_licence_name = models.CharField(_("business licence file name"), max_length=200, blank=True)
+    business_licence_name = SingleLineModelField(_("business licence file name"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
@@ -421,7 +422,7 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
     paid_on = models.DateField(_("payment date"))
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.BANK)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    reference = SingleLineModelField(_("reference"), max_length=100, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
@@ -472,7 +473,7 @@ class WithdrawalRequest(models.Model):
         _("signed withdrawal letter"), storage=private_files, upload_to=PrivateUploadTo("members/withdrawal"),
         max_length=200,
     )
-    letter_name = models.CharField(_("letter file name"), max_length=200)
+    letter_name = SingleLineModelField(_("letter file name"), max_length=200)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("submitted by")
     )
@@ -512,7 +513,7 @@ class Expulsion(models.Model):
     minutes = models.FileField(
         _("meeting minutes"), storage=private_files, upload_to=PrivateUploadTo("members/minutes"), max_length=200
     )
-    minutes_name = models.CharField(_("minutes file name"), max_length=200)
+    minutes_name = SingleLineModelField(_("minutes file name"), max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 from showcase.models import ReviewRound
 
@@ -103,7 +104,7 @@ class Notice(models.Model):
         OPEN = "open", _("In public notice")
         ENDED = "ended", _("Ended")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineModelField(_("title"), max_length=200)
     body = models.TextField(pgettext_lazy("awards", "introduction"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -161,9 +162,9 @@ class NoticeEntry(models.Model):
     application = models.OneToOneField(
         "showcase.Application", on_delete=models.PROTECT, related_name="notice_entry", verbose_name=pgettext_lazy("awards", "application")
     )
-    unit_name = models.CharField(_("unit name"), max_length=200)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
-    region_name = models.CharField(_("region"), max_length=60, blank=True)
+    region_name = SingleLineModelField(_("region"), max_length=60, blank=True)
     accepted_on = models.DateField(_("acceptance date"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -197,15 +198,15 @@ class Objection(models.Model):
 
     entry = models.ForeignKey(NoticeEntry, on_delete=models.PROTECT, related_name="objections", verbose_name=_("unit"))
     number = models.CharField(_("acknowledgement number"), max_length=20, unique=True)
-    name = models.CharField(_("objector's name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    name = SingleLineModelField(_("objector's name"), max_length=50)
+    phone = SingleLineModelField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     relationship = models.CharField(_("relationship to the unit"), max_length=20, choices=Relationship.choices)
     content = models.TextField(_("objection"))
     evidence = models.FileField(
         _("evidence"), storage=private_files, upload_to=PrivateUploadTo("awards/objection"), blank=True
     )
-    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_name = SingleLineModelField(_("evidence file name"), max_length=200, blank=True)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -295,7 +296,7 @@ class Title(models.Model):
         NoticeEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="title", verbose_name=_("notice entry")
     )
     certificate_number = models.CharField(_("certificate number"), max_length=20, unique=True)
-    unit_name = models.CharField(_("unit name"), max_length=200)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
     accepted_on = models.DateField(_("acceptance date"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), help_text=_("The last day of validity (inclusive)."), db_index=True)
@@ -309,7 +310,7 @@ class Title(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("plaque issued by"),
     )
-    plaque_note = models.CharField(_("plaque note"), max_length=200, blank=True)
+    plaque_note = SingleLineModelField(_("plaque note"), max_length=200, blank=True)
 
     objects = TitleQuerySet.as_manager()
 
@@ -412,9 +413,9 @@ class Revocation(models.Model):
     evidence = models.FileField(
         _("evidence"), storage=private_files, upload_to=PrivateUploadTo("awards/revocation"), blank=True
     )
-    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_name = SingleLineModelField(_("evidence file name"), max_length=200, blank=True)
     revoked_on = models.DateField(_("revocation date"))
-    unit_name = models.CharField(_("unit name"), max_length=200)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
     announcement = models.TextField(_("announcement"), help_text=_("Published on the announcements page."))
     ban = models.OneToOneField(
