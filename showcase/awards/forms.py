@@ -39,6 +39,13 @@ class ObjectionForm(forms.Form):
         return data
 
 
+class ConfirmObjectionForm(forms.Form):
+    number = SingleLineCharField(label=_("Acknowledgement number"), max_length=20,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    code = forms.CharField(label=_("Confirmation code"), max_length=12, help_text=_("The 6 digits in the email."),
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
 class NoticeForm(forms.Form):
     title = SingleLineCharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Introduction"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -109,5 +116,5 @@ class DirectoryFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All"))] + [(y, str(y)) for y in years]
 
 
-__all__ = ["ObjectionForm", "NoticeForm", "DecideObjectionForm", "PlaqueForm", "ReReviewForm", "ReReviewDecisionForm",
+__all__ = ["ObjectionForm", "ConfirmObjectionForm", "NoticeForm", "DecideObjectionForm", "PlaqueForm", "ReReviewForm", "ReReviewDecisionForm",
            "RevocationForm", "DirectoryFilterForm", "Notice"]

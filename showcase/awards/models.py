@@ -57,8 +57,13 @@ class ShowcaseRules(BaseGenericSetting):
     objections_per_address_hour = models.PositiveSmallIntegerField(
         _("objections per address and notice per hour"), default=3, validators=[MinValueValidator(1)],
     )
+    objections_per_address_day = models.PositiveSmallIntegerField(
+        _("objections per address and notice per day"), default=5, validators=[MinValueValidator(1)],
+    )
     objections_per_notice_day = models.PositiveSmallIntegerField(
-        _("objections per notice per day"), default=20, validators=[MinValueValidator(1)],
+        _("confirmed objections per notice per day"), default=20, validators=[MinValueValidator(1)],
+        help_text=_("Only objections confirmed with the code emailed to the objector count; unconfirmed ones "
+                    "are still recorded."),
     )
 
     class Meta:
@@ -209,6 +214,10 @@ class Objection(models.Model):
     evidence_name = SingleLineModelField(_("evidence file name"), max_length=200, blank=True)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    # Confirmation by a code emailed to the objector (showcase/awards/objection_limits.py).
+    confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    confirmation_digest = models.CharField(max_length=64, blank=True, editable=False)
+    confirmation_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     decided_at = models.DateTimeField(pgettext_lazy("awards", "decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -224,6 +233,26 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.entry}"
+
+    CONFIRMATION_LABELS = {
+        "confirmed": _("Confirmed by email"),
+        "awaiting": _("Awaiting the emailed code"),
+        "locked": _("Not confirmed: too many wrong codes"),
+        "phone_only": _("Phone only: not confirmed online"),
+    }
+
+    @property
+    def confirmation_state(self) -> str:
+        if self.confirmed_at:
+            return "confirmed"
+        if not self.email:
+            return "phone_only"
+        from .objection_limits import CODE_ATTEMPTS
+
+        return "locked" if self.confirmation_attempts >= CODE_ATTEMPTS else "awaiting"
+
+    def get_confirmation_state_display(self) -> str:
+        return str(self.CONFIRMATION_LABELS[self.confirmation_state])
 
 
 # ---------------------------------------------------------------- titles and their status

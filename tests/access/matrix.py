@@ -225,6 +225,8 @@ MATRIX.update({
     # Without the acknowledgement in the session, back to the notice.
     "awards:objection_received": Entry(pk("open_notice"), dict.fromkeys(
         ROLES, to(lambda w: f"/showcase/notices/{w.open_notice.pk}/"))),
+    # the objector confirms with the emailed code: public, no account (issue #12.5)
+    "awards:objection_confirm": Entry(None, public()),
     "awards:directory": Entry(None, public()),
     "awards:announcements": Entry(None, public()),
     "awards:announcement": Entry(pk("revocation"), public()),
