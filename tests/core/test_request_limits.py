@@ -86,8 +86,7 @@ def test_django_upload_settings_are_bounded(settings):
 
 
 def test_gunicorn_limits_request_line_and_headers():
-    namespace: dict = {}
-    namespace.update(runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py")))
+    namespace = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert namespace["limit_request_line"] == 4094
     assert namespace["limit_request_fields"] == 50
     assert namespace["limit_request_field_size"] == 8190
