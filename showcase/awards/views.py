@@ -79,7 +79,7 @@ def notice_detail(request, pk):
                 form.add_error(None, exc.message)
             else:
                 form = ObjectionForm(request.POST, request.FILES, entries=entries)
-            if not form.errors and form.is_valid():
+            if form.is_valid():
                 entry = next(e for e in entries if e.pk == form.cleaned_data["entry"])
                 data = form.cleaned_data
                 try:
