@@ -31,7 +31,7 @@ from portal.core.mail import queue_email
 from portal.organisations.models import organisation_for
 
 from . import access
-from .eligibility import Problem, completeness_problems, eligibility_problems
+from .eligibility import Problem, completeness_problems, eligibility_problems, not_accepted_in_campaign
 from .models import (
     Application,
     ApplicationEvent,
@@ -141,6 +141,9 @@ def create_application(*, campaign: Campaign, user, request=None) -> Application
             raise ShowcaseError(_("The campaign %(campaign)s does not accept applications now.") % {"campaign": campaign.title})
         if Application.objects.filter(organisation=org, status__in=Application.OPEN_STATUSES).exists():
             raise ShowcaseError(_("The unit already has an application in progress; only one may be open at a time."))
+        refusal = not_accepted_in_campaign(Application(organisation=org, campaign=campaign), timezone.localdate())
+        if refusal:
+            raise ShowcaseError(refusal)
         application = Application(
             campaign=campaign, organisation=org, created_by=user,
             unit_name=org.name, credit_code=org.credit_code, legal_representative=org.legal_representative,

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 
 DEFAULT_COMMITMENT = """本单位自愿申报创建浙江省信用协会“信用示范会员单位”，现郑重承诺：
@@ -55,8 +56,8 @@ class StandardFrozen(ValidationError):
 class Standard(ClusterableModel):
     """One version of the acceptance standard (验收标准), e.g. “2019版”, with its scoring rule."""
 
-    version = models.CharField(_("version"), max_length=50, unique=True, help_text=_("For example “2019版”."))
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
+    version = SingleLineModelField(_("version"), max_length=50, unique=True, help_text=_("For example “2019版”."))
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=200)
     pass_threshold = models.DecimalField(
         _("pass threshold"), max_digits=5, decimal_places=2, default=Decimal("80"),
         help_text=_("An application passes when the experts' mean total reaches this many points."),
@@ -135,7 +136,7 @@ class RatingLevel(_StandardPart):
     """A rating an expert may give an item: 符合 (1), 基本符合 (0.5), 不符合 (0)."""
 
     standard = ParentalKey(Standard, on_delete=models.CASCADE, related_name="levels", verbose_name=_("standard"))
-    name = models.CharField(_("name"), max_length=20)
+    name = SingleLineModelField(_("name"), max_length=20)
     fraction = models.DecimalField(
         _("share of the item's weight"), max_digits=4, decimal_places=3,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
@@ -165,7 +166,7 @@ class StandardGroup(_StandardPart):
 
     standard = ParentalKey(Standard, on_delete=models.CASCADE, related_name="groups", verbose_name=_("standard"))
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=100)
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=100)
 
     class Meta:
         verbose_name = _("standard group")
@@ -185,7 +186,7 @@ class StandardItem(_StandardPart):
 
     group = models.ForeignKey(StandardGroup, on_delete=models.CASCADE, related_name="items", verbose_name=_("group"))
     code = models.CharField(pgettext_lazy("showcase", "code"), max_length=10, help_text=_("For example 1.1 or 2.3a."))
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=200)
     evidence = models.TextField(_("evidence required"))
     weight = models.DecimalField(_("weight (points)"), max_digits=5, decimal_places=2)
     is_veto = models.BooleanField(
@@ -232,7 +233,7 @@ class Campaign(models.Model):
         CLOSED = "closed", _("Closed")
 
     year = models.PositiveSmallIntegerField(pgettext_lazy("showcase", "year"), unique=True)
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=200)
     opens_on = models.DateField(_("open date"))
     deadline = models.DateField(_("application deadline"))
     rolling = models.BooleanField(
@@ -366,13 +367,13 @@ class Application(models.Model):
     is_member = models.BooleanField(_("member at submission"), null=True, blank=True)
 
     # 申报表 — basic data, prefilled from the organisation and frozen at submission
-    unit_name = models.CharField(_("unit name"), max_length=200, blank=True)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200, blank=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    legal_representative = SingleLineModelField(_("legal representative"), max_length=50, blank=True)
     established_on = models.DateField(_("establishment date"), null=True, blank=True)
-    registered_address = models.CharField(_("registered address"), max_length=255, blank=True)
-    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    registered_address = SingleLineModelField(_("registered address"), max_length=255, blank=True)
+    contact_person = SingleLineModelField(_("contact person"), max_length=50, blank=True)
+    contact_phone = SingleLineModelField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     is_independent_legal_person = models.BooleanField(
         _("independent legal person"), default=False,
@@ -383,7 +384,7 @@ class Application(models.Model):
     revenue_year1 = models.DecimalField(_("revenue, three years ago (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     revenue_year2 = models.DecimalField(_("revenue, two years ago (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     revenue_year3 = models.DecimalField(_("revenue, last year (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    credit_department = models.CharField(
+    credit_department = SingleLineModelField(
         _("credit-management department"), max_length=200, blank=True,
         help_text=_("Department or function responsible for credit management, with its staff."),
     )
@@ -392,14 +393,14 @@ class Application(models.Model):
 
     # 信用承诺书
     commitment_text = models.TextField(_("credit commitment text"), blank=True)
-    commitment_signer = models.CharField(_("signed by"), max_length=50, blank=True)
-    commitment_signer_title = models.CharField(_("signer's title"), max_length=50, blank=True)
+    commitment_signer = SingleLineModelField(_("signed by"), max_length=50, blank=True)
+    commitment_signer_title = SingleLineModelField(_("signer's title"), max_length=50, blank=True)
     commitment_accepted_at = models.DateTimeField(_("commitment accepted at"), null=True, blank=True)
 
     licence = models.FileField(
         _("business licence"), storage=private_files, upload_to=PrivateUploadTo("showcase/licence"), blank=True
     )
-    licence_name = models.CharField(_("business licence file name"), max_length=200, blank=True)
+    licence_name = SingleLineModelField(_("business licence file name"), max_length=200, blank=True)
     form_pdf = models.FileField(
         _("submitted application form (PDF)"), storage=private_files, upload_to=PrivateUploadTo("showcase/form"),
         blank=True, editable=False,
@@ -455,8 +456,8 @@ class EvidenceFile(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence", verbose_name=pgettext_lazy("showcase", "application"))
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="evidence_files", verbose_name=pgettext_lazy("showcase", "item"))
     file = models.FileField(_("file"), storage=private_files, upload_to=PrivateUploadTo("showcase/evidence"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    original_name = SingleLineModelField(_("file name"), max_length=200)
+    note = SingleLineModelField(_("note"), max_length=500, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -540,9 +541,9 @@ class PublicCreditRecord(models.Model):
         Application, on_delete=models.CASCADE, related_name="public_credit_records", verbose_name=pgettext_lazy("showcase", "application")
     )
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("showcase", "item"))
-    result = models.CharField(_("score or grade"), max_length=50)
+    result = SingleLineModelField(_("score or grade"), max_length=50)
     looked_up_on = models.DateField(_("looked up on"))
-    source = models.CharField(_("source"), max_length=200, default="浙江政务服务网企业信用信息系统")
+    source = SingleLineModelField(_("source"), max_length=200, default="浙江政务服务网企业信用信息系统")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
@@ -580,10 +581,10 @@ class ReviewRound(models.Model):
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by"))
     report = models.FileField(_("evaluation report"), storage=private_files, upload_to=PrivateUploadTo("showcase/report"))
-    report_name = models.CharField(_("report file name"), max_length=200)
+    report_name = SingleLineModelField(_("report file name"), max_length=200)
     report_summary = models.TextField(_("report summary"), blank=True)
     scoring_deadline = models.DateField(_("scoring deadline"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
+    result = SingleLineModelField(_("result"), max_length=15, choices=Result.choices, blank=True)
     decided_on = models.DateField(_("decision date"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("showcase", "decided by")

@@ -17,7 +17,6 @@ so that they can be run for any day and tested to the minute.
 import datetime
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -33,6 +32,7 @@ from showcase import access as showcase_access
 from showcase import domain as showcase_domain
 from showcase.models import Application, ApplicationEvent, ParticipationBan, ReviewRound, add_years
 
+from . import objection_limits
 from .models import (
     ExpiryReminder,
     Notice,
@@ -398,16 +398,20 @@ def record_plaque(*, title: Title, user, issued_on: datetime.date, note: str = "
 # ---------------------------------------------------------------- objections
 
 
-def _window_count(key: str, timeout: int) -> int:
-    return int(cache.get(key) or 0)
+def check_objection_limits(*, notice: Notice, client_address: str = "", now: datetime.datetime | None = None) -> None:
+    """The cheap checks of a public objection (before its upload is read): raises AwardsError.
 
-
-def _bump(key: str, timeout: int) -> None:
-    if not cache.add(key, 1, timeout):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout)
+    Per client address and notice, a few an hour and a day; per notice and day, a ceiling of
+    *confirmed* objections (see showcase/awards/objection_limits.py).
+    """
+    now = now or timezone.now()
+    config = rules()
+    if objection_limits.address_limit_reached(notice=notice, address=client_address, rules=config, now=now):
+        raise AwardsError(_("Too many objections from your network address for this notice: please try again "
+                            "later, or contact the secretariat by phone."))
+    if objection_limits.confirmed_today(notice, now) >= config.objections_per_notice_day:
+        raise AwardsError(_("This notice has received the maximum number of online objections for today: please "
+                            "try again tomorrow, or contact the secretariat by phone."))
 
 
 def submit_objection(*, entry: NoticeEntry, name: str, relationship: str, content: str, phone: str = "",
@@ -415,7 +419,10 @@ def submit_objection(*, entry: NoticeEntry, name: str, relationship: str, conten
                      now: datetime.datetime | None = None) -> Objection:
     """A member of the public files an objection during the notice; returns it with its acknowledgement number.
 
-    Limits (ShowcaseRules): a few per client address and notice per hour, and a ceiling per notice per day.
+    It is recorded at once (and holds the unit until the secretariat decides it). With an email
+    address, a 6-digit code is sent there: `confirm_objection` marks it confirmed, and only then
+    does it count toward the notice's daily ceiling and is the secretariat emailed. With a phone
+    number only, the secretariat is emailed now, that it is unconfirmed.
     """
     now = now or timezone.now()
     name, content, phone, email = name.strip(), content.strip(), phone.strip(), email.strip()
@@ -432,24 +439,17 @@ def submit_objection(*, entry: NoticeEntry, name: str, relationship: str, conten
     if now >= notice.ends_at:
         raise AwardsError(_("The public notice ended on %(end)s; objections are no longer accepted.") % {
             "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M")})
-    config = rules()
-    address = client_address or "unknown"
-    address_key = f"awards:objection:address:{notice.pk}:{address}"
-    day_key = f"awards:objection:notice:{notice.pk}:{timezone.localtime(now).date().isoformat()}"
-    if _window_count(address_key, 3600) >= config.objections_per_address_hour:
-        raise AwardsError(_("Too many objections from your network address for this notice: please try again in "
-                            "an hour, or contact the secretariat by phone."))
-    if _window_count(day_key, 86400) >= config.objections_per_notice_day:
-        raise AwardsError(_("This notice has received the maximum number of online objections for today: please "
-                            "try again tomorrow, or contact the secretariat by phone."))
+    check_objection_limits(notice=notice, client_address=client_address, now=now)
     year = timezone.localtime(now).year
+    code = objection_limits.new_code() if email else ""
     with transaction.atomic():
         entry = _lock(NoticeEntry, entry.pk, select_related=["notice", "application__organisation"])
 
         def build(number):
             objection = Objection(entry=entry, number=number, name=name[:50], phone=phone[:30], email=email,
                                   relationship=relationship, content=content, submitted_at=now,
-                                  client_address=client_address or None)
+                                  client_address=objection_limits.storable_address(client_address),
+                                  confirmation_digest=objection_limits.code_digest(number, code) if code else "")
             if evidence is not None:
                 objection.evidence_name = (getattr(evidence, "name", "") or "evidence")[:200]
                 objection.evidence.save(objection.evidence_name, evidence, save=False)
@@ -460,13 +460,50 @@ def submit_objection(*, entry: NoticeEntry, name: str, relationship: str, conten
         record(objection, "awards.objection.submit", request=request,
                data={"number": objection.number, "entry": entry.pk, "relationship": relationship})
         if email:
-            _notify([email], _("Objection %(number)s received") % {"number": objection.number},
-                    "objection_received", objection=objection, entry=entry)
-        _notify(secretariat_emails(), _("New objection %(number)s: %(unit)s") % {
-            "number": objection.number, "unit": entry.unit_name}, "objection_new", objection=objection, entry=entry)
-    _bump(address_key, 3600)
-    _bump(day_key, 86400)
+            _notify([email], _("Objection %(number)s: your confirmation code") % {"number": objection.number},
+                    "objection_received", objection=objection, entry=entry, code=code)
+        else:
+            _notify_secretariat_of(objection, entry)
+    objection_limits.count_submission(notice=notice, address=client_address, now=now)
     return objection
+
+
+def _notify_secretariat_of(objection: Objection, entry: NoticeEntry) -> None:
+    _notify(secretariat_emails(), _("New objection %(number)s: %(unit)s") % {
+        "number": objection.number, "unit": entry.unit_name}, "objection_new", objection=objection, entry=entry)
+
+
+def confirm_objection(*, number: str, code: str, client_address: str = "", request=None,
+                      now: datetime.datetime | None = None) -> Objection:
+    """The objector types the emailed code. Wrong codes are counted; after too many the objection
+    stays recorded, unconfirmed. Confirming twice is harmless. Raises AwardsError."""
+    now = now or timezone.now()
+    number = (number or "").strip().upper()
+    wrong = _("The acknowledgement number or the code is not right. Check them against the email.")
+    locked = _("Too many wrong codes: the objection stays recorded, unconfirmed, and the secretariat will "
+               "contact you.")
+    if not objection_limits.confirm_attempt_allowed(client_address):
+        raise AwardsError(_("Too many attempts from your network address: please try again in an hour."))
+    with transaction.atomic():
+        objection = (Objection.objects.select_for_update().select_related("entry")
+                     .filter(number=number).exclude(email="").first())
+        if objection is None:
+            raise AwardsError(wrong)
+        if objection.confirmed_at:
+            return objection
+        if objection.confirmation_attempts >= objection_limits.CODE_ATTEMPTS:
+            raise AwardsError(locked)
+        if objection_limits.code_matches(objection, code):
+            objection.confirmed_at = now
+            objection.confirmation_digest = ""
+            objection.save(update_fields=["confirmed_at", "confirmation_digest"])
+            record(objection, "awards.objection.confirm", request=request, data={"number": objection.number})
+            _notify_secretariat_of(objection, objection.entry)
+            return objection
+        objection.confirmation_attempts += 1
+        objection.save(update_fields=["confirmation_attempts"])
+    # raised after the block, so that the wrong attempt stays counted
+    raise AwardsError(locked if objection.confirmation_attempts >= objection_limits.CODE_ATTEMPTS else wrong)
 
 
 def decide_objection(*, objection: Objection, user, outcome: str, reason: str, request=None,
