@@ -21,6 +21,12 @@ keepalive = 5
 # Recycle workers now and then (bounded memory growth), jittered so they do not restart together.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
+# Request line and headers (issue #12.11): gunicorn's defaults, stated, and fewer header fields.
+# Bodies are bounded by the reverse proxy (client_max_body_size) and by Django
+# (portal.core.request_limits); gunicorn has no body limit of its own.
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
 # Load the app before forking: faster worker start, shared memory for code.
 preload_app = True
 # Behind a TLS-terminating proxy on the same host or network.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 from portal.organisations.models import Organisation
 
@@ -15,8 +16,8 @@ from portal.organisations.models import Organisation
 class MembershipTier(models.Model):
     """A dues tier (副会长单位 / 理事单位 / 会员单位): configurable data, defaults from 入会须知."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    name = SingleLineModelField(_("name"), max_length=50, unique=True)
+    name_en = SingleLineModelField(_("English name"), max_length=80, blank=True)
     annual_dues = models.DecimalField(_("annual dues (yuan)"), max_digits=10, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
@@ -188,12 +189,12 @@ class MembershipApplication(models.Model):
         _("signed application letter"), storage=private_files, upload_to=PrivateUploadTo("members/application"),
         blank=True, max_length=200,
     )
-    application_letter_name = models.CharField(_("application letter file name"), max_length=200, blank=True)
+    application_letter_name = SingleLineModelField(_("application letter file name"), max_length=200, blank=True)
     business_licence = models.FileField(
         _("business licence copy"), storage=private_files, upload_to=PrivateUploadTo("members/licence"),
         blank=True, max_length=200,
     )
-    business_licence_name = models.CharField(_("business licence file name"), max_length=200, blank=True)
+    business_licence_name = SingleLineModelField(_("business licence file name"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
@@ -324,7 +325,7 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
     paid_on = models.DateField(_("payment date"))
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.BANK)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    reference = SingleLineModelField(_("reference"), max_length=100, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
@@ -375,7 +376,7 @@ class WithdrawalRequest(models.Model):
         _("signed withdrawal letter"), storage=private_files, upload_to=PrivateUploadTo("members/withdrawal"),
         max_length=200,
     )
-    letter_name = models.CharField(_("letter file name"), max_length=200)
+    letter_name = SingleLineModelField(_("letter file name"), max_length=200)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("submitted by")
     )
@@ -415,7 +416,7 @@ class Expulsion(models.Model):
     minutes = models.FileField(
         _("meeting minutes"), storage=private_files, upload_to=PrivateUploadTo("members/minutes"), max_length=200
     )
-    minutes_name = models.CharField(_("minutes file name"), max_length=200)
+    minutes_name = SingleLineModelField(_("minutes file name"), max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )

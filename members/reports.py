@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core.exports import csv_bytes, xlsx_bytes
 from portal.organisations.regions import city_name
 
 from .models import DuesItem, Membership, MembershipEvent, MembershipRules, MembershipTier
@@ -123,20 +123,11 @@ def labelled(frame, labels: dict):
 
 
 def to_csv(frame) -> bytes:
-    # UTF-8 with BOM so that Excel opens Chinese text correctly.
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(frame)
 
 
 def to_xlsx(sheets: dict) -> bytes:
-    pd = _pd()
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            for column in sheet.columns:
-                sheet.column_dimensions[column[0].column_letter].width = 16
-    return buffer.getvalue()
+    return xlsx_bytes(sheets, column_width=16)
 
 
 def yearly_totals(*, years: int = 6) -> list[dict]:

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.accounts import views as account_views
 from portal.core import views as core_views
 
 urlpatterns = [
@@ -30,4 +31,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # wagtail.urls mounts Django's plain LoginView here, which has none of allauth's checks
+    # (rate limits, verified email, second factor): it only redirects to allauth's login.
+    path("_util/login/", account_views.login_elsewhere, name="wagtailcore_login"),
+    path("", include(wagtail_urls)),
+]

@@ -72,6 +72,18 @@ def no_other_open_application(application, on_date):
     return None
 
 
+def not_accepted_in_campaign(application, on_date):
+    """An accepted unit goes on to the notice and the title: it does not apply again in that campaign."""
+    accepted = Application.objects.filter(
+        organisation_id=application.organisation_id, campaign_id=application.campaign_id,
+        status=Application.Status.ACCEPTED,
+    ).exclude(pk=application.pk)
+    if accepted.exists():
+        return _("The unit's application in the campaign %(campaign)s has been accepted: it cannot apply again in "
+                 "the same campaign.") % {"campaign": application.campaign.title}
+    return None
+
+
 def campaign_accepts(application, on_date):
     if not application.campaign.accepts_applications(on_date):
         return _("The campaign %(campaign)s does not accept applications now (deadline %(deadline)s).") % {
@@ -88,6 +100,7 @@ ELIGIBILITY_RULES = [
     ("credit_agency", not_credit_agency),
     ("banned", not_banned),
     ("open_application", no_other_open_application),
+    ("accepted_in_campaign", not_accepted_in_campaign),
     ("campaign", campaign_accepts),
 ]
 
@@ -102,7 +115,7 @@ def eligibility_problems(application, on_date: datetime.date) -> list[Problem]:
 
 
 # Checked when a draft starts (the rest waits for the form: legal personality is declared in it).
-START_RULES = ("open_application", "campaign")
+START_RULES = ("open_application", "accepted_in_campaign", "campaign")
 
 
 def start_problems(application, on_date: datetime.date) -> list[Problem]:

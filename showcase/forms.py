@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.accounts.roles import Role
+from portal.core.text import SingleLineCharField
 from portal.core.uploads import PrivateFileField
 
 from .models import Application, ReviewRound
@@ -51,17 +52,17 @@ class ApplicationForm(forms.ModelForm):
 
 
 class CommitmentForm(forms.Form):
-    signer = forms.CharField(label=_("Name of the signer"), max_length=50)
-    signer_title = forms.CharField(label=_("Title of the signer"), max_length=50,
-                                   help_text=_("For example: legal representative, general manager."))
+    signer = SingleLineCharField(label=_("Name of the signer"), max_length=50)
+    signer_title = SingleLineCharField(label=_("Title of the signer"), max_length=50,
+                                        help_text=_("For example: legal representative, general manager."))
     accept = forms.BooleanField(label=_("I have read the credit commitment and accept it on behalf of the unit."))
 
 
 class EvidenceForm(forms.Form):
     item = forms.TypedChoiceField(label=_("Standard item"), coerce=int)
     file = PrivateFileField(label=_("File"))
-    note = forms.CharField(label=_("Note"), max_length=500, required=False,
-                           help_text=_("What the file shows, for example “2023 training plan and sign-in sheets”."))
+    note = SingleLineCharField(label=_("Note"), max_length=500, required=False,
+                               help_text=_("What the file shows, for example “2023 training plan and sign-in sheets”."))
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,8 +113,8 @@ class StageAssessmentForm(forms.Form):
 
 
 class PublicCreditForm(forms.Form):
-    result = forms.CharField(label=_("Public credit score or grade"), max_length=50,
-                             help_text=_("As shown by the Zhejiang government service enterprise credit system."))
+    result = SingleLineCharField(label=_("Public credit score or grade"), max_length=50,
+                                 help_text=_("As shown by the Zhejiang government service enterprise credit system."))
     looked_up_on = forms.DateField(label=_("Looked up on"), widget=DATE, initial=timezone.localdate)
 
 

@@ -1,12 +1,10 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .mfa import needs_mfa_setup, redirect_to_mfa_setup
+from .views import redirect_to_allauth_login
 
 
 class AdminAccessMiddleware:
@@ -37,7 +35,7 @@ class AdminAccessMiddleware:
         path = request.path
         if path.startswith(self.admin_prefix):
             if path == reverse("wagtailadmin_login"):
-                return self.login_redirect(request)
+                return redirect_to_allauth_login(request, default_next=self.admin_prefix)
             user = request.user
             if user.is_authenticated:
                 if not user.has_perm("wagtailadmin.access_admin"):
@@ -46,9 +44,3 @@ class AdminAccessMiddleware:
                 if needs_mfa_setup(user):
                     return redirect_to_mfa_setup(request)
         return self.get_response(request)
-
-    def login_redirect(self, request):
-        target = request.GET.get("next") or self.admin_prefix
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-            target = self.admin_prefix
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -2,12 +2,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.text import SingleLineModelField
+
 
 class User(AbstractUser):
     """A person who logs in. Login is by email (allauth); the username is generated."""
 
     email = models.EmailField(_("email address"), unique=True)
-    display_name = models.CharField(_("name"), max_length=100, blank=True)
+    display_name = SingleLineModelField(_("name"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -20,6 +20,8 @@ from contextvars import ContextVar
 from django.db import models
 from wagtail.log_actions import log
 
+from .network import client_address  # also imported from here by views
+
 logger = logging.getLogger("portal.audit")
 
 _current_request: ContextVar = ContextVar("portal_audit_request", default=None)
@@ -46,13 +48,6 @@ class AuditContextMiddleware:
 
 def current_request():
     return _current_request.get()
-
-
-def client_address(request) -> str:
-    if request is None:
-        return ""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")) or ""
 
 
 def request_user(request):

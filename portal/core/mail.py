@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import OutboundEmail
+from .text import single_line
 
 logger = logging.getLogger("portal.mail")
 MAX_ATTEMPTS = 8
@@ -17,9 +18,11 @@ MAX_ATTEMPTS = 8
 def queue_email(*, to, subject: str, template: str | None = None, context: dict | None = None, body: str = ""):
     """Record an email and send it once the current transaction commits.
 
-    `template` is rendered with `context` (plain text) unless `body` is given.
-    Returns the OutboundEmail row.
+    `template` is rendered with `context` (plain text) unless `body` is given. The subject is
+    put on one line (names in it may come from data entered before they were normalised: a
+    line break would make the email unsendable). Returns the OutboundEmail row.
     """
+    subject = single_line(str(subject))[: OutboundEmail._meta.get_field("subject").max_length]
     recipients = [to] if isinstance(to, str) else [r for r in to if r]
     if template:
         body = render_to_string(template, {"site_url": settings.SITE_URL, **(context or {})})

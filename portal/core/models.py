@@ -7,12 +7,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .routing import OneQueryViewRestrictionsMixin, PathRoutingMixin
+from .text import SingleLineModelField
 
 
 class HomePage(PathRoutingMixin, OneQueryViewRestrictionsMixin, Page):
     """The site root: the association's introduction and entry points to each area."""
 
-    lead = models.CharField(_("lead"), max_length=255, blank=True)
+    lead = SingleLineModelField(_("lead"), max_length=255, blank=True)
     introduction = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("lead"), FieldPanel("introduction")]
@@ -39,13 +40,13 @@ class StandardPage(OneQueryViewRestrictionsMixin, Page):
 class AssociationContact(BaseGenericSetting):
     """The association's contact data shown in the footer (from the magazine's masthead)."""
 
-    name = models.CharField(_("name"), max_length=100, default="浙江省信用协会")
-    address = models.CharField(_("address"), max_length=200, default="杭州市环城西路33-2号")
-    postcode = models.CharField(_("postcode"), max_length=10, default="310006")
-    phone = models.CharField(_("phone"), max_length=50, default="（0571）87056850")
-    fax = models.CharField(_("fax"), max_length=50, default="（0571）88152096")
+    name = SingleLineModelField(_("name"), max_length=100, default="浙江省信用协会")
+    address = SingleLineModelField(_("address"), max_length=200, default="杭州市环城西路33-2号")
+    postcode = SingleLineModelField(_("postcode"), max_length=10, default="310006")
+    phone = SingleLineModelField(_("phone"), max_length=50, default="（0571）87056850")
+    fax = SingleLineModelField(_("fax"), max_length=50, default="（0571）88152096")
     email = models.EmailField(_("email"), default="zj_xyxh@126.com")
-    website = models.CharField(_("website"), max_length=100, default="www.zjxyxh.org")
+    website = SingleLineModelField(_("website"), max_length=100, default="www.zjxyxh.org")
     seal_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("seal image"),

@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.core.routing import OneQueryViewRestrictionsMixin
+from portal.core.text import SingleLineModelField
 
 from .blocks import ArticleBodyBlock
 
@@ -38,8 +39,8 @@ MAGAZINE_NAME = "信用浙江"
 class Column(models.Model):
     """A column (栏目) of the magazine, shared by every issue; 封二/封三 are cover pages."""
 
-    name_zh = models.CharField(_("Chinese name"), max_length=50, unique=True)
-    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    name_zh = SingleLineModelField(_("Chinese name"), max_length=50, unique=True)
+    name_en = SingleLineModelField(_("English name"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100, help_text=_("Position in the contents."))
     is_cover_page = models.BooleanField(_("cover page"), default=False, help_text=_("Inside front or back cover (封二/封三)."))
 
@@ -57,7 +58,7 @@ class Column(models.Model):
 class Author(models.Model):
     """A person or an organisation credited with articles."""
 
-    name = models.CharField(_("name"), max_length=100, db_index=True)
+    name = SingleLineModelField(_("name"), max_length=100, db_index=True)
     is_organisation = models.BooleanField(pgettext_lazy("magazine", "organisation"), default=False)
     bio = models.TextField(_("biography"), blank=True)
 
@@ -154,16 +155,16 @@ class IssuePage(OneQueryViewRestrictionsMixin, Page):
         "wagtaildocs.Document", verbose_name=_("PDF of the whole issue"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    sponsor = models.CharField(_("sponsor"), max_length=100, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    fax = models.CharField(_("fax"), max_length=50, blank=True)
-    website = models.CharField(_("website"), max_length=100, blank=True)
-    email = models.CharField(_("email"), max_length=100, blank=True)
-    permit_number = models.CharField(_("permit number (准印证号)"), max_length=100, blank=True)
-    printer = models.CharField(_("printer"), max_length=100, blank=True)
-    circulation_note = models.CharField(_("circulation note"), max_length=100, blank=True, default=CIRCULATION_NOTE)
+    sponsor = SingleLineModelField(_("sponsor"), max_length=100, blank=True)
+    address = SingleLineModelField(_("address"), max_length=200, blank=True)
+    postcode = SingleLineModelField(_("postcode"), max_length=10, blank=True)
+    phone = SingleLineModelField(_("phone"), max_length=50, blank=True)
+    fax = SingleLineModelField(_("fax"), max_length=50, blank=True)
+    website = SingleLineModelField(_("website"), max_length=100, blank=True)
+    email = SingleLineModelField(_("email"), max_length=100, blank=True)
+    permit_number = SingleLineModelField(_("permit number (准印证号)"), max_length=100, blank=True)
+    printer = SingleLineModelField(_("printer"), max_length=100, blank=True)
+    circulation_note = SingleLineModelField(_("circulation note"), max_length=100, blank=True, default=CIRCULATION_NOTE)
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -244,7 +245,7 @@ class IssueBoardRole(Orderable):
     """One line of the editorial board in printed order: a role and its people."""
 
     page = ParentalKey(IssuePage, on_delete=models.CASCADE, related_name="board")
-    role = models.CharField(_("role"), max_length=50)
+    role = SingleLineModelField(_("role"), max_length=50)
     names = models.TextField(_("names"), help_text=_("Separated by 、 or spaces."))
 
     panels = [FieldPanel("role"), FieldPanel("names")]
@@ -295,8 +296,8 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
     column = models.ForeignKey(
         Column, verbose_name=_("column"), null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
-    source = models.CharField(_("source"), max_length=255, blank=True, help_text=_("e.g. 金华市信用办供稿"))
+    subtitle = SingleLineModelField(_("subtitle"), max_length=255, blank=True)
+    source = SingleLineModelField(_("source"), max_length=255, blank=True, help_text=_("e.g. 金华市信用办供稿"))
     start_page = models.PositiveSmallIntegerField(_("start page"), null=True, blank=True)
     editors_note = models.TextField(_("editor's note"), blank=True)
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
@@ -409,7 +410,7 @@ class ArticleAuthor(Orderable):
 
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
     author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="credits")
-    note = models.CharField(_("affiliation or footnote"), max_length=255, blank=True)
+    note = SingleLineModelField(_("affiliation or footnote"), max_length=255, blank=True)
 
     panels = [FieldPanel("author"), FieldPanel("note")]
 
@@ -420,7 +421,7 @@ class ArticleAuthor(Orderable):
 class IssueImport(models.Model):
     """An uploaded back-issue text awaiting (or done with) the admin's "create as drafts" step."""
 
-    filename = models.CharField(_("file name"), max_length=255)
+    filename = SingleLineModelField(_("file name"), max_length=255)
     text = models.TextField(_("text"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from portal.core.text import SingleLineModelField
+
 from .regions import region_for_code
 
 
@@ -37,16 +39,16 @@ class Organisation(models.Model):
         RESEARCH = "research", _("Research institute")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("unit name"), max_length=200)
+    name = SingleLineModelField(_("unit name"), max_length=200)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
     unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices, default=UnitType.ENTERPRISE)
-    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    legal_representative = SingleLineModelField(_("legal representative"), max_length=50)
     established_on = models.DateField(_("establishment date"))
-    registered_address = models.CharField(_("registered address"), max_length=255)
-    contact_person = models.CharField(_("contact person"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30)
+    registered_address = SingleLineModelField(_("registered address"), max_length=255)
+    contact_person = SingleLineModelField(_("contact person"), max_length=50)
+    phone = SingleLineModelField(_("phone"), max_length=30)
     email = models.EmailField(_("email"))
     website = models.URLField(_("website"), blank=True)
     region_code = models.CharField(_("region code"), max_length=6, editable=False, db_index=True)

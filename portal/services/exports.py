@@ -1,10 +1,10 @@
 """Spreadsheet export of service requests per provider and category (pandas, imported lazily)."""
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.core.exports import csv_bytes, xlsx_bytes
 
 from .models import ServiceRequest
 
@@ -65,15 +65,8 @@ def export_response(queryset, *, fmt: str = "xlsx") -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="service-requests-{stamp}.csv"'
-        # BOM so that Excel opens the Chinese text correctly.
-        response.write(summary.to_csv(index=False).encode("utf-8-sig"))
+        response.write(csv_bytes(summary))
         return response
-    buffer = io.BytesIO()
-    import pandas as pd
-
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        summary.to_excel(writer, sheet_name=_("Summary")[:31], index=False)
-        detail.to_excel(writer, sheet_name=_("Requests")[:31], index=False)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(xlsx_bytes({_("Summary"): summary, _("Requests"): detail}), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="service-requests-{stamp}.xlsx"'
     return response

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.text import SingleLineModelField
+
 from .fees import Fee, FeeKind, FeePeriod, FeeRule, RateUnit
 
 ZERO = Decimal("0")
@@ -31,7 +33,7 @@ class ServiceCategory(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     number = models.PositiveSmallIntegerField(_("number"), unique=True, help_text=_("(一) is 1, (八) is 8."))
-    name = models.CharField(_("name"), max_length=100)
+    name = SingleLineModelField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -49,12 +51,12 @@ class ServiceCategory(models.Model):
 class Provider(models.Model):
     """A third-party provider recommended by the association (服务机构)."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = SingleLineModelField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
-    contact_person = models.CharField(_("contact person"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30)
+    contact_person = SingleLineModelField(_("contact person"), max_length=50)
+    phone = SingleLineModelField(_("phone"), max_length=30)
     email = models.EmailField(_("email"), blank=True)
-    member_discount = models.CharField(
+    member_discount = SingleLineModelField(
         _("member discount"),
         max_length=255,
         blank=True,
@@ -94,7 +96,7 @@ class ServiceItem(models.Model):
         ServiceCategory, on_delete=models.PROTECT, related_name="items", verbose_name=_("category")
     )
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="items", verbose_name=_("provider"))
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineModelField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("listed"), default=True)
@@ -129,7 +131,7 @@ class ServiceItem(models.Model):
     fee_rate_unit = models.CharField(
         _("rate shown in"), max_length=10, choices=RateUnit.choices, default=RateUnit.PERCENT
     )
-    fee_base_name = models.CharField(
+    fee_base_name = SingleLineModelField(
         _("rate base"), max_length=40, blank=True, help_text=_("What the rate applies to, e.g. 资产总额 or 涉案金额.")
     )
     fee_rule = models.CharField(_("fee rule"), max_length=10, choices=FeeRule.choices, default=FeeRule.GREATER)
@@ -239,8 +241,8 @@ class ServiceRequest(models.Model):
         editable=False,
     )
     message = models.TextField(_("message"))
-    contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    contact_name = SingleLineModelField(_("contact person"), max_length=50)
+    contact_phone = SingleLineModelField(_("phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
     preferred_contact = models.CharField(
         _("preferred contact"), max_length=10, choices=ContactMethod.choices, default=ContactMethod.PHONE
@@ -309,11 +311,11 @@ class Event(models.Model):
         SALON = "salon", _("Salon")
         OTHER = "other", _("Other event")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineModelField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TRAINING)
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
-    place = models.CharField(_("place"), max_length=200)
+    place = SingleLineModelField(_("place"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity (units)"), null=True, blank=True, help_text=_("Organisations that may register; empty: no limit.")
@@ -372,7 +374,7 @@ class EventRegistration(models.Model):
         verbose_name=_("registered by"),
     )
     participants = models.PositiveSmallIntegerField(_("participants"), default=1)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = SingleLineModelField(_("note"), max_length=255, blank=True)
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
     attended = models.BooleanField(_("attended"), default=False, db_index=True)
     attended_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise and the page cache, so that every response carries it.
+    "portal.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # django-csp with a relaxed script-src under /admin/ only; see portal/core/security.py.
     "portal.core.security.PortalCSPMiddleware",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses oversized bodies from Content-Length alone; before CSRF reads the body.
+    "portal.core.request_limits.RequestSizeLimitMiddleware",
     "portal.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,10 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend only (it extends ModelBackend, so permissions are unchanged): nothing
+# authenticates by username, and logins go through allauth's flow (issue #12.1).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -166,8 +169,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Request size limits (README "Security"; portal/core/request_limits.py). Bodies are refused
+# from their Content-Length before being read: anonymous visitors send at most one file (an
+# objection's evidence), logged-in users two (a membership application).
+PORTAL_MAX_ANONYMOUS_REQUEST_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+PORTAL_MAX_REQUEST_BYTES = 2 * UPLOAD_MAX_BYTES + 1024 * 1024
+# The non-file part of a body (form fields, the page editor's JSON), held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "docx", "xlsx", "csv"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -210,8 +223,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【浙江省信用协会】"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords per account within five minutes; the sixth is refused.
-    "login_failed": "10/m/ip,5/300s/key",
+    # Failed logins: 10 a minute per address; 5 per 5 minutes and 20 an hour per address and
+    # account (the "key" is both, see portal.accounts.adapter), so a stranger locks only their
+    # own address out of someone's account; and 60 an hour per account over all addresses.
+    "login_failed": "10/m/ip,5/300s/key,20/h/key",
+    "login_failed_account": "60/h/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -230,11 +246,25 @@ PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300
 # until public data changes (seconds; 0 = off). See portal/core/cache.py and portal/core/routing.py.
 PORTAL_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PORTAL_FRAGMENT_CACHE_SECONDS", "3600"))
 
+# Reverse proxies whose X-Forwarded-For we believe (CIDR networks, comma-separated; default
+# none: the client is REMOTE_ADDR). See portal/core/network.py and README "Security".
+PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES")
+
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
+# Browser features no page of the portal uses (portal.core.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )},
+    "fullscreen": ["self"],
+}
 # Content-Security-Policy without inline scripts (django-csp 4).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.accounts.roles import Role, has_role
 from portal.accounts.roles import role_required as roles
 from portal.core.admin_pages import render_admin_page
+from portal.core.exports import safe_cell
 from portal.core.uploads import serve_private_file
 from portal.core.workflow_views import run_step, show_form_errors
 from showcase import access as showcase_access
@@ -332,7 +333,7 @@ def dishonesty_csv(request):
     writer = csv.writer(response)
     writer.writerow(DISHONESTY_HEADER)
     for row in dishonesty_rows():
-        writer.writerow([summary.safe_cell(c) for c in row])
+        writer.writerow([safe_cell(c) for c in row])
     return response
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.text import SingleLineCharField
 from portal.core.uploads import PrivateFileField
 
 from .models import Notice, Objection, Revocation
@@ -10,8 +11,8 @@ from .models import Notice, Objection, Revocation
 
 class ObjectionForm(forms.Form):
     entry = forms.TypedChoiceField(label=_("Unit concerned"), coerce=int)
-    name = forms.CharField(label=_("Your name"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    name = SingleLineCharField(label=_("Your name"), max_length=50)
+    phone = SingleLineCharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("Email"), required=False,
                              help_text=_("Give a phone number or an email address (or both)."))
     relationship = forms.ChoiceField(label=_("Your relationship to the unit"), choices=Objection.Relationship.choices)
@@ -38,8 +39,15 @@ class ObjectionForm(forms.Form):
         return data
 
 
+class ConfirmObjectionForm(forms.Form):
+    number = SingleLineCharField(label=_("Acknowledgement number"), max_length=20,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    code = forms.CharField(label=_("Confirmation code"), max_length=12, help_text=_("The 6 digits in the email."),
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
 class NoticeForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = SingleLineCharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Introduction"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                                     help_text=_("Asia/Shanghai time."))
@@ -67,7 +75,7 @@ class DecideObjectionForm(forms.Form):
 
 class PlaqueForm(forms.Form):
     issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = SingleLineCharField(label=_("Note"), max_length=200, required=False)
 
 
 class ReReviewForm(forms.Form):
@@ -115,5 +123,5 @@ class DirectoryFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All"))] + [(y, str(y)) for y in years]
 
 
-__all__ = ["ObjectionForm", "NoticeForm", "DecideObjectionForm", "PlaqueForm", "ReReviewForm", "ReReviewDecisionForm",
+__all__ = ["ObjectionForm", "ConfirmObjectionForm", "NoticeForm", "DecideObjectionForm", "PlaqueForm", "ReReviewForm", "ReReviewDecisionForm",
            "RevocationForm", "DirectoryFilterForm", "Notice"]

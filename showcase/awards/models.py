@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 from showcase.models import ReviewRound
 
@@ -57,8 +58,13 @@ class ShowcaseRules(BaseGenericSetting):
     objections_per_address_hour = models.PositiveSmallIntegerField(
         _("objections per address and notice per hour"), default=3, validators=[MinValueValidator(1)],
     )
+    objections_per_address_day = models.PositiveSmallIntegerField(
+        _("objections per address and notice per day"), default=5, validators=[MinValueValidator(1)],
+    )
     objections_per_notice_day = models.PositiveSmallIntegerField(
-        _("objections per notice per day"), default=20, validators=[MinValueValidator(1)],
+        _("confirmed objections per notice per day"), default=20, validators=[MinValueValidator(1)],
+        help_text=_("Only objections confirmed with the code emailed to the objector count; unconfirmed ones "
+                    "are still recorded."),
     )
 
     class Meta:
@@ -111,7 +117,7 @@ class Notice(models.Model):
         OPEN = "open", _("Open for objections")
         CLOSED = "closed", _("Closed")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineModelField(_("title"), max_length=200)
     body = models.TextField(pgettext_lazy("awards", "introduction"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -176,9 +182,9 @@ class NoticeEntry(models.Model):
     application = models.OneToOneField(
         "showcase.Application", on_delete=models.PROTECT, related_name="notice_entry", verbose_name=pgettext_lazy("awards", "application")
     )
-    unit_name = models.CharField(_("unit name"), max_length=200)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
-    region_name = models.CharField(_("region"), max_length=60, blank=True)
+    region_name = SingleLineModelField(_("region"), max_length=60, blank=True)
     accepted_on = models.DateField(_("acceptance date"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -212,17 +218,21 @@ class Objection(models.Model):
 
     entry = models.ForeignKey(NoticeEntry, on_delete=models.PROTECT, related_name="objections", verbose_name=_("unit"))
     number = models.CharField(_("acknowledgement number"), max_length=20, unique=True)
-    name = models.CharField(_("objector's name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    name = SingleLineModelField(_("objector's name"), max_length=50)
+    phone = SingleLineModelField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     relationship = models.CharField(_("relationship to the unit"), max_length=20, choices=Relationship.choices)
     content = models.TextField(_("objection"))
     evidence = models.FileField(
         _("evidence"), storage=private_files, upload_to=PrivateUploadTo("awards/objection"), blank=True
     )
-    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_name = SingleLineModelField(_("evidence file name"), max_length=200, blank=True)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    # Confirmation by a code emailed to the objector (showcase/awards/objection_limits.py).
+    confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    confirmation_digest = models.CharField(max_length=64, blank=True, editable=False)
+    confirmation_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     decided_at = models.DateTimeField(pgettext_lazy("awards", "decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -238,6 +248,26 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.entry}"
+
+    CONFIRMATION_LABELS = {
+        "confirmed": _("Confirmed by email"),
+        "awaiting": _("Awaiting the emailed code"),
+        "locked": _("Not confirmed: too many wrong codes"),
+        "phone_only": _("Phone only: not confirmed online"),
+    }
+
+    @property
+    def confirmation_state(self) -> str:
+        if self.confirmed_at:
+            return "confirmed"
+        if not self.email:
+            return "phone_only"
+        from .objection_limits import CODE_ATTEMPTS
+
+        return "locked" if self.confirmation_attempts >= CODE_ATTEMPTS else "awaiting"
+
+    def get_confirmation_state_display(self) -> str:
+        return str(self.CONFIRMATION_LABELS[self.confirmation_state])
 
 
 # ---------------------------------------------------------------- titles and their status
@@ -320,7 +350,7 @@ class Title(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=20, unique=True)
     standing = models.CharField(_("standing"), max_length=10, choices=Standing.choices, default=Standing.AWARDED,
                                 db_index=True, editable=False)
-    unit_name = models.CharField(_("unit name"), max_length=200)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
     accepted_on = models.DateField(_("acceptance date"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), help_text=_("The last day of validity (inclusive)."), db_index=True)
@@ -334,7 +364,7 @@ class Title(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("plaque issued by"),
     )
-    plaque_note = models.CharField(_("plaque note"), max_length=200, blank=True)
+    plaque_note = SingleLineModelField(_("plaque note"), max_length=200, blank=True)
 
     objects = TitleQuerySet.as_manager()
 
@@ -437,9 +467,9 @@ class Revocation(models.Model):
     evidence = models.FileField(
         _("evidence"), storage=private_files, upload_to=PrivateUploadTo("awards/revocation"), blank=True
     )
-    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_name = SingleLineModelField(_("evidence file name"), max_length=200, blank=True)
     revoked_on = models.DateField(_("revocation date"))
-    unit_name = models.CharField(_("unit name"), max_length=200)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
     announcement = models.TextField(_("announcement"), help_text=_("Published on the announcements page."))
     ban = models.OneToOneField(

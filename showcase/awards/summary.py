@@ -6,7 +6,6 @@ submitted initial sheets, the weakest items, objections and revocations. Exports
 SVG charts (no script), and a PDF report the secretariat can publish.
 """
 
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import record
 from portal.core.cache import invalidate_public_pages
+from portal.core.exports import xlsx_bytes
 from showcase.models import Application, ApplicationEvent, Campaign, Rating, ReviewRound, ScoreSheet, items_of
 
 from .models import NoticeEntry, Objection, Revocation, SummaryReport, Title
@@ -191,13 +191,6 @@ def charts(data: Summary) -> dict:
 # ---------------------------------------------------------------- exports
 
 
-def safe_cell(value):
-    """Neutralise spreadsheet formulas in user-provided text (CSV/xlsx injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _frames(data: Summary) -> dict[str, pd.DataFrame]:
     overview = pd.DataFrame([
         ("年度", data.year), ("申报数", data.applications), ("验收通过", data.accepted), ("已作验收决定", data.decided),
@@ -210,17 +203,13 @@ def _frames(data: Summary) -> dict[str, pd.DataFrame]:
                            "平均得分": i["mean_points"], "得分率(%)": i["share"]} for i in data.items],
                          columns=["条目", "名称", "分值", "评分数", "平均得分", "得分率(%)"])
     objections = pd.DataFrame(list(data.objections.items()), columns=["处理结果", "数量"])
-    revocations = pd.DataFrame([{"单位": safe_cell(r["unit"]), "情形": r["ground"], "日期": r["date"]}
+    revocations = pd.DataFrame([{"单位": r["unit"], "情形": r["ground"], "日期": r["date"]}
                                 for r in data.revocations], columns=["单位", "情形", "日期"])
     return {"概况": overview, "各阶段用时": stages, "各条目得分": items, "异议": objections, "取消认定": revocations}
 
 
 def to_xlsx(data: Summary) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in _frames(data).items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return buffer.getvalue()
+    return xlsx_bytes(_frames(data))
 
 
 def to_pdf(data: Summary) -> bytes:
@@ -270,4 +259,4 @@ def save_report(*, year: int, user, publish: bool = False, request=None) -> Summ
     return report
 
 
-__all__ = ["compute", "charts", "to_xlsx", "to_pdf", "save_report", "years", "safe_cell"]
+__all__ = ["compute", "charts", "to_xlsx", "to_pdf", "save_report", "years"]

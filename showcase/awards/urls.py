@@ -9,6 +9,7 @@ urlpatterns = [
     path("notices/rss/", views.NoticeFeed(), name="notice_rss"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("notices/<int:pk>/received/", views.objection_received, name="objection_received"),
+    path("objections/confirm/", views.objection_confirm, name="objection_confirm"),
     path("units/", views.directory, name="directory"),
     path("announcements/", views.announcement_list, name="announcements"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),

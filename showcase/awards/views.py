@@ -23,9 +23,9 @@ from portal.core.uploads import serve_private_file
 from portal.core.workflow import WorkflowError
 from portal.organisations.models import organisation_for
 
-from . import domain
+from . import domain, objection_limits
 from .certificate import certificate_pdf
-from .forms import DirectoryFilterForm, ObjectionForm
+from .forms import ConfirmObjectionForm, DirectoryFilterForm, ObjectionForm
 from .models import Notice, NoticeEntry, Revocation, SummaryReport, Title, TitleStatus, rules
 
 PAGE_SIZE = 20
@@ -71,7 +71,15 @@ def notice_detail(request, pk):
     form = None
     if is_open:
         if request.method == "POST":
-            form = ObjectionForm(request.POST, request.FILES, entries=entries)
+            address = client_address(request)
+            try:
+                # the cheap limits first: a refused objection's upload is never examined
+                domain.check_objection_limits(notice=notice, client_address=address, now=now)
+            except WorkflowError as exc:
+                form = ObjectionForm(request.POST, entries=entries)
+                form.add_error(None, exc.messages_for_user)
+            else:
+                form = ObjectionForm(request.POST, request.FILES, entries=entries)
             if form.is_valid():
                 entry = next(e for e in entries if e.pk == form.cleaned_data["entry"])
                 data = form.cleaned_data
@@ -79,11 +87,13 @@ def notice_detail(request, pk):
                     objection = domain.submit_objection(
                         entry=entry, name=data["name"], phone=data["phone"], email=data["email"],
                         relationship=data["relationship"], content=data["content"], evidence=data["evidence"],
-                        client_address=client_address(request), request=request)
+                        client_address=address, request=request)
                 except WorkflowError as exc:
                     form.add_error(None, exc.messages_for_user)
                 else:
-                    request.session[SESSION_ACK] = {"number": objection.number, "notice": notice.pk}
+                    request.session[SESSION_ACK] = {
+                        "number": objection.number, "notice": notice.pk,
+                        "email": objection_limits.masked_email(objection.email)}
                     return redirect("awards:objection_received", pk=notice.pk)
         else:
             form = ObjectionForm(entries=entries)
@@ -110,7 +120,30 @@ def objection_received(request, pk):
     if not ack or ack.get("notice") != pk:
         return redirect("awards:notice", pk=pk)
     notice = _published_notice(pk)
-    return render(request, "awards/objection_received.html", {"notice": notice, "number": ack["number"]})
+    return render(request, "awards/objection_received.html", {
+        "notice": notice, "number": ack["number"], "email": ack.get("email", ""),
+        "form": ConfirmObjectionForm(initial={"number": ack["number"]}) if ack.get("email") else None})
+
+
+@skip_page_cache
+def objection_confirm(request):
+    """The objector confirms an objection with the code emailed to them (no account, no session needed)."""
+    confirmed = None
+    if request.method == "POST":
+        form = ConfirmObjectionForm(request.POST)
+        if form.is_valid():
+            try:
+                confirmed = domain.confirm_objection(
+                    number=form.cleaned_data["number"], code=form.cleaned_data["code"],
+                    client_address=client_address(request), request=request)
+            except WorkflowError as exc:
+                form.add_error(None, exc.messages_for_user)
+    else:
+        form = ConfirmObjectionForm(initial={"number": request.GET.get("number", "")[:20]})
+    response = render(request, "awards/objection_confirm.html", {"form": form, "confirmed": confirmed})
+    if request.method == "POST" and confirmed is None:
+        response.status_code = 400
+    return response
 
 
 class NoticeFeed(Feed):

@@ -70,6 +70,7 @@ def log_actions(actions):
         "awards.notice.open": (_("Public notice opened"), _("Public notice opened")),
         "awards.notice.close": (_("Public notice ended"), _("Public notice ended")),
         "awards.objection.submit": (_("Objection filed"), _("Objection filed")),
+        "awards.objection.confirm": (_("Objection confirmed by email"), _("Objection confirmed by email")),
         "awards.objection.dismissed": (_("Objection dismissed"), _("Objection dismissed")),
         "awards.objection.upheld": (_("Objection upheld"), _("Objection upheld")),
         "awards.title.award": (_("Title awarded"), _("Title awarded")),

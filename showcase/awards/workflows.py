@@ -46,6 +46,8 @@ OBJECTIONS = Workflow(
     label=_("objection"),
     transitions=[
         Transition("submit", _("File an objection"), source=[NEW], target=O.OPEN, actors=[ANYONE]),
+        Transition("confirm", _("Confirm with the emailed code"), source=[O.OPEN, O.DISMISSED, O.UPHELD],
+                   target=None, actors=[ANYONE]),
         Transition("dismiss", _("Dismiss the objection"), source=[O.OPEN], target=O.DISMISSED, actors=[SECRETARIAT],
                    wrong_state_message=_("This objection has already been decided.")),
         Transition("uphold", _("Uphold the objection"), source=[O.OPEN], target=O.UPHELD, actors=[SECRETARIAT],

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 
 from .campaigns import Campaign
@@ -44,13 +45,13 @@ class Application(models.Model):
     is_member = models.BooleanField(_("member at submission"), null=True, blank=True)
 
     # 申报表 — basic data, prefilled from the organisation and frozen at submission
-    unit_name = models.CharField(_("unit name"), max_length=200, blank=True)
+    unit_name = SingleLineModelField(_("unit name"), max_length=200, blank=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    legal_representative = SingleLineModelField(_("legal representative"), max_length=50, blank=True)
     established_on = models.DateField(_("establishment date"), null=True, blank=True)
-    registered_address = models.CharField(_("registered address"), max_length=255, blank=True)
-    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    registered_address = SingleLineModelField(_("registered address"), max_length=255, blank=True)
+    contact_person = SingleLineModelField(_("contact person"), max_length=50, blank=True)
+    contact_phone = SingleLineModelField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     is_independent_legal_person = models.BooleanField(
         _("independent legal person"), default=False,
@@ -61,7 +62,7 @@ class Application(models.Model):
     revenue_year1 = models.DecimalField(_("revenue, three years ago (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     revenue_year2 = models.DecimalField(_("revenue, two years ago (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     revenue_year3 = models.DecimalField(_("revenue, last year (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    credit_department = models.CharField(
+    credit_department = SingleLineModelField(
         _("credit-management department"), max_length=200, blank=True,
         help_text=_("Department or function responsible for credit management, with its staff."),
     )
@@ -70,14 +71,14 @@ class Application(models.Model):
 
     # 信用承诺书
     commitment_text = models.TextField(_("credit commitment text"), blank=True)
-    commitment_signer = models.CharField(_("signed by"), max_length=50, blank=True)
-    commitment_signer_title = models.CharField(_("signer's title"), max_length=50, blank=True)
+    commitment_signer = SingleLineModelField(_("signed by"), max_length=50, blank=True)
+    commitment_signer_title = SingleLineModelField(_("signer's title"), max_length=50, blank=True)
     commitment_accepted_at = models.DateTimeField(_("commitment accepted at"), null=True, blank=True)
 
     licence = models.FileField(
         _("business licence"), storage=private_files, upload_to=PrivateUploadTo("showcase/licence"), blank=True
     )
-    licence_name = models.CharField(_("business licence file name"), max_length=200, blank=True)
+    licence_name = SingleLineModelField(_("business licence file name"), max_length=200, blank=True)
     form_pdf = models.FileField(
         _("submitted application form (PDF)"), storage=private_files, upload_to=PrivateUploadTo("showcase/form"),
         blank=True, editable=False,
@@ -125,8 +126,8 @@ class EvidenceFile(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence", verbose_name=pgettext_lazy("showcase", "application"))
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="evidence_files", verbose_name=pgettext_lazy("showcase", "item"))
     file = models.FileField(_("file"), storage=private_files, upload_to=PrivateUploadTo("showcase/evidence"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    original_name = SingleLineModelField(_("file name"), max_length=200)
+    note = SingleLineModelField(_("note"), max_length=500, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -210,9 +211,9 @@ class PublicCreditRecord(models.Model):
         Application, on_delete=models.CASCADE, related_name="public_credit_records", verbose_name=pgettext_lazy("showcase", "application")
     )
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("showcase", "item"))
-    result = models.CharField(_("score or grade"), max_length=50)
+    result = SingleLineModelField(_("score or grade"), max_length=50)
     looked_up_on = models.DateField(_("looked up on"))
-    source = models.CharField(_("source"), max_length=200, default="浙江政务服务网企业信用信息系统")
+    source = SingleLineModelField(_("source"), max_length=200, default="浙江政务服务网企业信用信息系统")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 

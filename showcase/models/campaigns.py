@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.text import SingleLineModelField
+
 from .dates import add_years
 from .standard import Standard
 
@@ -32,7 +34,7 @@ class Campaign(models.Model):
         CLOSED = "closed", _("Closed")
 
     year = models.PositiveSmallIntegerField(pgettext_lazy("showcase", "year"), unique=True)
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=200)
     opens_on = models.DateField(_("open date"))
     deadline = models.DateField(_("application deadline"))
     rolling = models.BooleanField(

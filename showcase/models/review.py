@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 
 from .applications import Application
@@ -38,11 +39,11 @@ class ReviewRound(models.Model):
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by"))
     report = models.FileField(_("evaluation report"), storage=private_files, upload_to=PrivateUploadTo("showcase/report"))
-    report_name = models.CharField(_("report file name"), max_length=200)
+    report_name = SingleLineModelField(_("report file name"), max_length=200)
     report_summary = models.TextField(_("report summary"), blank=True)
     scoring_deadline = models.DateField(_("scoring deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
-    result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
+    result = SingleLineModelField(_("result"), max_length=15, choices=Result.choices, blank=True)
     decided_on = models.DateField(_("decision date"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=pgettext_lazy("showcase", "decided by")

@@ -10,6 +10,8 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from portal.core.text import SingleLineModelField
+
 
 class StandardFrozen(ValidationError):
     """A change to a standard version that expert scores already use (decided totals would change)."""
@@ -18,8 +20,8 @@ class StandardFrozen(ValidationError):
 class Standard(ClusterableModel):
     """One version of the acceptance standard (验收标准), e.g. “2019版”, with its scoring rule."""
 
-    version = models.CharField(_("version"), max_length=50, unique=True, help_text=_("For example “2019版”."))
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
+    version = SingleLineModelField(_("version"), max_length=50, unique=True, help_text=_("For example “2019版”."))
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=200)
     pass_threshold = models.DecimalField(
         _("pass threshold"), max_digits=5, decimal_places=2, default=Decimal("80"),
         help_text=_("An application passes when the experts' mean total reaches this many points."),
@@ -131,7 +133,7 @@ class RatingLevel(_StandardPart):
     """A rating an expert may give an item: 符合 (1), 基本符合 (0.5), 不符合 (0)."""
 
     standard = ParentalKey(Standard, on_delete=models.CASCADE, related_name="levels", verbose_name=_("standard"))
-    name = models.CharField(_("name"), max_length=20)
+    name = SingleLineModelField(_("name"), max_length=20)
     fraction = models.DecimalField(
         _("share of the item's weight"), max_digits=4, decimal_places=3,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
@@ -161,7 +163,7 @@ class StandardGroup(_StandardPart):
 
     standard = ParentalKey(Standard, on_delete=models.CASCADE, related_name="groups", verbose_name=_("standard"))
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=100)
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=100)
 
     class Meta:
         verbose_name = _("standard group")
@@ -181,7 +183,7 @@ class StandardItem(_StandardPart):
 
     group = models.ForeignKey(StandardGroup, on_delete=models.CASCADE, related_name="items", verbose_name=_("group"))
     code = models.CharField(pgettext_lazy("showcase", "code"), max_length=10, help_text=_("For example 1.1 or 2.3a."))
-    title = models.CharField(pgettext_lazy("showcase", "title"), max_length=200)
+    title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=200)
     evidence = models.TextField(_("evidence required"))
     weight = models.DecimalField(_("weight (points)"), max_digits=5, decimal_places=2)
     is_veto = models.BooleanField(

@@ -104,6 +104,8 @@ def pk(attr: str) -> Callable:
 
 MATRIX: dict[str, Entry] = {
     "account_home": Entry(None, logged_in()),
+    # Django's LoginView from wagtail.urls, replaced: everyone is sent to allauth's login (issue #12.1).
+    "wagtailcore_login": Entry(None, dict.fromkeys(ROLES, Outcome(302, "/accounts/login/?next=%2F", exact=True))),
     "verify_certificate": Entry(lambda w: {"number": w.membership_a.member_number}, public()),
     "members:directory": Entry(None, public()),
     "members:join": Entry(None, public()),
@@ -225,6 +227,8 @@ MATRIX.update({
     # Without the acknowledgement in the session, back to the notice.
     "awards:objection_received": Entry(pk("open_notice"), dict.fromkeys(
         ROLES, to(lambda w: f"/showcase/notices/{w.open_notice.pk}/"))),
+    # the objector confirms with the emailed code: public, no account (issue #12.5)
+    "awards:objection_confirm": Entry(None, public()),
     "awards:directory": Entry(None, public()),
     "awards:announcements": Entry(None, public()),
     "awards:announcement": Entry(pk("revocation"), public()),

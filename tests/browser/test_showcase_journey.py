@@ -199,6 +199,14 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     expect(ack).to_have_text(re.compile(r"YY-\d{4}-\d{4}"))
     number = ack.inner_text()
     shot(page, "showcase-16-objection-received")
+    # ... and confirms it with the code emailed to them (issue #12.5)
+    from portal.core.models import OutboundEmail
+
+    mail_body = OutboundEmail.objects.filter(to=["wangjianguo@example.com"], subject__contains=number).get().body
+    page.fill("#id_code", re.search(r"^\s+(\d{6})$", mail_body, re.M).group(1))
+    page.get_by_role("button", name="确认异议").click()
+    expect(page.get_by_text(f"异议 {number} 已确认。")).to_be_visible()
+    shot(page, "showcase-16b-objection-confirmed")
 
     # -- the secretariat investigates and dismisses it
     log_in_as(page, live_server, programme["secretariat"])

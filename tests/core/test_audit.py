@@ -98,13 +98,21 @@ def test_refused_logs_object_user_address_and_path(rf, firm_a, firm_b_user):
     assert entry.timestamp.utcoffset() == datetime.timedelta(0)
 
 
-def test_refused_with_label_is_logged_against_the_user(rf, firm_b_user):
+def test_refused_with_label_is_logged_against_the_user(rf, firm_b_user, settings):
+    settings.PORTAL_TRUSTED_PROXIES = ["10.0.0.0/8", "127.0.0.1/32"]
     request = rf.get("/showcase/units/3/", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1")
     request.user = firm_b_user
     entry = audit.refused(request, "showcase.unit 3")
     assert entry.object_id == str(firm_b_user.pk)
     assert entry.data["object"] == "showcase.unit 3"
     assert entry.data["ip"] == "203.0.113.5"
+
+
+def test_audit_ignores_a_forwarded_address_the_client_wrote(rf, firm_b_user, settings):
+    settings.PORTAL_TRUSTED_PROXIES = []
+    request = rf.get("/showcase/units/3/", HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="198.51.100.7")
+    request.user = firm_b_user
+    assert audit.refused(request, "showcase.unit 3").data["ip"] == "198.51.100.7"
 
 
 def test_refused_anonymous_with_label_goes_to_the_logger(rf, db, caplog):

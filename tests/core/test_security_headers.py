@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_request_limits import _huge_post
+
 ROOT = Path(__file__).resolve().parents[2]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:json|ld\+json)\")[^>]*>", re.I)
 
@@ -161,3 +163,31 @@ def test_production_s3_media_and_private_storages():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["S3Storage", "media", "S3Storage", "private", "True", "True", "300", "[]"]
+
+
+# ---------------------------------------------------------------- Permissions-Policy (issue #12.13)
+
+POLICY_MUST_DENY = ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics")
+
+
+def _policy(response) -> dict[str, str]:
+    return dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+
+
+def test_every_kind_of_response_carries_permissions_policy(client, client_for, editor, home_page, settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 300
+    responses = {
+        "page": client.get("/"),
+        "cached page": client.get("/"),
+        "login": client.get("/accounts/login/"),
+        "not found": client.get("/no-such-page/"),
+        "static file": client.get("/static/css/portal.css"),
+        "too large": _huge_post(client, "/accounts/login/"),
+        "admin": client_for(editor).get("/admin/"),
+    }
+    assert responses["cached page"]["X-Page-Cache"] == "hit"
+    assert responses["static file"].status_code == 200
+    for kind, response in responses.items():
+        policy = _policy(response)
+        for feature in POLICY_MUST_DENY:
+            assert policy[feature] == "()", (kind, feature)

@@ -22,7 +22,13 @@ from .notices import (
     publish_notice,
     to_minute,
 )
-from .objections import decide_objection, objection_number, submit_objection
+from .objections import (
+    check_objection_limits,
+    confirm_objection,
+    decide_objection,
+    objection_number,
+    submit_objection,
+)
 from .revocation import ban_end, default_announcement, revoke
 from .titles import (
     acceptance_round,
@@ -48,7 +54,7 @@ def firm_titles(user):
 
 __all__ = [
     "ENTRY_STATE_LABELS", "acceptance_round", "apply_decided_re_reviews", "apply_re_review_outcome", "award_entry",
-    "ban_end", "certificate_number", "decide_objection", "decide_re_review", "default_announcement", "default_end",
+    "ban_end", "certificate_number", "check_objection_limits", "confirm_objection", "decide_objection", "decide_re_review", "default_announcement", "default_end",
     "entry_state", "firm_titles", "noticeable_applications", "objection_number", "process_notices",
     "publish_notice", "record_plaque", "revoke", "send_expiry_reminders", "start_re_review", "status_of",
     "submit_objection", "term_for", "title_status", "to_minute",

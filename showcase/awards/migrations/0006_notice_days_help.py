@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('showcase_awards', '0004_workflow_states'),
+        ('showcase_awards', '0005_workflow_states'),
     ]
 
     operations = [

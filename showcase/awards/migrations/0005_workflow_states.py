@@ -15,7 +15,7 @@ def states(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('showcase_awards', '0003_labels'),
+        ('showcase_awards', '0004_objection_confirmation'),
     ]
 
     operations = [
