@@ -163,6 +163,7 @@ def application_detail(request, pk):
         context["public_credit_form"] = PublicCreditForm()
     if "report" in actions:
         context["report_form"] = ReportForm()
+    context["can_exclude"] = "exclude" in actions
     return page(request, "showcase/admin/application_detail.html",
                 f"{application.number or ''} {application.unit_name}", context,
                 [(reverse("showcase_admin:applications"), pgettext("showcase", "Applications"))])

@@ -9,6 +9,7 @@ Application (申报):
       └── returned ◀────┘   └──reject──▶ rejected
           (resubmit)
     draft / submitted / returned / creation ──withdraw (the unit)──▶ withdrawn
+    any stage up to accepted (without a title) ──exclude (the secretariat, 责令退出)──▶ excluded
 
 Review round (验收 or 复核): open ──assign (experts, deadline)── … ──decide──▶ decided.
 Expert assignment: pending ──no_conflict──▶ active / ──conflict──▶ conflict; pending/active ──remove──▶ removed.
@@ -43,7 +44,7 @@ TIMELINE = {
     "create": K.CREATED, "submit": K.SUBMITTED, "withdraw": K.WITHDRAWN,
     "pass_preliminary": K.PRELIMINARY_PASSED, "return": K.RETURNED, "reject": K.REJECTED,
     "assess": K.ASSESSMENT, "enter_public_credit": K.PUBLIC_CREDIT, "report": K.REPORT,
-    "assign": K.EXPERTS, "decide": K.DECIDED,
+    "assign": K.EXPERTS, "decide": K.DECIDED, "exclude": K.EXCLUDED,
 }
 
 
@@ -59,6 +60,7 @@ def _visible(user, obj) -> bool:
 
 
 EDITING = [S.DRAFT, S.RETURNED]
+OPEN = list(Application.OPEN_STATUSES)
 EVIDENCE = [S.DRAFT, S.RETURNED, S.CREATION]
 
 APPLICATIONS = Workflow(
@@ -98,6 +100,12 @@ APPLICATIONS = Workflow(
         Transition("accept", _("Accepted"), source=[S.ACCEPTANCE], target=S.ACCEPTED, actors=[SECRETARIAT]),
         Transition("not_accept", _("Not accepted"), source=[S.ACCEPTANCE], target=S.NOT_ACCEPTED,
                    actors=[SECRETARIAT]),
+        # 责令退出 (L1361): the application ends here, whatever stage it had reached; a unit with a title has its
+        # title revoked instead (showcase.awards), and both bring the ban.
+        Transition("exclude", _("Exclude from the programme"), source=[*OPEN, S.ACCEPTED], target=S.EXCLUDED,
+                   actors=[SECRETARIAT], style="danger",
+                   wrong_state_message=_("This application is no longer in the programme (withdrawn, rejected, "
+                                         "not accepted or already excluded).")),
     ],
 )
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notices/<int:pk>/", v.notice_detail, name="notice"),
     path("entries/<int:pk>/award/", v.award, name="award"),
     path("entries/<int:pk>/exclude/", v.exclude, name="exclude"),
+    path("applications/<int:pk>/exclude/", v.exclude_application, name="exclude_application"),
     path("objections/", v.objection_list, name="objections"),
     path("objections/<int:pk>/", v.objection_detail, name="objection"),
     path("objections/<int:pk>/evidence/", v.objection_evidence, name="objection_evidence"),

@@ -21,7 +21,7 @@ from showcase import access as showcase_access
 from showcase.domain import proposed_result
 from showcase.guards import scoring_complete
 from showcase.models import ExpertAssignment, ReviewRound, ScoreSheet
-from showcase.workflows import ROUNDS
+from showcase.workflows import APPLICATIONS, ROUNDS
 
 from . import domain, summary
 from .forms import DecideObjectionForm, NoticeForm, PlaqueForm, ReReviewDecisionForm, ReReviewForm, RevocationForm
@@ -270,26 +270,42 @@ def revoke(request, pk):
     return redirect("awards_admin:title", pk=title.pk)
 
 
-@roles(Role.SECRETARIAT)
-def exclude(request, pk):
-    """Exclusion of a unit without a title (e.g. after an upheld objection): same grounds, announcement and ban."""
-    entry = get_object_or_404(NoticeEntry.objects.select_related("application", "notice"), pk=pk)
-    if Title.objects.filter(application_id=entry.application_id).exists():
-        return redirect("awards_admin:title", pk=entry.application.title.pk)
-    form = RevocationForm(request.POST or None, request.FILES or None,
-                          initial={"revoked_on": timezone.localdate()})
+def _exclusion(request, application, *, back_url, back_label):
+    """Exclusion of a unit without a title (责令退出): same grounds, announcement and ban; the application ends."""
+    if Title.objects.filter(application_id=application.pk).exists():
+        return redirect("awards_admin:title", pk=application.title.pk)
+    form = RevocationForm(request.POST or None, request.FILES or None, initial={"revoked_on": timezone.localdate()})
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            if run_step(request, domain.revoke, user=request.user, request=request, success=_("The unit is excluded, the announcement published and the ban recorded."),
-                   application=entry.application, ground=data["ground"], facts=data["facts"],
-                   revoked_on=data["revoked_on"], evidence=data["evidence"], announcement=data["announcement"]):
-                return redirect("awards_admin:notice", pk=entry.notice_id)
+            if run_step(request, domain.revoke, user=request.user, request=request, application=application,
+                        ground=data["ground"], facts=data["facts"], revoked_on=data["revoked_on"],
+                        evidence=data["evidence"], announcement=data["announcement"],
+                        success=_("The unit is excluded, the announcement published and the ban recorded.")):
+                return redirect(back_url)
         else:
             show_form_errors(request, form)
-    return page(request, "awards/admin/exclude.html", _("Exclude %(unit)s") % {"unit": entry.unit_name}, {
-        "entry": entry, "form": form, "already": Revocation.objects.filter(application_id=entry.application_id).first()},
-        [(reverse("awards_admin:notice", args=[entry.notice_id]), entry.notice.title)])
+    unit = application.unit_name
+    return page(request, "awards/admin/exclude.html", _("Exclude %(unit)s") % {"unit": unit}, {
+        "unit": unit, "form": form, "already": Revocation.objects.filter(application_id=application.pk).first(),
+        "can_exclude": APPLICATIONS.allows(request.user, application, "exclude")},
+        [(back_url, back_label)])
+
+
+@roles(Role.SECRETARIAT)
+def exclude(request, pk):
+    """Exclusion of a unit in a notice (e.g. after an upheld objection)."""
+    entry = get_object_or_404(NoticeEntry.objects.select_related("application", "notice"), pk=pk)
+    return _exclusion(request, entry.application, back_url=reverse("awards_admin:notice", args=[entry.notice_id]),
+                      back_label=entry.notice.title)
+
+
+@roles(Role.SECRETARIAT)
+def exclude_application(request, pk):
+    """Exclusion of a unit whose application is still in progress (e.g. fraud found during creation)."""
+    application = showcase_access.staff_application_or_404(request.user, pk)
+    return _exclusion(request, application, back_url=reverse("showcase_admin:application", args=[pk]),
+                      back_label=f"{application.number or ''} {application.unit_name}")
 
 
 @roles(Role.SECRETARIAT)

@@ -26,6 +26,7 @@ class Application(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")
         WITHDRAWN = "withdrawn", pgettext_lazy("showcase", "Withdrawn")
+        EXCLUDED = "excluded", _("Excluded from the programme")
 
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.CREATION, Status.ACCEPTANCE)
 
@@ -156,6 +157,7 @@ class ApplicationEvent(models.Model):
         SCORING_DONE = "scoring_done", _("Expert scoring completed")
         DECIDED = "decided", _("Acceptance decision")
         WITHDRAWN = "withdrawn", pgettext_lazy("showcase", "Withdrawn")
+        EXCLUDED = "excluded", _("Excluded from the programme")
         NOTE = "note", _("Note")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events", verbose_name=pgettext_lazy("showcase", "application"))

@@ -254,6 +254,7 @@ for key, kwargs, allowed in [
     ("awards_admin:notice", pk("past_notice"), {"secretariat": OK}),
     ("awards_admin:award", pk("open_entry"), {"secretariat": NA}),
     ("awards_admin:exclude", pk("open_entry"), {"secretariat": OK}),  # firm B's entry has no title
+    ("awards_admin:exclude_application", pk("showcase_b"), {"secretariat": OK}),  # firm B's submitted application
     ("awards_admin:objections", None, {"secretariat": OK}),
     ("awards_admin:objection", pk("objection"), {"secretariat": OK}),
     ("awards_admin:objection_evidence", pk("objection"), {"secretariat": OK}),

@@ -1,6 +1,7 @@
 """The programme's rules (issue #13), each tried the way it used to be got around: a direct POST, the ORM,
 a decision against the standard's rule, a draft started while barred, a step by someone who acts for the unit."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from portal.core.workflow import WorkflowError
 from showcase import domain
 from showcase.models import Application, RatingLevel, StandardFrozen, StandardGroup, StandardItem, items_of
 
-from .conftest import said, score
+from .conftest import pdf_file, said, score
 
 FROZEN = "冻结的评价标准不能新增或修改细则"
 
@@ -146,3 +147,63 @@ def test_the_panel_disagreeing_reopens_a_sheet_and_the_rule_decides_again(assign
     decided = domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
                                      decided_on=timezone.localdate())
     assert (decided.result, decided.application.status) == ("accepted", Application.Status.ACCEPTED)
+
+
+# ---------------------------------------------------------------- 4. exclusion ends the application
+
+
+@pytest.fixture
+def in_creation(submitted, agency):
+    return domain.pass_preliminary_review(application=submitted, user=agency)
+
+
+def test_exclusion_ends_an_application_in_creation(in_creation, agency, secretariat, campaign, firm_a_user, items):
+    from showcase.awards import domain as awards
+    from showcase.awards.models import Revocation
+
+    revocation = awards.revoke(application=in_creation, user=secretariat, ground="fraud",
+                               facts="申报材料中的荣誉证书系伪造。", revoked_on=timezone.localdate())
+    application = Application.objects.get(pk=in_creation.pk)
+    assert application.status == Application.Status.EXCLUDED
+    assert application.status not in Application.OPEN_STATUSES
+    assert revocation.title is None and revocation.ban.organisation_id == application.organisation_id
+    with pytest.raises(WorkflowError):
+        domain.record_stage_assessment(application=application, user=agency, assessed_on=timezone.localdate(),
+                                       advice="完善制度", findings={items[5].pk: "未设部门"})
+    with pytest.raises(WorkflowError):
+        domain.enter_public_credit_record(application=application, user=agency, result="优",
+                                          looked_up_on=timezone.localdate())
+    with pytest.raises(WorkflowError):
+        domain.submit_evaluation_report(application=application, user=agency, report=pdf_file("report.pdf"),
+                                        report_name="report.pdf")
+    with pytest.raises(WorkflowError):
+        domain.withdraw_application(application=application, user=firm_a_user)
+    with pytest.raises(WorkflowError):  # excluded once
+        awards.revoke(application=application, user=secretariat, ground="fraud", facts="再次",
+                      revoked_on=timezone.localdate())
+    assert Revocation.objects.count() == 1
+    assert Application.objects.get(pk=in_creation.pk).status == Application.Status.EXCLUDED
+    assert application.assessments.count() == 0 and application.rounds.count() == 0
+
+
+def test_an_excluded_unit_may_apply_again_once_the_ban_has_ended(in_creation, secretariat, campaign, firm_a_user):
+    from showcase.awards import domain as awards
+    from showcase.models import ParticipationBan
+
+    awards.revoke(application=in_creation, user=secretariat, ground="fraud", facts="弄虚作假",
+                  revoked_on=timezone.localdate())
+    ParticipationBan.objects.update(starts_on=timezone.localdate() - datetime.timedelta(days=3 * 366),
+                                    ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    again = domain.create_application(campaign=campaign, user=firm_a_user)
+    assert again.status == Application.Status.DRAFT
+
+
+def test_the_secretariat_excludes_an_application_in_progress_from_its_page(client_for, in_creation, secretariat):
+    client = client_for(secretariat)
+    page = client.get(reverse("showcase_admin:application", args=[in_creation.pk])).content.decode()
+    url = reverse("awards_admin:exclude_application", args=[in_creation.pk])
+    assert url in page
+    response = client.post(url, {"ground": "fraud", "facts": "弄虚作假", "revoked_on": timezone.localdate().isoformat(),
+                                 "announcement": "", "confirm": "on"})
+    assert response.status_code == 302
+    assert Application.objects.get(pk=in_creation.pk).status == Application.Status.EXCLUDED

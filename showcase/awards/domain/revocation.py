@@ -4,7 +4,6 @@ announcement (公告) and the participation ban."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from portal.core.cache import invalidate_public_pages
 from portal.core.workflow import WorkflowError
 from showcase.domain import notify
 from showcase.models import Application, ApplicationEvent, ParticipationBan, add_years
+from showcase.workflows import APPLICATIONS
 
 from ..models import Revocation, Title, rules
 from ..workflows import TITLES
@@ -34,7 +34,7 @@ def default_announcement(*, unit, title, ground, revoked_on, ban_until) -> str:
 
 
 def _record(application, title, *, user, ground, facts, revoked_on, evidence, announcement) -> Revocation:
-    """The ban, the revocation with its announcement, and the timeline line (inside the step's transaction)."""
+    """The ban and the revocation with its announcement (inside the step's transaction)."""
     org = application.organisation
     ground_label = str(Revocation.Ground(ground).label)
     ban = ParticipationBan.objects.create(
@@ -51,9 +51,6 @@ def _record(application, title, *, user, ground, facts, revoked_on, evidence, an
         revocation.evidence_name = (getattr(evidence, "name", "") or "evidence")[:200]
         revocation.evidence.save(revocation.evidence_name, evidence, save=False)
     revocation.save()
-    ApplicationEvent.objects.create(application=application, kind=ApplicationEvent.Kind.NOTE, actor=user,
-                                    message=_("Title revoked on %(date)s: %(ground)s.") % {
-                                        "date": revoked_on.isoformat(), "ground": ground_label})
     return revocation
 
 
@@ -78,20 +75,22 @@ def revoke(*, application: Application, user, ground: str, facts: str, revoked_o
                     "awards/email/revoked.txt", revocation=made[0])
         invalidate_public_pages()
 
-    with transaction.atomic():
-        title = Title.objects.filter(application=application).first()
-        if title is not None:
-            def change(current):
-                made.append(_record(current.application, current, **details))
+    ground_label = str(Revocation.Ground(ground).label)
+    data = {"ground": ground, "revoked_on": revoked_on.isoformat()}
+    title = Title.objects.filter(application=application).first()
+    if title is not None:  # the title is cancelled; the application stays accepted (it was)
+        def revoke_title(current):
+            made.append(_record(current.application, current, **details))
+            ApplicationEvent.objects.create(application=current.application, kind=ApplicationEvent.Kind.NOTE,
+                                            actor=user, message=_("Title revoked on %(date)s: %(ground)s.") % {
+                                                "date": revoked_on.isoformat(), "ground": ground_label})
 
-            TITLES.transition(title, "revoke", user=user, request=request, change=change, notify=emails,
-                              data={"ground": ground, "revoked_on": revoked_on.isoformat()})
-        else:
-            application = Application.objects.select_for_update().select_related("organisation").get(pk=application.pk)
-            if Revocation.objects.filter(application=application).exists():
-                raise WorkflowError(_("This unit's title has already been revoked."))
-            if application.status not in (Application.Status.ACCEPTED, *Application.OPEN_STATUSES):
-                raise WorkflowError(_("This application has no title and is no longer in the programme."))
-            made.append(_record(application, None, **details))
-            emails(application)
+        TITLES.transition(title, "revoke", user=user, request=request, change=revoke_title, notify=emails, data=data)
+    else:  # 责令退出: the application ends in its final state, wherever it was
+        def exclude(current):
+            made.append(_record(current, None, **details))
+
+        APPLICATIONS.transition(application, "exclude", user=user, request=request, change=exclude, notify=emails,
+                                note=_("Excluded from the programme on %(date)s: %(ground)s.") % {
+                                    "date": revoked_on.isoformat(), "ground": ground_label}, data=data)
     return made[0]
