@@ -157,6 +157,7 @@ def application_detail(request, pk):
     outcomes = [o for o, action in PreliminaryReviewForm.ACTIONS.items() if action in actions]
     if outcomes:
         context["preliminary_form"] = PreliminaryReviewForm(outcomes=outcomes)
+        context["preliminary_outcomes"] = outcomes
     if "assess" in actions:
         context["assessment_url"] = reverse("showcase_admin:assessment", args=[application.pk])
     if "enter_public_credit" in actions:
@@ -187,9 +188,11 @@ def preliminary_review(request, pk):
     if not form.is_valid():
         show_form_errors(request, form)
     else:
-        step, text_argument, success = PRELIMINARY_STEPS[form.cleaned_data["outcome"]]
+        outcome = form.cleaned_data["outcome"]
+        step, text_argument, success = PRELIMINARY_STEPS[outcome]
+        extra = {"not_credit_agency": form.cleaned_data["not_credit_agency"]} if outcome == "pass" else {}
         run_step(request, step, user=request.user, request=request, success=success, application=application,
-                 **{text_argument: form.cleaned_data["text"]})
+                 **{text_argument: form.cleaned_data["text"]}, **extra)
     return redirect("showcase_admin:application", pk=pk)
 
 

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from portal.organisations.models import Organisation
 
@@ -84,6 +85,22 @@ def not_accepted_in_campaign(application, on_date):
     return None
 
 
+STANDING_TITLE_HOOK = "showcase_standing_title"
+
+
+def no_standing_title(application, on_date):
+    """Not while the unit holds a valid title or an accepted application awaits its title.
+
+    The titles (showcase.awards) answer through the Wagtail hook `showcase_standing_title`:
+    fn(application, on_date) -> a message or None.
+    """
+    for answer in hooks.get_hooks(STANDING_TITLE_HOOK):
+        message = answer(application, on_date)
+        if message:
+            return message
+    return None
+
+
 def campaign_accepts(application, on_date):
     if not application.campaign.accepts_applications(on_date):
         return _("The campaign %(campaign)s does not accept applications now (deadline %(deadline)s).") % {
@@ -101,6 +118,7 @@ ELIGIBILITY_RULES = [
     ("banned", not_banned),
     ("open_application", no_other_open_application),
     ("accepted_in_campaign", not_accepted_in_campaign),
+    ("standing_title", no_standing_title),
     ("campaign", campaign_accepts),
 ]
 
@@ -114,13 +132,21 @@ def eligibility_problems(application, on_date: datetime.date) -> list[Problem]:
     return problems
 
 
-# Checked when a draft starts (the rest waits for the form: legal personality is declared in it).
-START_RULES = ("open_application", "accepted_in_campaign", "campaign")
+# Checked when a draft starts: the bars a unit cannot remove by completing its form (the ban, being a credit
+# service agency, another application or a standing title, the campaign). The rest is checked at submission.
+START_RULES = ("credit_agency", "banned", "open_application", "accepted_in_campaign", "standing_title", "campaign")
+# Checked again when the agency passes the preliminary review (the unit's declarations, confirmed by the agency).
+REVIEW_RULES = ("zhejiang", "legal_person", "three_years", "credit_agency", "banned", "standing_title")
 
 
 def start_problems(application, on_date: datetime.date) -> list[Problem]:
     """The rules a unit must meet to start a draft."""
     return [p for p in eligibility_problems(application, on_date) if p.code in START_RULES]
+
+
+def review_problems(application, on_date: datetime.date) -> list[Problem]:
+    """The rules the agency checks again at the preliminary review."""
+    return [p for p in eligibility_problems(application, on_date) if p.code in REVIEW_RULES]
 
 
 def submission_problems(application, on_date: datetime.date | None = None) -> list[Problem]:

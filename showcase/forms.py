@@ -77,6 +77,9 @@ class PreliminaryReviewForm(forms.Form):
     ]
     ACTIONS = {"pass": "pass_preliminary", "return": "return", "reject": "reject"}  # outcome → step of the table
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, widget=forms.RadioSelect)
+    not_credit_agency = forms.BooleanField(
+        label=_("I have checked that the unit is not a credit service agency"), required=False,
+        help_text=_("Required to pass: the unit type is the unit's own declaration."))
     text = forms.CharField(
         label=pgettext_lazy("showcase", "Message"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when returning (list what is missing) or rejecting (the reason)."),
@@ -91,6 +94,8 @@ class PreliminaryReviewForm(forms.Form):
         data = super().clean()
         if data.get("outcome") in ("return", "reject") and not (data.get("text") or "").strip():
             self.add_error("text", _("Required for this outcome."))
+        if data.get("outcome") == "pass" and not data.get("not_credit_agency"):
+            self.add_error("not_credit_agency", _("Required for this outcome."))
         return data
 
 

@@ -8,13 +8,18 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, has_role
 
-from .eligibility import start_problems, submission_problems
+from .eligibility import review_problems, start_problems, submission_problems
 from .models import ExpertAssignment, Rating, ScoreSheet, StandardItem
 
 
 def may_start(application) -> list:
     """The unit may start an application now (the start rules of the eligibility)."""
     return start_problems(application, timezone.localdate())
+
+
+def still_eligible(application) -> list:
+    """The unit still meets the conditions (ban, credit service agency, Zhejiang, three years, legal person)."""
+    return review_problems(application, timezone.localdate())
 
 
 def ready_to_submit(application) -> list:

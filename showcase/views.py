@@ -21,7 +21,7 @@ from portal.organisations.models import organisation_for
 
 from . import access, domain
 from .documents import commitment_pdf
-from .eligibility import completeness_problems, eligibility_problems, submission_problems
+from .eligibility import completeness_problems, eligibility_problems, start_problems, submission_problems
 from .forms import ApplicationForm, CommitmentForm, EvidenceForm
 from .models import Application, Campaign, EvidenceFile, ReviewRound, Standard, StandardGroup, StandardItem, items_of
 from .results import applicant_result
@@ -69,12 +69,15 @@ def apply(request):
         if application:
             return redirect("showcase:edit", pk=application.pk)
     existing = access.firm_applications(request.user).filter(status__in=Application.OPEN_STATUSES).first()
-    problems = []
+    barred, problems = [], []
     if campaign and organisation:
         probe = Application(campaign=campaign, organisation=organisation, is_independent_legal_person=True)
-        problems = [p for p in eligibility_problems(probe, timezone.localdate()) if p.code != "legal_person"]
+        today = timezone.localdate()
+        barred = start_problems(probe, today)
+        problems = [p for p in eligibility_problems(probe, today) if p not in barred and p.code != "legal_person"]
     return render(request, "showcase/apply.html", {
-        "campaign": campaign, "organisation": organisation, "existing": existing, "problems": problems})
+        "campaign": campaign, "organisation": organisation, "existing": existing, "barred": barred,
+        "problems": problems})
 
 
 @firm_required

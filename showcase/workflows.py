@@ -88,7 +88,7 @@ APPLICATIONS = Workflow(
         Transition("withdraw", _("Withdraw the application"), source=[S.DRAFT, S.SUBMITTED, S.RETURNED, S.CREATION],
                    target=S.WITHDRAWN, actors=[UNIT], style="danger"),
         Transition("pass_preliminary", _("Pass the preliminary review"), source=[S.SUBMITTED], target=S.CREATION,
-                   actors=[AGENCY], style="primary"),
+                   actors=[AGENCY], guard=guards.still_eligible, style="primary"),
         Transition("return", _("Return for completion"), source=[S.SUBMITTED], target=S.RETURNED, actors=[AGENCY]),
         Transition("reject", _("Reject the application"), source=[S.SUBMITTED],
                    target=S.REJECTED, actors=[AGENCY], style="danger"),

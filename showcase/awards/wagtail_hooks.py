@@ -112,6 +112,14 @@ awards_due_jobs.job_name = "awards"
 # ---------------------------------------------------------------- verify, account, demo
 
 
+@hooks.register("showcase_standing_title")
+def standing_title(application, on_date):
+    """The programme asks whether a unit's title (or accepted application) still stands (eligibility)."""
+    from .domain.titles import standing_title
+
+    return standing_title(application, on_date)
+
+
 @hooks.register("register_certificate_verifier")
 def verify_title(number):
     from .models import Title, TitleStatus

@@ -24,8 +24,17 @@ from ..workflows import APPLICATIONS, ROUNDS
 from . import notify
 
 
-def pass_preliminary_review(*, application: Application, user, message: str = "", request=None) -> Application:
+def pass_preliminary_review(*, application: Application, user, not_credit_agency: bool = False, message: str = "",
+                            request=None) -> Application:
+    """The agency admits the application to the creation phase.
+
+    Being a credit service agency is the unit's own declaration (its unit type): the agency confirms
+    it is not one (`not_credit_agency`), and the conditions are checked again (guard).
+    """
     message = message.strip()
+    if not not_credit_agency:
+        raise WorkflowError(_("Confirm that you have checked that the unit is not a credit service agency "
+                              "(those are rated under the star-rating scheme)."))
 
     def change(current):
         current.preliminary_passed_at = timezone.now()
@@ -36,7 +45,7 @@ def pass_preliminary_review(*, application: Application, user, message: str = ""
             "number": current.number}, "showcase/email/preliminary_passed.txt", application=current, message=message)
 
     return APPLICATIONS.transition(application, "pass_preliminary", user=user, request=request, note=message,
-                                   change=change, notify=emails)
+                                   change=change, notify=emails, data={"not_credit_agency": True})
 
 
 def return_for_completion(*, application: Application, user, missing: str, request=None) -> Application:

@@ -400,7 +400,7 @@ def _post_cases() -> list[PostCase]:
     decide = lambda w: {"result": "accepted", "decided_on": _today(), "note": ""}  # noqa: E731
     expel = lambda w: {"action": "expel", "ex-meeting_date": _today(), "ex-votes_for": "9",  # noqa: E731
                        "ex-votes_against": "0", "ex-reason": "违反章程"}
-    passed = lambda w: {"outcome": "pass", "text": ""}  # noqa: E731
+    passed = lambda w: {"outcome": "pass", "text": "", "not_credit_agency": "on"}  # noqa: E731
     revoke = lambda w: {"ground": "fraud", "facts": "弄虚作假", "revoked_on": _today(), "announcement": ""}  # noqa: E731
     cases = [
         # Membership: only the council approves (the secretariat may return, not approve) or expels.

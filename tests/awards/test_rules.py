@@ -66,3 +66,36 @@ def test_the_public_pages_show_the_notices_real_dates(client, firm_a, make_accep
     listing = client.get(reverse("awards:notices")).content.decode()
     assert "公示期不少于 7 天" in listing
     assert "公示 7 天" not in listing
+
+
+# ---------------------------------------------------------------- 9. no new application while a title stands
+
+
+@pytest.fixture
+def new_campaign(standard):
+    from showcase.models import Campaign
+
+    today = timezone.localdate()
+    return Campaign.objects.create(year=today.year + 1, title="新一轮创建活动", opens_on=today - datetime.timedelta(days=1),
+                                   deadline=today + datetime.timedelta(days=60), standard=standard,
+                                   status=Campaign.Status.OPEN)
+
+
+def test_no_new_application_while_the_unit_holds_a_valid_title(new_campaign, firm_a, firm_a_user, awarded):
+    from showcase import domain as showcase
+
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=60))
+    with pytest.raises(WorkflowError) as refused:
+        showcase.create_application(campaign=new_campaign, user=firm_a_user)
+    assert title.certificate_number in said(refused)
+    Title.objects.filter(pk=title.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    assert showcase.create_application(campaign=new_campaign, user=firm_a_user).status == "draft"
+
+
+def test_no_new_application_while_an_accepted_one_awaits_its_title(new_campaign, firm_a, firm_a_user, make_accepted):
+    from showcase import domain as showcase
+
+    make_accepted(firm_a, timezone.localdate() - datetime.timedelta(days=3))  # another campaign, not yet in a notice
+    with pytest.raises(WorkflowError) as refused:
+        showcase.create_application(campaign=new_campaign, user=firm_a_user)
+    assert "已通过验收" in said(refused)

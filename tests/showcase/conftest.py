@@ -80,7 +80,7 @@ def submitted(draft, firm_a_user, items):
 
 
 def to_acceptance(application, agency):
-    domain.pass_preliminary_review(application=application, user=agency)
+    domain.pass_preliminary_review(application=application, user=agency, not_credit_agency=True)
     domain.enter_public_credit_record(application=application, user=agency, result="优",
                                       looked_up_on=timezone.localdate())
     return domain.submit_evaluation_report(application=application, user=agency, report=pdf_file("report.pdf"),

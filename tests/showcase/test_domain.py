@@ -101,18 +101,18 @@ def test_agency_of_other_campaign_agency_cannot_review(submitted, make_user, mak
     outsider = make_user(Role.AGENCY)
     make_organisation(users=[outsider], unit_type=Organisation.UnitType.CREDIT_AGENCY, name="其他机构")
     with pytest.raises(NotFound):
-        domain.pass_preliminary_review(application=submitted, user=outsider)
+        domain.pass_preliminary_review(application=submitted, user=outsider, not_credit_agency=True)
 
 
 def test_report_requires_public_credit_record(submitted, agency):
-    domain.pass_preliminary_review(application=submitted, user=agency)
+    domain.pass_preliminary_review(application=submitted, user=agency, not_credit_agency=True)
     with pytest.raises(WorkflowError) as refused:
         domain.submit_evaluation_report(application=submitted, user=agency, report=pdf_file(), report_name="r.pdf")
     assert "3.2" in said(refused)
 
 
 def test_stage_assessment_records_findings(submitted, agency, items):
-    domain.pass_preliminary_review(application=submitted, user=agency)
+    domain.pass_preliminary_review(application=submitted, user=agency, not_credit_agency=True)
     assessment = domain.record_stage_assessment(application=submitted, user=agency, assessed_on=timezone.localdate(),
                                                 advice="完善制度", findings={items[5].pk: "未设部门", items[6].pk: ""})
     assert [(f.item.code, f.finding) for f in assessment.findings.all()] == [("2.1", "未设部门")]

@@ -154,7 +154,7 @@ def test_the_panel_disagreeing_reopens_a_sheet_and_the_rule_decides_again(assign
 
 @pytest.fixture
 def in_creation(submitted, agency):
-    return domain.pass_preliminary_review(application=submitted, user=agency)
+    return domain.pass_preliminary_review(application=submitted, user=agency, not_credit_agency=True)
 
 
 def test_exclusion_ends_an_application_in_creation(in_creation, agency, secretariat, campaign, firm_a_user, items):
@@ -207,3 +207,51 @@ def test_the_secretariat_excludes_an_application_in_progress_from_its_page(clien
                                  "announcement": "", "confirm": "on"})
     assert response.status_code == 302
     assert Application.objects.get(pk=in_creation.pk).status == Application.Status.EXCLUDED
+
+
+# ---------------------------------------------------------------- 9. eligibility when a draft starts
+
+
+def test_a_banned_unit_cannot_start_a_draft(client_for, campaign, firm_a, firm_a_user):
+    from showcase.models import ParticipationBan
+
+    ParticipationBan.objects.create(organisation=firm_a, starts_on=timezone.localdate() - datetime.timedelta(days=30),
+                                    ends_on=timezone.localdate() + datetime.timedelta(days=900), reason="弄虚作假")
+    with pytest.raises(WorkflowError) as refused:
+        domain.create_application(campaign=campaign, user=firm_a_user)
+    assert "三年" in said(refused)
+    response = client_for(firm_a_user).post(reverse("showcase:apply"))
+    assert response.status_code == 200
+    assert not Application.objects.filter(organisation=firm_a).exists()
+
+
+def test_a_credit_service_agency_cannot_start_a_draft(campaign, make_user, make_organisation):
+    from portal.organisations.models import Organisation
+
+    user = make_user(email="agency-firm@example.com")
+    make_organisation(users=[user], unit_type=Organisation.UnitType.CREDIT_AGENCY, name="某信用评估有限公司")
+    with pytest.raises(WorkflowError) as refused:
+        domain.create_application(campaign=campaign, user=user)
+    assert "星级评定" in said(refused)
+    assert not Application.objects.filter(created_by=user).exists()
+
+
+def test_the_agency_confirms_the_unit_is_not_a_credit_service_agency(client_for, submitted, agency):
+    with pytest.raises(WorkflowError) as refused:
+        domain.pass_preliminary_review(application=submitted, user=agency)
+    assert "信用服务机构" in said(refused)
+    client = client_for(agency)
+    client.post(reverse("showcase_admin:preliminary", args=[submitted.pk]), {"outcome": "pass", "text": ""})
+    assert Application.objects.get(pk=submitted.pk).status == Application.Status.SUBMITTED
+    client.post(reverse("showcase_admin:preliminary", args=[submitted.pk]),
+                {"outcome": "pass", "text": "", "not_credit_agency": "on"})
+    assert Application.objects.get(pk=submitted.pk).status == Application.Status.CREATION
+
+
+def test_a_unit_that_declared_itself_wrongly_is_stopped_at_the_preliminary_review(submitted, agency, firm_a):
+    from portal.organisations.models import Organisation
+
+    Organisation.objects.filter(pk=firm_a.pk).update(unit_type=Organisation.UnitType.CREDIT_AGENCY)
+    with pytest.raises(WorkflowError) as refused:
+        domain.pass_preliminary_review(application=submitted, user=agency, not_credit_agency=True)
+    assert "星级评定" in said(refused)

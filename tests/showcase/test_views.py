@@ -182,7 +182,7 @@ def test_full_path_through_the_ui(client, make_user, make_organisation, campaign
     assert application.status == Application.Status.SUBMITTED
 
     client.force_login(agency)
-    client.post(reverse("showcase_admin:preliminary", args=[application.pk]), {"outcome": "pass", "text": ""})
+    client.post(reverse("showcase_admin:preliminary", args=[application.pk]), {"outcome": "pass", "text": "", "not_credit_agency": "on"})
     assessment = {"assessed_on": timezone.localdate().isoformat(), "advice": "完善制度",
                   f"finding_{items[5].pk}": "部门职责不清"}
     client.post(reverse("showcase_admin:assessment", args=[application.pk]), assessment)

@@ -223,3 +223,32 @@ def send_expiry_reminders(*, today: datetime.date, dry_run: bool = False):
         except IntegrityError:
             continue  # another server sent it
         yield f"reminded {title.certificate_number} ({offset} days before {title.valid_until})"
+
+
+# ---------------------------------------------------------------- eligibility (answered for showcase)
+
+
+def standing_title(application, on_date: datetime.date) -> str | None:
+    """Why the unit may not start or submit another application (issue #13.9), or None.
+
+    It holds a title that has not expired or been revoked (it renews through the re-review), or an
+    accepted application awaits its notice and title (no upheld objection, not excluded).
+    """
+    from ..models import Objection, TitleStatus
+
+    organisation_id = application.organisation_id
+    for title in Title.objects.with_status(on_date).filter(organisation_id=organisation_id):
+        if title.status not in (TitleStatus.EXPIRED, TitleStatus.REVOKED):
+            return _("The unit holds the title of credit demonstration member unit (certificate %(number)s, valid "
+                     "until %(until)s): it renews the title through the re-review, and may apply again only once "
+                     "the title has expired.") % {"number": title.certificate_number,
+                                                   "until": title.valid_until.isoformat()}
+    awaiting = (Application.objects.filter(organisation_id=organisation_id, status=Application.Status.ACCEPTED,
+                                           title__isnull=True)
+                .exclude(pk=application.pk)
+                .exclude(notice_entry__objections__status=Objection.Status.UPHELD))
+    accepted = awaiting.select_related("campaign").first()
+    if accepted is not None:
+        return _("The unit's application %(number)s has already been accepted and awaits its public notice and "
+                 "title: no other application may be made meanwhile.") % {"number": accepted.number}
+    return None
