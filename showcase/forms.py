@@ -138,7 +138,9 @@ class AssignExpertsForm(forms.Form):
         qs = get_user_model().objects.filter(groups__name=str(Role.EXPERT), is_active=True).order_by("display_name")
         if review_round is not None:
             excluded = review_round.assignments.exclude(status="removed").values_list("expert_id", flat=True)
-            qs = qs.exclude(pk__in=excluded)
+            # experts who act for the applying unit are recused (they are not offered)
+            qs = qs.exclude(pk__in=excluded).exclude(
+                organisation_link__organisation_id=review_round.application.organisation_id)
             if review_round.scoring_deadline:
                 self.fields["scoring_deadline"].initial = review_round.scoring_deadline
         self.fields["experts"].queryset = qs.distinct()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, has_role
+from portal.organisations.models import organisation_for
 
 from .eligibility import review_problems, start_problems, submission_problems
 from .models import ExpertAssignment, Rating, ScoreSheet, StandardItem
@@ -55,10 +56,14 @@ def scoring_complete(review_round) -> list:
 
 
 def may_be_assigned(assignment) -> list:
-    """The person is an expert of the panel; the round is undecided."""
+    """The person is an expert of the panel who does not act for the applying unit; the round is undecided."""
     problems = round_undecided(assignment)
-    if not has_role(assignment.expert, Role.EXPERT):
-        problems.append(_("%(name)s is not an expert of the panel.") % {"name": assignment.expert})
+    expert = assignment.expert
+    if not has_role(expert, Role.EXPERT):
+        problems.append(_("%(name)s is not an expert of the panel.") % {"name": expert})
+    organisation = organisation_for(expert)
+    if organisation is not None and organisation.pk == assignment.round.application.organisation_id:
+        problems.append(_("%(name)s acts for this unit and is recused from its review.") % {"name": expert})
     return problems
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.accounts.roles import Role
 from portal.core.workflow import NEW, SYSTEM, HasRole, Predicate, Transition, Workflow
-from portal.organisations.actors import ForTheUnit
+from portal.organisations.actors import ForTheUnit, recused_from_unit
 
 from . import access, guards
 from .models import Application, ApplicationEvent, ExpertAssignment, ReviewRound, ScoreSheet
@@ -59,6 +59,11 @@ def _visible(user, obj) -> bool:
     return access.can_read_application(user, access.application_of(obj))
 
 
+# A person may hold several roles (SPEC): an expert, agency or secretariat member who acts for the applying unit
+# takes no step about its application (acting for the unit itself is not affected).
+RECUSED = recused_from_unit(access.unit_id_of)
+
+
 EDITING = [S.DRAFT, S.RETURNED]
 OPEN = list(Application.OPEN_STATUSES)
 EVIDENCE = [S.DRAFT, S.RETURNED, S.CREATION]
@@ -67,6 +72,7 @@ APPLICATIONS = Workflow(
     "showcase.application",
     Application,
     label=pgettext_lazy("showcase", "application"),
+    recused=RECUSED,
     visible=_visible,
     history=_timeline,
     transitions=[
@@ -113,6 +119,7 @@ ROUNDS = Workflow(
     "showcase.round",
     ReviewRound,
     label=_("review round"),
+    recused=RECUSED,
     visible=_visible,
     history=_timeline,
     transitions=[
@@ -135,6 +142,7 @@ ASSIGNMENTS = Workflow(
     "showcase.assignment",
     ExpertAssignment,
     label=_("expert assignment"),
+    recused=RECUSED,
     visible=_sees_assignment,
     transitions=[
         Transition("assign", _("Assign the expert"), source=[NEW], target=A.PENDING, actors=[SECRETARIAT],
@@ -167,6 +175,7 @@ SHEETS = Workflow(
     "showcase.sheet",
     ScoreSheet,
     label=_("score sheet"),
+    recused=RECUSED,
     visible=_sees_sheet,
     transitions=[
         Transition("start", _("Start scoring"), source=[NEW], target=SHEET.DRAFT, actors=[THE_EXPERT],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import Role
 from portal.core.workflow import ANYONE, NEW, SYSTEM, HasRole, Predicate, Transition, Workflow
-from portal.organisations.actors import ForTheUnit
+from portal.organisations.actors import ForTheUnit, recused_from_unit
 from showcase import access
 
 from . import guards
@@ -67,6 +67,7 @@ TITLES = Workflow(
     state_field="standing",
     states=Title.Standing,
     visible=_sees_title,
+    recused=recused_from_unit(),  # nobody who acts for the unit re-reviews, renews or revokes its title
     transitions=[
         Transition("award", _("Award the title"), source=[NEW], target=T.AWARDED, actors=[SYSTEM, SECRETARIAT],
                    guard=guards.may_be_awarded, style="primary"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.core.workflow import WorkflowError
 from showcase import domain
-from showcase.models import Application, RatingLevel, StandardFrozen, StandardGroup, StandardItem, items_of
+from showcase.models import Application, Rating, RatingLevel, StandardFrozen, StandardGroup, StandardItem, items_of
 
 from .conftest import pdf_file, said, score
 
@@ -255,3 +255,58 @@ def test_a_unit_that_declared_itself_wrongly_is_stopped_at_the_preliminary_revie
     with pytest.raises(WorkflowError) as refused:
         domain.pass_preliminary_review(application=submitted, user=agency, not_credit_agency=True)
     assert "星级评定" in said(refused)
+
+
+# ---------------------------------------------------------------- 11. recused from a unit one acts for
+
+
+def _works_for(user, organisation):
+    from portal.organisations.models import OrganisationUser
+
+    OrganisationUser.objects.create(user=user, organisation=organisation)
+    user.__dict__.pop("_organisation_cache", None)
+    return user
+
+
+def test_an_expert_of_the_applying_firm_is_not_assigned(review_round, secretariat, experts, firm_a):
+    _works_for(experts[0], firm_a)
+    with pytest.raises(WorkflowError) as refused:
+        domain.assign_experts(review_round=review_round, user=secretariat, experts=experts[:3],
+                              scoring_deadline=timezone.localdate() + datetime.timedelta(days=7))
+    assert "回避" in said(refused)
+    assert review_round.assignments.count() == 0
+
+
+def test_an_expert_who_joined_the_applying_firm_cannot_score(assigned, experts, items, levels, firm_a):
+    from django.core.exceptions import PermissionDenied
+
+    assignment = assigned.assignments.get(expert=experts[0])
+    domain.declare_conflict(assignment=assignment, user=experts[0], has_conflict=False)
+    _works_for(experts[0], firm_a)
+    with pytest.raises(PermissionDenied):
+        score(assigned, experts[0], items, levels)
+    assert not Rating.objects.filter(sheet__assignment=assignment).exists()
+
+
+def test_agency_staff_of_the_applying_firm_cannot_review_it(submitted, make_user, firm_a):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.accounts.roles import Role
+
+    colleague = _works_for(make_user(Role.AGENCY, email="agency-colleague@example.com"), firm_a)
+    with pytest.raises(PermissionDenied):
+        domain.pass_preliminary_review(application=submitted, user=colleague, not_credit_agency=True)
+    assert Application.objects.get(pk=submitted.pk).status == Application.Status.SUBMITTED
+
+
+def test_secretariat_staff_of_the_applying_firm_cannot_decide(assigned, experts, items, levels, make_user, firm_a):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.accounts.roles import Role
+
+    _panel(assigned, experts, items, levels)
+    colleague = _works_for(make_user(Role.SECRETARIAT, email="sec-colleague@example.com"), firm_a)
+    with pytest.raises(PermissionDenied):
+        domain.record_decision(review_round=assigned, user=colleague, decided_on=timezone.localdate())
+    assigned.refresh_from_db()
+    assert assigned.result == ""
