@@ -11,7 +11,7 @@ from wagtail import hooks
 
 from portal.organisations.models import Organisation
 
-from .models import Application, add_years, is_banned
+from .models import Application, add_years, ban_in_force
 
 MIN_YEARS = 3
 
@@ -57,10 +57,12 @@ def not_credit_agency(application, on_date):
 
 
 def not_banned(application, on_date):
-    if is_banned(application.organisation, on_date):
+    ban = ban_in_force(application.organisation, on_date)
+    if ban is not None:
         return _(
-            "The unit's title was revoked and it may not take part in the programme for three years."
-        )
+            "The unit's title was revoked (or it was excluded from the programme): it may not take part in the "
+            "programme before %(until)s."
+        ) % {"until": ban.ends_on.isoformat()}
     return None
 
 

@@ -23,7 +23,17 @@ from . import access, domain
 from .documents import commitment_pdf
 from .eligibility import completeness_problems, eligibility_problems, start_problems, submission_problems
 from .forms import ApplicationForm, CommitmentForm, EvidenceForm
-from .models import Application, Campaign, EvidenceFile, ReviewRound, Standard, StandardGroup, StandardItem, items_of
+from .models import (
+    Application,
+    Campaign,
+    EvidenceFile,
+    ReviewRound,
+    Standard,
+    StandardGroup,
+    StandardItem,
+    items_of,
+    rules,
+)
 from .results import applicant_result
 from .workflows import APPLICATIONS
 
@@ -46,6 +56,7 @@ def programme(request):
         "groups": _groups_with_items(standard) if standard else [],
         "levels": list(standard.levels.all()) if standard else [],
         "past_campaigns": Campaign.objects.exclude(pk=getattr(campaign, "pk", None)).order_by("-year")[:5],
+        "ban_years": rules().ban_years,
     }
     if request.user.is_authenticated:
         context["own_open"] = access.firm_applications(request.user).filter(

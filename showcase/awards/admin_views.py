@@ -288,7 +288,7 @@ def _exclusion(request, application, *, back_url, back_label):
     unit = application.unit_name
     return page(request, "awards/admin/exclude.html", _("Exclude %(unit)s") % {"unit": unit}, {
         "unit": unit, "form": form, "already": Revocation.objects.filter(application_id=application.pk).first(),
-        "can_exclude": APPLICATIONS.allows(request.user, application, "exclude")},
+        "can_exclude": APPLICATIONS.allows(request.user, application, "exclude"), "ban_years": rules().ban_years},
         [(back_url, back_label)])
 
 

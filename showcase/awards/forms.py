@@ -107,7 +107,14 @@ class RevocationForm(forms.Form):
     announcement = forms.CharField(
         label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
         help_text=_("Leave empty for the standard wording."))
-    confirm = forms.BooleanField(label=_("I confirm: the title is cancelled (or the unit excluded) and the unit barred for three years."))
+    confirm = forms.BooleanField(label="")
+
+    def __init__(self, *args, **kwargs):
+        from showcase.models import rules
+
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _("I confirm: the title is cancelled (or the unit excluded) and the unit "
+                                         "barred for %(years)s years.") % {"years": rules().ban_years}
 
 
 class DirectoryFilterForm(forms.Form):

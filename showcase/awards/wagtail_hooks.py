@@ -102,7 +102,6 @@ def awards_due_jobs(today, dry_run):
 
     now = job_now(today)
     yield from domain.process_notices(now=now, dry_run=dry_run)
-    yield from domain.apply_decided_re_reviews(dry_run=dry_run)
     yield from domain.send_expiry_reminders(today=today, dry_run=dry_run)
 
 
@@ -110,6 +109,14 @@ awards_due_jobs.job_name = "awards"
 
 
 # ---------------------------------------------------------------- verify, account, demo
+
+
+@hooks.register("showcase_round_decided")
+def round_decided(review_round, *, user, request=None):
+    """A re-review decided on either page renews the title at once (one path for the outcome)."""
+    from .domain.titles import on_round_decided
+
+    on_round_decided(review_round, user=user, request=request)
 
 
 @hooks.register("showcase_standing_title")

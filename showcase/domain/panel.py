@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from portal.core.workflow import WorkflowError
 
@@ -25,6 +26,7 @@ from ..workflows import APPLICATIONS, ASSIGNMENTS, ROUNDS, SHEETS
 from . import notify
 
 A = ExpertAssignment.Status
+ROUND_DECIDED_HOOK = "showcase_round_decided"  # fn(review_round, *, user, request) after a decision, in its transaction
 
 
 def assign_experts(*, review_round: ReviewRound, user, experts: Iterable, scoring_deadline: datetime.date,
@@ -246,6 +248,13 @@ def record_decision(*, review_round: ReviewRound, user, decided_on: datetime.dat
             APPLICATIONS.transition(current.application, "accept" if ruled == ReviewRound.Result.ACCEPTED
                                     else "not_accept", user=user, request=request)
 
+    def decided(current):
+        """What follows from the decision happens now, in the same transaction, whichever page recorded it:
+        the titles apply a re-review's outcome (renewal) through the hook `showcase_round_decided`."""
+        for follow_up in hooks.get_hooks(ROUND_DECIDED_HOOK):
+            follow_up(current, user=user, request=request)
+        emails(current)
+
     def emails(current):
         application = Application.objects.get(pk=current.application_id)
         notify.send(notify.applicant(application), _("Application %(number)s: acceptance decision") % {
@@ -253,7 +262,7 @@ def record_decision(*, review_round: ReviewRound, user, decided_on: datetime.dat
             review_round=current)
 
     return ROUNDS.transition(
-        review_round, "decide", user=user, request=request, change=change, notify=emails,
+        review_round, "decide", user=user, request=request, change=change, notify=decided,
         note=_("%(result)s on %(date)s.") % {"result": ReviewRound.Result(ruled).label, "date": decided_on.isoformat()},
         data={"decided_on": decided_on.isoformat(), "rule": facts},
     )

@@ -6,6 +6,7 @@
   the ban after a revocation (`is_banned`).
 - `applications`: a unit's `Application`, its evidence, timeline (`ApplicationEvent`) and the agency's
   stage assessments and public credit record. Every state change goes through `showcase.workflows`.
+- `rules`: the programme's configurable periods and limits (`ShowcaseRules`, a Wagtail setting).
 - `review`: expert scoring happens in a `ReviewRound` (initial acceptance, or a later re-review 复核) through
   `ExpertAssignment` → `ScoreSheet` → `Rating`; aggregation is in `showcase.scoring`.
 """
@@ -20,14 +21,15 @@ from .applications import (
     PublicCreditRecord,
     StageAssessment,
 )
-from .campaigns import DEFAULT_COMMITMENT, Campaign, ParticipationBan, is_banned
+from .campaigns import DEFAULT_COMMITMENT, Campaign, ParticipationBan, ban_in_force, is_banned
 from .dates import add_years
 from .review import ExpertAssignment, Rating, ReviewRound, ScoreSheet
+from .rules import ShowcaseRules, rules
 from .standard import RatingLevel, Standard, StandardFrozen, StandardGroup, StandardItem, items_of
 
 __all__ = [
     "DEFAULT_COMMITMENT", "Application", "ApplicationEvent", "AssessmentFinding", "Campaign", "EvidenceFile",
     "ExpertAssignment", "ParticipationBan", "PublicCreditRecord", "Rating", "RatingLevel", "ReviewRound",
-    "ScoreSheet", "StageAssessment", "Standard", "StandardFrozen", "StandardGroup", "StandardItem", "add_years",
-    "is_banned", "items_of", "private_files",
+    "ScoreSheet", "ShowcaseRules", "StageAssessment", "Standard", "StandardFrozen", "StandardGroup", "StandardItem", "add_years",
+    "ban_in_force", "is_banned", "items_of", "private_files", "rules",
 ]

@@ -92,7 +92,7 @@ class Campaign(models.Model):
 
 
 class ParticipationBan(models.Model):
-    """A unit barred from the programme (three years after a revocation, L1361)."""
+    """A unit barred from the programme after a revocation or exclusion (L1361: three years; `ShowcaseRules.ban_years`)."""
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="showcase_bans", verbose_name=_("organisation")
@@ -120,12 +120,20 @@ class ParticipationBan(models.Model):
             raise ValidationError({"ends_on": _("The end date must be after the start date.")})
 
     @classmethod
-    def three_years_from(cls, starts_on: datetime.date) -> datetime.date:
-        return add_years(starts_on, 3)
+    def end_for(cls, starts_on: datetime.date) -> datetime.date:
+        """The first day a unit banned from `starts_on` may apply again (the one place the ban length is read)."""
+        from .rules import rules
+
+        return add_years(starts_on, rules().ban_years)
+
+
+def ban_in_force(organisation, on_date: datetime.date):
+    """The participation ban the organisation is under on `on_date` (the one ending last), or None."""
+    return ParticipationBan.objects.filter(
+        organisation=organisation, starts_on__lte=on_date, ends_on__gt=on_date
+    ).filter(models.Q(lifted_on__isnull=True) | models.Q(lifted_on__gt=on_date)).order_by("-ends_on").first()
 
 
 def is_banned(organisation, on_date: datetime.date) -> bool:
     """True if the organisation is under a participation ban on `on_date`."""
-    return ParticipationBan.objects.filter(
-        organisation=organisation, starts_on__lte=on_date, ends_on__gt=on_date
-    ).filter(models.Q(lifted_on__isnull=True) | models.Q(lifted_on__gt=on_date)).exists()
+    return ban_in_force(organisation, on_date) is not None

@@ -17,7 +17,8 @@ from django.utils import timezone
 from portal.core.models import OutboundEmail
 from portal.core.workflow import WorkflowError
 from showcase.awards import domain
-from showcase.awards.models import Objection, ShowcaseRules
+from showcase.awards.models import Objection
+from showcase.models import ShowcaseRules
 
 from .conftest import said
 

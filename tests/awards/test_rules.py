@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from portal.core.workflow import WorkflowError
 from showcase.awards import domain
-from showcase.awards.models import Notice, ShowcaseRules, Title
+from showcase.awards.models import Notice, Title
+from showcase.models import ShowcaseRules
 
-from .conftest import at, said
+from .conftest import at, pdf_upload, said
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,76 @@ def test_no_new_application_while_an_accepted_one_awaits_its_title(new_campaign,
     with pytest.raises(WorkflowError) as refused:
         showcase.create_application(campaign=new_campaign, user=firm_a_user)
     assert "已通过验收" in said(refused)
+
+
+# ---------------------------------------------------------------- 12. one path per outcome
+
+
+@pytest.fixture
+def experts(make_user):
+    from portal.accounts.roles import Role
+
+    return [make_user(Role.EXPERT, email=f"panel{i}@example.com") for i in range(3)]
+
+
+def _re_review_scored(title, agency, secretariat, experts, level_name):
+    from showcase import domain as showcase
+    from showcase.models import ExpertAssignment, items_of
+
+    review_round = domain.start_re_review(title=title, user=agency, report=pdf_upload(), report_name="跟踪评估报告.pdf")
+    showcase.assign_experts(review_round=review_round, user=secretariat, experts=experts,
+                            scoring_deadline=timezone.localdate() + datetime.timedelta(days=7))
+    level = review_round.standard.levels.get(name=level_name)
+    for expert in experts:
+        assignment = ExpertAssignment.objects.get(round=review_round, expert=expert)
+        showcase.declare_conflict(assignment=assignment, user=expert, has_conflict=False)
+        ratings = {i.pk: (level.pk, "" if level.is_full else "材料不足") for i in items_of(review_round.standard)}
+        showcase.save_score_sheet(assignment=assignment, user=expert, ratings=ratings, submit=True)
+    return review_round
+
+
+def test_a_re_review_decided_on_the_programme_page_renews_the_title_at_once(client_for, agency, secretariat, experts,
+                                                                           firm_a, awarded):
+    from showcase.models import add_years
+
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=2 * 365 - 30))
+    review_round = _re_review_scored(title, agency, secretariat, experts, "符合")
+    today = timezone.localdate()
+    response = client_for(secretariat).post(reverse("showcase_admin:decide", args=[review_round.pk]), {
+        "result": "accepted", "decided_on": today.isoformat(), "note": ""})
+    assert response.status_code == 302
+    title.refresh_from_db()  # no job has run
+    assert (title.valid_from, title.valid_until) == (today, add_years(today, 2))
+    assert title.re_reviews.get().renewed is True
+    assert "re-review" not in run_jobs(today)  # nothing left for a job to apply
+
+
+def test_a_failed_re_review_is_recorded_at_once_whichever_page_decides_it(agency, secretariat, experts, firm_a,
+                                                                          awarded):
+    from showcase import domain as showcase
+
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=2 * 365 - 30))
+    old_until = title.valid_until
+    review_round = _re_review_scored(title, agency, secretariat, experts, "不符合")
+    showcase.record_decision(review_round=review_round, user=secretariat, decided_on=timezone.localdate())
+    title.refresh_from_db()
+    outcome = title.re_reviews.get()
+    assert (outcome.renewed, title.valid_until) == (False, old_until)
+
+
+def test_the_ban_length_is_the_programmes_rules_setting(secretariat, firm_a, awarded):
+    from showcase.eligibility import eligibility_problems
+    from showcase.models import Application, ParticipationBan, ShowcaseRules, add_years
+
+    assert not hasattr(ParticipationBan, "three_years_from")
+    rules = ShowcaseRules.load()
+    rules.ban_years = 5
+    rules.save()
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=30))
+    revoked_on = timezone.localdate()
+    revocation = domain.revoke(application=title.application, user=secretariat, ground="fraud", facts="弄虚作假",
+                               revoked_on=revoked_on)
+    assert revocation.ban.ends_on == add_years(revoked_on, 5) == ParticipationBan.end_for(revoked_on)
+    probe = Application(campaign=title.application.campaign, organisation=firm_a, is_independent_legal_person=True)
+    banned = [p.message for p in eligibility_problems(probe, revoked_on) if p.code == "banned"]
+    assert banned and add_years(revoked_on, 5).isoformat() in banned[0]

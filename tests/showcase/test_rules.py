@@ -215,11 +215,12 @@ def test_the_secretariat_excludes_an_application_in_progress_from_its_page(clien
 def test_a_banned_unit_cannot_start_a_draft(client_for, campaign, firm_a, firm_a_user):
     from showcase.models import ParticipationBan
 
-    ParticipationBan.objects.create(organisation=firm_a, starts_on=timezone.localdate() - datetime.timedelta(days=30),
-                                    ends_on=timezone.localdate() + datetime.timedelta(days=900), reason="弄虚作假")
+    ban = ParticipationBan.objects.create(organisation=firm_a, reason="弄虚作假",
+                                          starts_on=timezone.localdate() - datetime.timedelta(days=30),
+                                          ends_on=timezone.localdate() + datetime.timedelta(days=900))
     with pytest.raises(WorkflowError) as refused:
         domain.create_application(campaign=campaign, user=firm_a_user)
-    assert "三年" in said(refused)
+    assert f"{ban.ends_on.isoformat()} 前不得参与创建活动" in said(refused)
     response = client_for(firm_a_user).post(reverse("showcase:apply"))
     assert response.status_code == 200
     assert not Application.objects.filter(organisation=firm_a).exists()

@@ -29,10 +29,9 @@ from .objections import (
     objection_number,
     submit_objection,
 )
-from .revocation import ban_end, default_announcement, revoke
+from .revocation import default_announcement, revoke
 from .titles import (
     acceptance_round,
-    apply_decided_re_reviews,
     apply_re_review_outcome,
     award_entry,
     certificate_number,
@@ -53,8 +52,8 @@ def firm_titles(user):
 
 
 __all__ = [
-    "ENTRY_STATE_LABELS", "acceptance_round", "apply_decided_re_reviews", "apply_re_review_outcome", "award_entry",
-    "ban_end", "certificate_number", "check_objection_limits", "confirm_objection", "decide_objection", "decide_re_review", "default_announcement", "default_end",
+    "ENTRY_STATE_LABELS", "acceptance_round", "apply_re_review_outcome", "award_entry",
+    "certificate_number", "check_objection_limits", "confirm_objection", "decide_objection", "decide_re_review", "default_announcement", "default_end",
     "entry_state", "firm_titles", "noticeable_applications", "objection_number", "process_notices",
     "publish_notice", "record_plaque", "revoke", "send_expiry_reminders", "start_re_review", "status_of",
     "submit_objection", "term_for", "title_status", "to_minute",

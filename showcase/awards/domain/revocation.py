@@ -11,15 +11,11 @@ from portal.accounts.roles import Role, has_role
 from portal.core.cache import invalidate_public_pages
 from portal.core.workflow import WorkflowError
 from showcase.domain import notify
-from showcase.models import Application, ApplicationEvent, ParticipationBan, add_years
+from showcase.models import Application, ApplicationEvent, ParticipationBan
 from showcase.workflows import APPLICATIONS
 
-from ..models import Revocation, Title, rules
+from ..models import Revocation, Title
 from ..workflows import TITLES
-
-
-def ban_end(start: datetime.date) -> datetime.date:
-    return add_years(start, rules().ban_years)
 
 
 def default_announcement(*, unit, title, ground, revoked_on, ban_until) -> str:
@@ -38,7 +34,7 @@ def _record(application, title, *, user, ground, facts, revoked_on, evidence, an
     org = application.organisation
     ground_label = str(Revocation.Ground(ground).label)
     ban = ParticipationBan.objects.create(
-        organisation=org, starts_on=revoked_on, ends_on=ban_end(revoked_on), recorded_by=user,
+        organisation=org, starts_on=revoked_on, ends_on=ParticipationBan.end_for(revoked_on), recorded_by=user,
         reason=_("Revocation: %(ground)s. %(facts)s") % {"ground": ground_label, "facts": facts})
     if not announcement.strip():
         announcement = default_announcement(unit=application.unit_name or org.name, title=title, ground=ground_label,

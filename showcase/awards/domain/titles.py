@@ -163,32 +163,25 @@ def apply_re_review_outcome(review_round: ReviewRound, *, user, request=None) ->
     return made[0]
 
 
-def decide_re_review(*, review_round: ReviewRound, user, result: str, decided_on: datetime.date, note: str = "",
-                     request=None) -> ReReviewOutcome:
-    """The secretariat records the panel's re-review decision (through showcase) and renews or not."""
+def decide_re_review(*, review_round: ReviewRound, user, decided_on: datetime.date, note: str = "",
+                     result: str | None = None, request=None) -> ReReviewOutcome:
+    """The secretariat records the panel's re-review decision from the title's page. The same function as on
+    the programme's page (`showcase.domain.record_decision`), whose hook applies the outcome at once."""
     if review_round.kind != ReviewRound.Kind.RE_REVIEW:
         raise WorkflowError(_("This is not a re-review round."))
     with transaction.atomic():
         review_round = record_decision(review_round=review_round, user=user, result=result, decided_on=decided_on,
                                        note=note, request=request)
-        outcome = apply_re_review_outcome(review_round, user=user, request=request)
+        outcome = ReReviewOutcome.objects.filter(review_round=review_round).first()
         if outcome is None:
             raise WorkflowError(_("This re-review has no title to renew."))
     return outcome
 
 
-def apply_decided_re_reviews(*, dry_run: bool = False):
-    """Scheduled: apply re-review decisions recorded on the showcase pages (idempotent)."""
-    rounds = (ReviewRound.objects.filter(kind=ReviewRound.Kind.RE_REVIEW, application__title__isnull=False,
-                                         status=ReviewRound.Status.DECIDED).filter(title_outcome__isnull=True))
-    for review_round in rounds:
-        if dry_run:
-            yield f"would apply re-review {review_round.pk}"
-            continue
-        with transaction.atomic():
-            locked = ReviewRound.objects.select_for_update(skip_locked=True).filter(pk=review_round.pk).first()
-            if locked and apply_re_review_outcome(locked, user=None):
-                yield f"applied re-review {review_round.pk} ({locked.get_result_display()})"
+def on_round_decided(review_round: ReviewRound, *, user, request=None) -> None:
+    """`showcase_round_decided`: a decided re-review renews the title (or records that it was not renewed)."""
+    if review_round.kind == ReviewRound.Kind.RE_REVIEW:
+        apply_re_review_outcome(review_round, user=user, request=request)
 
 
 def send_expiry_reminders(*, today: datetime.date, dry_run: bool = False):
