@@ -128,7 +128,7 @@ def application_detail(request, pk):
     actions = APPLICATIONS.action_names(user, application)
     items = items_of(application.campaign.standard)
     files = defaultdict(list)
-    for f in application.evidence.all():
+    for f in application.evidence.all():  # both purposes: tracking files belong to the newer standard's items
         files[f.item_id].append(f)
     rounds = list(application.rounds.select_related("standard").prefetch_related(
         Prefetch("assignments", queryset=ExpertAssignment.objects.select_related("expert", "sheet"))))
@@ -141,6 +141,7 @@ def application_detail(request, pk):
             a.can_remove = ASSIGNMENTS.allows(user, a, "remove") and not a.can_reopen
         round_views.append({
             "round": r, "result": panel_result(r, with_experts=is_secretariat),
+            "evidence": list(r.evidence.select_related("item")) if r.kind == ReviewRound.Kind.RE_REVIEW else [],
             "assign_form": AssignExpertsForm(review_round=r) if "assign" in allowed else None,
             "decision_form": DecisionForm(proposed=domain.proposed_result(r))
             if "decide" in allowed and not scoring_complete(r) else None,
@@ -452,8 +453,10 @@ def score(request, pk):
             return redirect("showcase_admin:my_assignments")
         return redirect("showcase_admin:score", pk=pk)
     files = defaultdict(list)
-    for f in EvidenceFile.objects.filter(application=application).only(
-            "pk", "item_id", "original_name", "note", "uploaded_at"):
+    # an acceptance review examines the application's evidence; a re-review the evidence updated for it
+    evidence = (EvidenceFile.objects.filter(round=review_round) if review_round.kind == ReviewRound.Kind.RE_REVIEW
+                else EvidenceFile.objects.filter(application=application, purpose=EvidenceFile.Purpose.APPLICATION))
+    for f in evidence.only("pk", "item_id", "original_name", "note", "uploaded_at"):
         files[f.item_id].append(f)
     rows = [(item, level_field, comment_field, files.get(item.pk, []))
             for item, level_field, comment_field in form.rows()]

@@ -5,6 +5,7 @@ Each guard's first docstring line is shown in the README's process tables.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from portal.accounts.roles import Role, has_role
 from portal.organisations.models import organisation_for
@@ -21,6 +22,17 @@ def may_start(application) -> list:
 def still_eligible(application) -> list:
     """The unit still meets the conditions (ban, credit service agency, Zhejiang, three years, legal person)."""
     return review_problems(application, timezone.localdate())
+
+
+TRACKING_HOOK = "showcase_tracking_open"  # fn(application) -> problems (the titles answer: is the title due?)
+
+
+def tracking_open(application) -> list:
+    """The title is due for its tracking evaluation (expiring, expired, or under re-review before scoring)."""
+    answers = [list(answer(application) or ()) for answer in hooks.get_hooks(TRACKING_HOOK)]
+    if not answers:
+        return [_("The unit holds no title to re-review.")]
+    return [problem for problems in answers for problem in problems]
 
 
 def ready_to_submit(application) -> list:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<int:pk>/commitment.pdf", views.commitment_document, name="commitment_pdf"),
     path("applications/<int:pk>/evidence/", views.evidence, name="evidence"),
     path("applications/<int:pk>/evidence/<int:evidence_pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("applications/<int:pk>/tracking/", views.tracking_evidence, name="tracking_evidence"),
     path("applications/<int:pk>/submit/", views.submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("files/application/<int:pk>/<slug:kind>/", views.application_file, name="application_file"),

@@ -203,6 +203,31 @@ def evidence(request, pk):
 
 
 @firm_required
+def tracking_evidence(request, pk):
+    """Before the title's re-review the unit updates its evidence, against the standard in force."""
+    from .guards import tracking_open
+
+    application = access.firm_application_or_404(request.user, pk)
+    actions = _actions(request, application)
+    standard = domain.applications.tracking_standard(application)
+    items = items_of(standard)
+    form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        item = next(i for i in items if i.pk == form.cleaned_data["item"])
+        if run_step(request, domain.add_tracking_evidence, application=application, item=item, user=request.user,
+                    request=request, upload=form.cleaned_data["file"], note=form.cleaned_data["note"],
+                    success=_("File added to item %(code)s.") % {"code": item.code}):
+            return redirect("showcase:tracking_evidence", pk=pk)
+    files = defaultdict(list)
+    for f in application.evidence.filter(purpose=EvidenceFile.Purpose.TRACKING, item__group__standard=standard):
+        files[f.item_id].append(f)
+    return render(request, "showcase/tracking_evidence.html", {
+        "application": application, "form": form, "standard": standard, "actions": actions,
+        "problems": tracking_open(application) if "add_tracking_evidence" in actions else [],
+        "rows": [(item, files.get(item.pk, [])) for item in items]})
+
+
+@firm_required
 @require_POST
 def evidence_delete(request, pk, evidence_pk):
     application = access.firm_application_or_404(request.user, pk)

@@ -89,6 +89,8 @@ APPLICATIONS = Workflow(
                    history=False,
                    wrong_state_message=_("Evidence can be changed only while the application is a draft, returned, "
                                          "or in creation.")),
+        Transition("add_tracking_evidence", _("Add evidence for the tracking evaluation"), source=[S.ACCEPTED],
+                   target=None, actors=[UNIT], guard=guards.tracking_open, history=False),
         Transition("submit", _("Submit the application"), source=EDITING, target=S.SUBMITTED, actors=[UNIT],
                    guard=guards.ready_to_submit, style="primary"),
         Transition("withdraw", _("Withdraw the application"), source=[S.DRAFT, S.SUBMITTED, S.RETURNED, S.CREATION],

@@ -119,6 +119,14 @@ def round_decided(review_round, *, user, request=None):
     on_round_decided(review_round, user=user, request=request)
 
 
+@hooks.register("showcase_tracking_open")
+def tracking_open(application):
+    """The programme asks whether the unit's title is due for its tracking evaluation (evidence uploads)."""
+    from .domain.titles import tracking_problems
+
+    return tracking_problems(application)
+
+
 @hooks.register("showcase_standing_title")
 def standing_title(application, on_date):
     """The programme asks whether a unit's title (or accepted application) still stands (eligibility)."""

@@ -12,6 +12,7 @@ Errors: `portal.core.workflow.WorkflowError` (shown to the user as is, with its 
 from .applications import (
     accept_commitment,
     add_evidence,
+    add_tracking_evidence,
     create_application,
     remove_evidence,
     save_form,
@@ -39,7 +40,7 @@ from .panel import (
 from .reminders import send_scoring_reminders
 
 __all__ = [
-    "accept_commitment", "add_evidence", "assign_experts", "create_application", "declare_conflict",
+    "accept_commitment", "add_evidence", "add_tracking_evidence", "assign_experts", "create_application", "declare_conflict",
     "enter_public_credit_record", "open_review_round", "pass_preliminary_review", "proposed_result", "record_decision",
     "record_stage_assessment", "reject_application", "remove_assignment", "remove_evidence", "reopen_score_sheet",
     "return_for_completion", "save_form", "save_score_sheet", "send_scoring_reminders", "submit_application",

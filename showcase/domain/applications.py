@@ -18,7 +18,7 @@ from portal.core.workflow import WorkflowError
 from portal.organisations.membership import is_active_member
 from portal.organisations.models import organisation_for
 
-from ..models import Application, Campaign, EvidenceFile, StandardItem, items_of
+from ..models import Application, Campaign, EvidenceFile, ReviewRound, Standard, StandardItem, items_of
 from ..workflows import APPLICATIONS
 from . import notify
 
@@ -117,6 +117,42 @@ def remove_evidence(*, evidence: EvidenceFile, user, request=None) -> Applicatio
     return APPLICATIONS.transition(evidence.application, "remove_evidence", user=user, request=request,
                                    change=change, save=False,
                                    data={"item": evidence.item.code, "file": evidence.original_name})
+
+
+def tracking_standard(application):
+    """The standard tracking evidence is given against: the open re-review's, else the version in force."""
+    review_round = open_re_review(application)
+    return review_round.standard if review_round else Standard.in_force()
+
+
+def open_re_review(application):
+    return application.rounds.filter(kind=ReviewRound.Kind.RE_REVIEW, status=ReviewRound.Status.OPEN).first()
+
+
+def add_tracking_evidence(*, application: Application, item: StandardItem, user, upload, note: str = "",
+                          request=None) -> EvidenceFile:
+    """The unit updates its evidence for the tracking evaluation (跟踪评估) before its title's re-review, for
+    an item of the standard in force; the re-review round examines it (`EvidenceFile.round`)."""
+    added = []
+
+    def change(current):
+        review_round = open_re_review(current)
+        standard = review_round.standard if review_round else Standard.in_force()
+        if item.group.standard_id != standard.pk:
+            raise WorkflowError(_("This item does not belong to the standard in force (%(version)s).") % {
+                "version": standard.version})
+        if item.entered_by_agency:
+            raise WorkflowError(_("Item %(code)s is looked up and entered by the agency.") % {"code": item.code})
+        evidence = EvidenceFile(application=current, item=item, note=note.strip(), uploaded_by=user,
+                                purpose=EvidenceFile.Purpose.TRACKING, round=review_round,
+                                original_name=(getattr(upload, "name", "") or "file")[:200])
+        evidence.file.save(evidence.original_name, upload, save=False)
+        evidence.save()
+        added.append(evidence)
+
+    APPLICATIONS.transition(application, "add_tracking_evidence", user=user, request=request, change=change,
+                            save=False, data={"item": item.code, "file": (getattr(upload, "name", "") or "file")[:200]})
+    return added[0]
 
 
 def application_number(campaign: Campaign) -> str:

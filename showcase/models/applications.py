@@ -122,7 +122,13 @@ class Application(models.Model):
 
 
 class EvidenceFile(models.Model):
-    """A private file the unit provides as evidence for one standard item."""
+    """A private file the unit provides as evidence for one standard item: with its application, or later for
+    the tracking evaluation (跟踪评估) before a re-review, against the standard then in force (`round`: the
+    re-review round it was examined in, set when the round opens)."""
+
+    class Purpose(models.TextChoices):
+        APPLICATION = "application", pgettext_lazy("showcase", "Application")
+        TRACKING = "tracking", _("Tracking evaluation")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence", verbose_name=pgettext_lazy("showcase", "application"))
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="evidence_files", verbose_name=pgettext_lazy("showcase", "item"))
@@ -131,6 +137,9 @@ class EvidenceFile(models.Model):
     note = SingleLineModelField(_("note"), max_length=500, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION)
+    round = models.ForeignKey("showcase.ReviewRound", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="evidence", verbose_name=_("re-review round"))
 
     class Meta:
         verbose_name = _("evidence file")

@@ -88,6 +88,19 @@ class Standard(ClusterableModel):
             self.check_editable()
         return super().save(*args, **kwargs)
 
+    @classmethod
+    def in_force(cls, on_date=None):
+        """The version in force: the standard of the latest campaign that has opened (a re-review is made
+        against it), else the newest version."""
+        from django.utils import timezone
+
+        from .campaigns import Campaign
+
+        on_date = on_date or timezone.localdate()
+        campaign = (Campaign.objects.exclude(status=Campaign.Status.PLANNED).filter(opens_on__lte=on_date)
+                    .select_related("standard").order_by("-year").first())
+        return campaign.standard if campaign else cls.objects.order_by("-created_at").first()
+
     def total_weight(self) -> Decimal:
         return sum((i.weight for i in StandardItem.objects.filter(group__standard=self)), Decimal(0))
 

@@ -182,6 +182,7 @@ MATRIX.update({
     "showcase:commitment": Entry(pk("showcase_a"), firm_post_only()),
     "showcase:commitment_pdf": Entry(pk("showcase_a"), firm_page(b=NF)),
     "showcase:evidence": Entry(pk("showcase_a"), firm_page(b=NF)),
+    "showcase:tracking_evidence": Entry(pk("showcase_a"), firm_page(b=NF)),
     "showcase:evidence_delete": Entry(lambda w: {"pk": w.showcase_a.pk, "evidence_pk": w.evidence_a.pk}, firm_post_only()),
     "showcase:withdraw": Entry(pk("showcase_a"), firm_post_only()),
     # Files: the firm, the secretariat, the campaign's agency and an assigned expert (no conflict).

@@ -173,3 +173,74 @@ def test_the_ban_length_is_the_programmes_rules_setting(secretariat, firm_a, awa
     probe = Application(campaign=title.application.campaign, organisation=firm_a, is_independent_legal_person=True)
     banned = [p.message for p in eligibility_problems(probe, revoked_on) if p.code == "banned"]
     assert banned and add_years(revoked_on, 5).isoformat() in banned[0]
+
+
+# ---------------------------------------------------------------- 8. re-review: new evidence, the standard in force
+
+
+@pytest.fixture
+def standard_2025(standard):
+    """A newer standard version, used by the current campaign (the one in force)."""
+    from showcase.admin_views import copy_standard_version
+    from showcase.models import Campaign
+
+    newer = copy_standard_version(standard)
+    newer.version, newer.title = "2025版", "信用示范会员单位验收标准（2025版）"
+    newer.save()
+    today = timezone.localdate()
+    Campaign.objects.create(year=today.year, title=f"{today.year}年度创建活动", opens_on=today - datetime.timedelta(days=60),
+                            deadline=today + datetime.timedelta(days=60), standard=newer,
+                            status=Campaign.Status.OPEN)
+    return newer
+
+
+def test_the_firm_updates_its_evidence_for_the_tracking_evaluation(client_for, firm_a, firm_a_user, agency,
+                                                                   secretariat, experts, awarded, standard_2025):
+    from showcase import domain as showcase
+    from showcase.models import EvidenceFile, ExpertAssignment, items_of
+
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=2 * 365 - 30))  # expiring
+    item = items_of(standard_2025)[0]
+    url = reverse("showcase:tracking_evidence", args=[title.application_id])
+    client = client_for(firm_a_user)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"item": item.pk, "file": _upload("2026年信用培训记录.pdf"), "note": "近两年培训"})
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get(application=title.application, purpose=EvidenceFile.Purpose.TRACKING)
+    assert (evidence.item, evidence.original_name) == (item, "2026年信用培训记录.pdf")
+
+    review_round = domain.start_re_review(title=title, user=agency, report=pdf_upload(), report_name="跟踪评估报告.pdf")
+    assert review_round.standard == standard_2025  # the version in force, recorded on the round
+    evidence.refresh_from_db()
+    assert evidence.round == review_round
+    showcase.assign_experts(review_round=review_round, user=secretariat, experts=experts,
+                            scoring_deadline=timezone.localdate() + datetime.timedelta(days=7))
+    assignment = ExpertAssignment.objects.get(round=review_round, expert=experts[0])
+    showcase.declare_conflict(assignment=assignment, user=experts[0], has_conflict=False)
+    page = client_for(experts[0]).get(reverse("showcase_admin:score", args=[assignment.pk])).content.decode()
+    assert "2026年信用培训记录.pdf" in page
+    assert reverse("showcase:evidence_file", args=[evidence.pk]) in page
+
+
+def test_tracking_evidence_waits_until_the_title_is_due(firm_a, firm_a_user, awarded, standard_2025):
+    from showcase import domain as showcase
+    from showcase.models import items_of
+
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=30))  # valid for almost two years
+    with pytest.raises(WorkflowError) as refused:
+        showcase.add_tracking_evidence(application=title.application, item=items_of(standard_2025)[0],
+                                       user=firm_a_user, upload=_upload("x.pdf"))
+    assert "跟踪评估" in said(refused)
+
+
+def _upload(name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, pdf_upload().read(), content_type="application/pdf")
+
+
+def test_the_re_review_uses_the_standard_in_force(firm_a, agency, awarded, standard, standard_2025):
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=2 * 365 - 30))
+    assert title.application.campaign.standard == standard  # accepted under the 2019 standard
+    review_round = domain.start_re_review(title=title, user=agency, report=pdf_upload(), report_name="r.pdf")
+    assert review_round.standard == standard_2025

@@ -11,7 +11,7 @@ from portal.core.cache import invalidate_public_pages
 from portal.core.numbering import formatted, highest_suffix
 from portal.core.workflow import WorkflowError
 from showcase.domain import notify, open_review_round, record_decision
-from showcase.models import Application, ApplicationEvent, ReviewRound, add_years
+from showcase.models import Application, ApplicationEvent, EvidenceFile, ReviewRound, Standard, add_years
 
 from ..guards import award_holdup
 from ..models import ExpiryReminder, NoticeEntry, ReReviewOutcome, Title, open_re_review_rounds, rules
@@ -107,7 +107,8 @@ def status_of(title: Title, today: datetime.date | None = None) -> str:
 
 
 def start_re_review(*, title: Title, user, report, report_name: str, summary: str = "", request=None) -> ReviewRound:
-    """The agency's tracking evaluation (跟踪评估) opens a re-review round (复核) on the title's application.
+    """The agency's tracking evaluation (跟踪评估) opens a re-review round (复核) on the title's application,
+    against the standard version in force (recorded on the round), with the unit's updated evidence.
 
     The round uses the showcase scoring machinery: the secretariat assigns experts, they score, the
     secretariat records the decision (`decide_re_review`).
@@ -118,8 +119,13 @@ def start_re_review(*, title: Title, user, report, report_name: str, summary: st
 
     def change(current):
         application = Application.objects.select_for_update().get(pk=current.application_id)
-        opened.append(open_review_round(application=application, user=user, kind=ReviewRound.Kind.RE_REVIEW,
-                                        report=report, report_name=report_name, summary=summary, request=request))
+        review_round = open_review_round(application=application, user=user, kind=ReviewRound.Kind.RE_REVIEW,
+                                         report=report, report_name=report_name, summary=summary,
+                                         standard=Standard.in_force(), request=request)
+        # the unit's updated evidence (given against the standard in force) is what this round examines
+        EvidenceFile.objects.filter(application=application, purpose=EvidenceFile.Purpose.TRACKING, round=None,
+                                    item__group__standard=review_round.standard).update(round=review_round)
+        opened.append(review_round)
         ApplicationEvent.objects.create(
             application=application, kind=ApplicationEvent.Kind.NOTE, actor=user,
             message=_("Tracking evaluation report issued; the review panel re-reviews the title."))
@@ -245,3 +251,23 @@ def standing_title(application, on_date: datetime.date) -> str | None:
         return _("The unit's application %(number)s has already been accepted and awaits its public notice and "
                  "title: no other application may be made meanwhile.") % {"number": accepted.number}
     return None
+
+
+def tracking_problems(application) -> list:
+    """Why the unit may not add tracking evidence now (`showcase_tracking_open`): the title must be due."""
+    from showcase.models import Rating
+
+    from ..models import TitleStatus
+
+    title = Title.objects.filter(application=application).first()
+    if title is None or title.standing == Title.Standing.REVOKED:
+        return [_("The unit holds no title to re-review.")]
+    status = title.status_on(timezone.localdate())
+    if status == TitleStatus.VALID:
+        return [_("Evidence for the tracking evaluation is given when the title is about to expire (from %(days)s "
+                  "days before %(end)s).") % {"days": rules().expiring_days(), "end": title.valid_until.isoformat()}]
+    if Rating.objects.filter(sheet__assignment__round__application=application,
+                             sheet__assignment__round__status=ReviewRound.Status.OPEN,
+                             sheet__assignment__round__kind=ReviewRound.Kind.RE_REVIEW).exists():
+        return [_("The experts have started scoring the re-review; the evidence can no longer change.")]
+    return []
