@@ -8,12 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.accounts.roles import firm_required
+from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 from portal.core.workflow_views import run_step, show_form_errors
@@ -64,6 +66,14 @@ def programme(request):
     return render(request, "showcase/programme.html", context)
 
 
+def _said_once(request, outcome, success) -> None:
+    """A create form's result: the success message, or that the form had already been sent (double click)."""
+    if outcome.duplicate:
+        messages.info(request, ALREADY_SUBMITTED)
+    else:
+        messages.success(request, success)
+
+
 def _actions(request, application) -> set[str]:
     """The steps the unit may take on its application now (from the table: no status checks here)."""
     return APPLICATIONS.action_names(request.user, application)
@@ -74,11 +84,12 @@ def apply(request):
     campaign = Campaign.current()
     organisation = organisation_for(request.user)
     if request.method == "POST" and campaign and organisation:
-        application = run_step(request, domain.create_application, campaign=campaign, user=request.user,
-                               request=request,
-                               success=_("Your draft application was created. Complete the form and the evidence."))
-        if application:
-            return redirect("showcase:edit", pk=application.pk)
+        outcome = run_step(request, submit_once, request,
+                           lambda: domain.create_application(campaign=campaign, user=request.user, request=request),
+                           url_of=lambda application: reverse("showcase:edit", args=[application.pk]))
+        if outcome:
+            _said_once(request, outcome, _("Your draft application was created. Complete the form and the evidence."))
+            return redirect(outcome.url)
     existing = access.firm_applications(request.user).filter(status__in=Application.OPEN_STATUSES).first()
     barred, problems = [], []
     if campaign and organisation:
@@ -189,10 +200,13 @@ def evidence(request, pk):
     form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
     if request.method == "POST" and form.is_valid():
         item = next(i for i in items if i.pk == form.cleaned_data["item"])
-        if run_step(request, domain.add_evidence, application=application, item=item, user=request.user,
-                    request=request, upload=form.cleaned_data["file"], note=form.cleaned_data["note"],
-                    success=_("File added to item %(code)s.") % {"code": item.code}):
-            return redirect("showcase:evidence", pk=pk)
+        outcome = run_step(request, submit_once, request, lambda: domain.add_evidence(
+            application=application, item=item, user=request.user, request=request,
+            upload=form.cleaned_data["file"], note=form.cleaned_data["note"]),
+            url_of=lambda _evidence: reverse("showcase:evidence", args=[pk]))
+        if outcome:
+            _said_once(request, outcome, _("File added to item %(code)s.") % {"code": item.code})
+            return redirect(outcome.url)
     files = defaultdict(list)
     for f in application.evidence.all():
         files[f.item_id].append(f)
@@ -214,10 +228,13 @@ def tracking_evidence(request, pk):
     form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
     if request.method == "POST" and form.is_valid():
         item = next(i for i in items if i.pk == form.cleaned_data["item"])
-        if run_step(request, domain.add_tracking_evidence, application=application, item=item, user=request.user,
-                    request=request, upload=form.cleaned_data["file"], note=form.cleaned_data["note"],
-                    success=_("File added to item %(code)s.") % {"code": item.code}):
-            return redirect("showcase:tracking_evidence", pk=pk)
+        outcome = run_step(request, submit_once, request, lambda: domain.add_tracking_evidence(
+            application=application, item=item, user=request.user, request=request,
+            upload=form.cleaned_data["file"], note=form.cleaned_data["note"]),
+            url_of=lambda _evidence: reverse("showcase:tracking_evidence", args=[pk]))
+        if outcome:
+            _said_once(request, outcome, _("File added to item %(code)s.") % {"code": item.code})
+            return redirect(outcome.url)
     files = defaultdict(list)
     for f in application.evidence.filter(purpose=EvidenceFile.Purpose.TRACKING, item__group__standard=standard):
         files[f.item_id].append(f)

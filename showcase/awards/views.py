@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import client_address, refused
 from portal.core.cache import skip_page_cache
+from portal.core.idempotency import submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 from portal.core.workflow import WorkflowError
@@ -84,17 +85,21 @@ def notice_detail(request, pk):
                 entry = next(e for e in entries if e.pk == form.cleaned_data["entry"])
                 data = form.cleaned_data
                 try:
-                    objection = domain.submit_objection(
+                    # a double click or a retry files the objection once (portal.core.idempotency)
+                    outcome = submit_once(request, lambda: domain.submit_objection(
                         entry=entry, name=data["name"], phone=data["phone"], email=data["email"],
                         relationship=data["relationship"], content=data["content"], evidence=data["evidence"],
-                        client_address=address, request=request)
+                        client_address=address, request=request),
+                        url_of=lambda _objection: reverse("awards:objection_received", args=[notice.pk]))
                 except WorkflowError as exc:
                     form.add_error(None, exc.messages_for_user)
                 else:
-                    request.session[SESSION_ACK] = {
-                        "number": objection.number, "notice": notice.pk,
-                        "email": objection_limits.masked_email(objection.email)}
-                    return redirect("awards:objection_received", pk=notice.pk)
+                    if not outcome.duplicate:
+                        objection = outcome.result
+                        request.session[SESSION_ACK] = {
+                            "number": objection.number, "notice": notice.pk,
+                            "email": objection_limits.masked_email(objection.email)}
+                    return redirect(outcome.url)
         else:
             form = ObjectionForm(entries=entries)
     for entry in entries:

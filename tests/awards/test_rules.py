@@ -244,3 +244,23 @@ def test_the_re_review_uses_the_standard_in_force(firm_a, agency, awarded, stand
     assert title.application.campaign.standard == standard  # accepted under the 2019 standard
     review_round = domain.start_re_review(title=title, user=agency, report=pdf_upload(), report_name="r.pdf")
     assert review_round.standard == standard_2025
+
+
+# ---------------------------------------------------------------- #12.10: an objection posted twice counts once
+
+
+def test_an_objection_posted_twice_is_filed_once(client, firm_a, make_accepted, publish):
+    import re
+
+    from showcase.awards.models import Objection
+
+    start = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(days=1)
+    notice = publish([make_accepted(firm_a)], start, now=start)
+    url = reverse("awards:notice", args=[notice.pk])
+    token = re.search(r'name="_once" value="([0-9a-f]{32})"', client.get(url).content.decode()).group(1)
+    data = {"_once": token, "entry": notice.entries.get().pk, "name": "王五", "phone": "13800000000",
+            "email": "", "relationship": "customer", "content": "该单位拖欠货款。"}
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Objection.objects.count() == 1
