@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/<int:pk>/tracking/", views.tracking_evidence, name="tracking_evidence"),
     path("applications/<int:pk>/submit/", views.submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("files/application/<int:pk>/form/<int:version>/", views.submitted_form, name="submitted_form"),
     path("files/application/<int:pk>/<slug:kind>/", views.application_file, name="application_file"),
     path("files/evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("files/report/<int:pk>/", views.report_file, name="report_file"),

@@ -33,6 +33,7 @@ from .models import (
     Standard,
     StandardGroup,
     StandardItem,
+    SubmittedForm,
     items_of,
     rules,
 )
@@ -126,6 +127,7 @@ def application_detail(request, pk):
         "decided_round": decided_round,
         "stages": stage_progress(application),
         "actions": actions,
+        "forms": application.submitted_forms.all(),
         "problems": completeness_problems(application) if "edit" in actions else [],
     })
 
@@ -297,8 +299,21 @@ def application_file(request, pk, kind):
     if kind == "licence":
         return serve_private_file(application.licence, download_name=application.licence_name or "licence")
     if kind == "form":
-        return serve_private_file(application.form_pdf, download_name=f"申报表-{application.number}.pdf", inline=True)
+        form = application.latest_form
+        if form is None:
+            raise Http404
+        return serve_private_file(form.pdf, download_name=form.download_name, inline=True)
     raise Http404
+
+
+@login_required
+def submitted_form(request, pk, version):
+    """One archived version of the submitted 申报表 (every submission is kept)."""
+    application = get_object_or_404(Application.objects.select_related("campaign"), pk=pk)
+    _readable_application_or_404(request.user, application)
+    form = get_object_or_404(SubmittedForm.objects.select_related("application"), application=application,
+                             version=version)
+    return serve_private_file(form.pdf, download_name=form.download_name, inline=True)
 
 
 @login_required

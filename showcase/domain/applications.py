@@ -9,7 +9,7 @@ import datetime
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,16 @@ from portal.core.workflow import WorkflowError
 from portal.organisations.membership import is_active_member
 from portal.organisations.models import organisation_for
 
-from ..models import Application, Campaign, EvidenceFile, ReviewRound, Standard, StandardItem, items_of
+from ..models import (
+    Application,
+    Campaign,
+    EvidenceFile,
+    ReviewRound,
+    Standard,
+    StandardItem,
+    SubmittedForm,
+    items_of,
+)
 from ..workflows import APPLICATIONS
 from . import notify
 
@@ -162,16 +171,21 @@ def application_number(campaign: Campaign) -> str:
                      floor=lambda: highest_suffix(Application.objects.all(), "number", prefix))
 
 
-def _archive_form(application) -> None:
+def _archive_form(application, user) -> SubmittedForm:
+    """The form as submitted, as a new version (earlier versions are kept as they were)."""
     from ..documents import application_form_pdf
 
-    counts = dict(EvidenceFile.objects.filter(application=application).values_list("item_id").annotate(n=Count("pk")))
+    counts = dict(EvidenceFile.objects.filter(application=application, purpose=EvidenceFile.Purpose.APPLICATION)
+                  .values_list("item_id").annotate(n=Count("pk")))
     evidence_counts = {f"{i.code} {i.title}": counts.get(i.pk, 0) for i in items_of(application.campaign.standard)
                        if not i.entered_by_agency}
     data = application_form_pdf(application, evidence_counts)
-    if application.form_pdf:
-        application.form_pdf.delete(save=False)
-    application.form_pdf.save(f"{application.number}.pdf", ContentFile(data), save=False)
+    version = (application.submitted_forms.aggregate(m=Max("version"))["m"] or 0) + 1  # the application is locked
+    form = SubmittedForm(application=application, version=version, submitted_at=application.submitted_at,
+                         submitted_by=user)
+    form.pdf.save(f"{application.number}-{version}.pdf", ContentFile(data), save=False)
+    form.save()
+    return form
 
 
 def submit_application(*, application: Application, user, request=None,
@@ -183,7 +197,7 @@ def submit_application(*, application: Application, user, request=None,
         current.submitted_at = timezone.now()
         current.is_member = is_active_member(current.organisation)
         current.number = current.number or application_number(current.campaign)
-        _archive_form(current)
+        _archive_form(current, user)
 
     def emails(current):
         notify.send(notify.applicant(current), _("Application %(number)s received") % {"number": current.number},

@@ -20,6 +20,7 @@ from .applications import (
     EvidenceFile,
     PublicCreditRecord,
     StageAssessment,
+    SubmittedForm,
 )
 from .campaigns import DEFAULT_COMMITMENT, Campaign, ParticipationBan, ban_in_force, is_banned
 from .dates import add_years
@@ -30,6 +31,6 @@ from .standard import RatingLevel, Standard, StandardFrozen, StandardGroup, Stan
 __all__ = [
     "DEFAULT_COMMITMENT", "Application", "ApplicationEvent", "AssessmentFinding", "Campaign", "EvidenceFile",
     "ExpertAssignment", "ParticipationBan", "PublicCreditRecord", "Rating", "RatingLevel", "ReviewRound",
-    "ScoreSheet", "ShowcaseRules", "StageAssessment", "Standard", "StandardFrozen", "StandardGroup", "StandardItem", "add_years",
+    "ScoreSheet", "ShowcaseRules", "StageAssessment", "Standard", "StandardFrozen", "StandardGroup", "StandardItem", "SubmittedForm", "add_years",
     "ban_in_force", "is_banned", "items_of", "private_files", "rules",
 ]

@@ -80,10 +80,6 @@ class Application(models.Model):
         _("business licence"), storage=private_files, upload_to=PrivateUploadTo("showcase/licence"), blank=True
     )
     licence_name = SingleLineModelField(_("business licence file name"), max_length=200, blank=True)
-    form_pdf = models.FileField(
-        _("submitted application form (PDF)"), storage=private_files, upload_to=PrivateUploadTo("showcase/form"),
-        blank=True, editable=False,
-    )
 
     # preliminary review
     returned_missing = models.TextField(_("missing materials"), blank=True)
@@ -117,8 +113,40 @@ class Application(models.Model):
             (year - 1, self.revenue_year3),
         ]
 
+    @property
+    def latest_form(self):
+        """The form as last submitted (`SubmittedForm`), or None."""
+        return self.submitted_forms.order_by("-version").first()
+
     def latest_round(self):
         return self.rounds.order_by("-number").first()
+
+
+class SubmittedForm(models.Model):
+    """The 申报表 as submitted, archived as a PDF: one per submission (a resubmission after a return adds a
+    version; none is ever re-rendered or deleted). The unit and the staff can download each version."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="submitted_forms",
+                                    verbose_name=pgettext_lazy("showcase", "application"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    pdf = models.FileField(_("submitted application form (PDF)"), storage=private_files,
+                           upload_to=PrivateUploadTo("showcase/form"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted by"))
+
+    class Meta:
+        verbose_name = _("submitted application form")
+        verbose_name_plural = _("submitted application forms")
+        ordering = ["application", "version"]
+        constraints = [models.UniqueConstraint(fields=["application", "version"], name="showcase_form_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} v{self.version}"
+
+    @property
+    def download_name(self) -> str:
+        return f"申报表-{self.application.number}-{self.version}.pdf"
 
 
 class EvidenceFile(models.Model):

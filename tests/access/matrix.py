@@ -188,6 +188,8 @@ MATRIX.update({
     # Files: the firm, the secretariat, the campaign's agency and an assigned expert (no conflict).
     "showcase:application_file": Entry(lambda w: {"pk": w.showcase_a.pk, "kind": "licence"},
                                        files(secretariat=OK, agency=OK, expert=OK)),
+    "showcase:submitted_form": Entry(lambda w: {"pk": w.showcase_a.pk, "version": 1},
+                                     files(secretariat=OK, agency=OK, expert=OK)),
     "showcase:evidence_file": Entry(pk("evidence_a"), files(secretariat=OK, agency=OK, expert=OK)),
     "showcase:report_file": Entry(pk("round_a"), files(secretariat=OK, agency=OK, expert=OK)),
 })

@@ -37,8 +37,8 @@ def test_submit_archives_pdf_marks_non_member_and_numbers(submitted, campaign, d
     assert submitted.status == S.SUBMITTED
     assert submitted.number == f"SF{campaign.year}0001"
     assert submitted.is_member is False
-    assert submitted.form_pdf.name.endswith(".pdf")
-    with submitted.form_pdf.open("rb") as fh:
+    assert submitted.latest_form.pdf.name.endswith(".pdf")
+    with submitted.latest_form.pdf.open("rb") as fh:
         assert fh.read(5) == b"%PDF-"
 
 

@@ -311,3 +311,28 @@ def test_secretariat_staff_of_the_applying_firm_cannot_decide(assigned, experts,
         domain.record_decision(review_round=assigned, user=colleague, decided_on=timezone.localdate())
     assigned.refresh_from_db()
     assert assigned.result == ""
+
+
+# ---------------------------------------------------------------- #12.12: every submitted form is kept
+
+
+def test_a_resubmission_keeps_the_first_submitted_form(client_for, submitted, agency, secretariat, firm_a_user):
+    from showcase.models import SubmittedForm
+
+    first = SubmittedForm.objects.get(application=submitted)
+    with first.pdf.open("rb") as fh:
+        first_bytes = fh.read()
+    domain.return_for_completion(application=submitted, user=agency, missing="缺少营业执照副本")
+    Application.objects.filter(pk=submitted.pk).update(main_business="软件开发与信用咨询")
+    domain.submit_application(application=Application.objects.get(pk=submitted.pk), user=firm_a_user)
+    versions = list(SubmittedForm.objects.filter(application=submitted).order_by("version"))
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].pdf.name != versions[1].pdf.name
+    for user in (firm_a_user, agency, secretariat):
+        response = client_for(user).get(reverse("showcase:submitted_form", args=[submitted.pk, 1]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == first_bytes
+    assert client_for(firm_a_user).get(reverse("showcase:submitted_form", args=[submitted.pk, 3])).status_code == 404
+    page = client_for(firm_a_user).get(reverse("showcase:detail", args=[submitted.pk])).content.decode()
+    assert reverse("showcase:submitted_form", args=[submitted.pk, 1]) in page
+    assert reverse("showcase:submitted_form", args=[submitted.pk, 2]) in page
