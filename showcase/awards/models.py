@@ -341,6 +341,26 @@ class Title(models.Model):
         return TitleStatus(self.status_on()).label
 
 
+class Certificate(models.Model):
+    """An honour certificate (荣誉证书) as issued: rendered once, archived, and served as it was issued — never
+    re-rendered from data changed since. A renewal after a re-review issues a new one (the old stays on file)."""
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("title"))
+    pdf = models.FileField(_("certificate (PDF)"), storage=private_files, upload_to=PrivateUploadTo("awards/certificate"))
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("honour certificate")
+        verbose_name_plural = _("honour certificates")
+        ordering = ["title", "-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title.certificate_number} {self.issued_at:%Y-%m-%d}"
+
+
 class ReReviewOutcome(models.Model):
     """What a decided re-review (复核) round did to the title: a renewal from the decision date, or none."""
 

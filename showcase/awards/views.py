@@ -25,7 +25,7 @@ from portal.core.workflow import WorkflowError
 from portal.organisations.models import organisation_for
 
 from . import domain, objection_limits
-from .certificate import certificate_pdf
+from .domain.titles import current_certificate
 from .forms import ConfirmObjectionForm, DirectoryFilterForm, ObjectionForm
 from .models import Notice, NoticeEntry, Revocation, SummaryReport, Title, TitleStatus, rules
 
@@ -268,4 +268,5 @@ def certificate(request, pk):
             raise Http404
     if Revocation.objects.filter(title=title).exists():
         raise Http404
-    return pdf_response(certificate_pdf(title), f"{title.certificate_number}.pdf")
+    with current_certificate(title).pdf.open("rb") as archived:  # as issued, never re-rendered
+        return pdf_response(archived.read(), f"{title.certificate_number}.pdf")

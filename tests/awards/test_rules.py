@@ -142,6 +142,8 @@ def test_a_re_review_decided_on_the_programme_page_renews_the_title_at_once(clie
     assert (title.valid_from, title.valid_until) == (today, add_years(today, 2))
     assert title.re_reviews.get().renewed is True
     assert "re-review" not in run_jobs(today)  # nothing left for a job to apply
+    first, renewed = title.certificates.order_by("issued_at", "pk")  # a new certificate for the new term
+    assert (first.valid_until, renewed.valid_until) == (add_years(title.accepted_on, 2), add_years(today, 2))
 
 
 def test_a_failed_re_review_is_recorded_at_once_whichever_page_decides_it(agency, secretariat, experts, firm_a,
@@ -264,3 +266,23 @@ def test_an_objection_posted_twice_is_filed_once(client, firm_a, make_accepted, 
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Objection.objects.count() == 1
+
+
+# ---------------------------------------------------------------- issued documents are immutable
+
+
+def test_the_honour_certificate_is_archived_when_issued_and_never_re_rendered(client_for, firm_a, firm_a_user,
+                                                                             awarded):
+    from portal.organisations.models import Organisation
+    from tests.pdfs import pdf_text
+
+    title = awarded(firm_a, timezone.localdate() - datetime.timedelta(days=30))
+    url = reverse("awards:certificate", args=[title.pk])
+    client = client_for(firm_a_user)
+    issued = client.get(url).content
+    assert firm_a.name in pdf_text(issued)
+    Title.objects.filter(pk=title.pk).update(unit_name="改名后的单位有限公司")
+    Organisation.objects.filter(pk=firm_a.pk).update(name="改名后的单位有限公司")
+    again = client.get(url).content
+    assert again == issued  # the document as issued, byte for byte
+    assert title.certificates.count() == 1

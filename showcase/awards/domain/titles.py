@@ -14,7 +14,7 @@ from showcase.domain import notify, open_review_round, record_decision
 from showcase.models import Application, ApplicationEvent, EvidenceFile, ReviewRound, Standard, add_years
 
 from ..guards import award_holdup
-from ..models import ExpiryReminder, NoticeEntry, ReReviewOutcome, Title, open_re_review_rounds, rules
+from ..models import Certificate, ExpiryReminder, NoticeEntry, ReReviewOutcome, Title, open_re_review_rounds, rules
 from ..workflows import TITLES
 
 
@@ -40,6 +40,31 @@ def certificate_number(year: int) -> str:
 # ---------------------------------------------------------------- award
 
 
+def issue_certificate(title: Title) -> Certificate:
+    """Render the honour certificate of the title's current term once and archive it (call in the step's
+    transaction); downloads serve the archived file, so it never changes after issue."""
+    from django.core.files.base import ContentFile
+
+    from ..certificate import certificate_pdf
+
+    certificate = Certificate(title=title, unit_name=title.unit_name, valid_from=title.valid_from,
+                              valid_until=title.valid_until)
+    certificate.pdf.save(f"{title.certificate_number}-{title.valid_from:%Y%m%d}.pdf",
+                         ContentFile(certificate_pdf(title)), save=False)
+    certificate.save()
+    return certificate
+
+
+def current_certificate(title: Title) -> Certificate:
+    """The certificate last issued (one is issued, once, for titles awarded before certificates were archived)."""
+    certificate = title.certificates.first()
+    if certificate is None:
+        with transaction.atomic():
+            locked = Title.objects.select_for_update().get(pk=title.pk)
+            certificate = locked.certificates.first() or issue_certificate(locked)
+    return certificate
+
+
 def award_if_clear(entry: NoticeEntry, *, user, now) -> str:
     """Award the entry's unit if the notice has ended and nothing holds it; returns "awarded" or the holdup."""
     holdup = award_holdup(entry, now)
@@ -60,6 +85,7 @@ def award_if_clear(entry: NoticeEntry, *, user, now) -> str:
         title.certificate_number = certificate_number(timezone.localtime(now).year)
         TITLES.create(title, "award", user=user, notify=emails,
                       data={"certificate": title.certificate_number, "valid_until": valid_until.isoformat()})
+        issue_certificate(title)
         ApplicationEvent.objects.create(
             application=application, kind=ApplicationEvent.Kind.NOTE, actor=user, created_at=now,
             message=_("Awarded the title of credit demonstration member unit, certificate %(number)s, valid "
@@ -154,6 +180,7 @@ def apply_re_review_outcome(review_round: ReviewRound, *, user, request=None) ->
         if renewed:
             outcome.valid_from, outcome.valid_until = term_for(review_round.decided_on)
             current.valid_from, current.valid_until = outcome.valid_from, outcome.valid_until
+            issue_certificate(current)  # a new certificate for the new term; the first stays on file
         outcome.save()
         made.append(outcome)
 
