@@ -195,20 +195,27 @@ def commitment_document(request, pk):
     return pdf_response(commitment_pdf(application), f"信用承诺书-{application.unit_name}.pdf")
 
 
+def _upload(request, form, items, step, application, url_name):
+    """One evidence file through `step`, taken once however often the form is posted; a redirect, or None."""
+    item = next(i for i in items if i.pk == form.cleaned_data["item"])
+    outcome = run_step(request, submit_once, request, lambda: step(
+        application=application, item=item, user=request.user, request=request,
+        upload=form.cleaned_data["file"], note=form.cleaned_data["note"]),
+        url_of=lambda _evidence: reverse(url_name, args=[application.pk]))
+    if outcome is None:
+        return None
+    _said_once(request, outcome, _("File added to item %(code)s.") % {"code": item.code})
+    return redirect(outcome.url)
+
+
 @firm_required
 def evidence(request, pk):
     application = access.firm_application_or_404(request.user, pk)
     items = items_of(application.campaign.standard)
     form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
     if request.method == "POST" and form.is_valid():
-        item = next(i for i in items if i.pk == form.cleaned_data["item"])
-        outcome = run_step(request, submit_once, request, lambda: domain.add_evidence(
-            application=application, item=item, user=request.user, request=request,
-            upload=form.cleaned_data["file"], note=form.cleaned_data["note"]),
-            url_of=lambda _evidence: reverse("showcase:evidence", args=[pk]))
-        if outcome:
-            _said_once(request, outcome, _("File added to item %(code)s.") % {"code": item.code})
-            return redirect(outcome.url)
+        if added := _upload(request, form, items, domain.add_evidence, application, "showcase:evidence"):
+            return added
     files = defaultdict(list)
     for f in application.evidence.all():
         files[f.item_id].append(f)
@@ -229,14 +236,9 @@ def tracking_evidence(request, pk):
     items = items_of(standard)
     form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
     if request.method == "POST" and form.is_valid():
-        item = next(i for i in items if i.pk == form.cleaned_data["item"])
-        outcome = run_step(request, submit_once, request, lambda: domain.add_tracking_evidence(
-            application=application, item=item, user=request.user, request=request,
-            upload=form.cleaned_data["file"], note=form.cleaned_data["note"]),
-            url_of=lambda _evidence: reverse("showcase:tracking_evidence", args=[pk]))
-        if outcome:
-            _said_once(request, outcome, _("File added to item %(code)s.") % {"code": item.code})
-            return redirect(outcome.url)
+        if added := _upload(request, form, items, domain.add_tracking_evidence, application,
+                            "showcase:tracking_evidence"):
+            return added
     files = defaultdict(list)
     for f in application.evidence.filter(purpose=EvidenceFile.Purpose.TRACKING, item__group__standard=standard):
         files[f.item_id].append(f)

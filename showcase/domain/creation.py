@@ -48,36 +48,35 @@ def pass_preliminary_review(*, application: Application, user, not_credit_agency
                                    change=change, notify=emails, data={"not_credit_agency": True})
 
 
-def return_for_completion(*, application: Application, user, missing: str, request=None) -> Application:
-    missing = missing.strip()
-    if not missing:
-        raise WorkflowError(_("List what is missing, so that the unit can complete its application."))
+def _with_reason(application, action, *, user, text, field, required, subject, template, request):
+    """A preliminary-review step that must say why (returned: what is missing; rejected: the reason)."""
+    text = text.strip()
+    if not text:
+        raise WorkflowError(required)
 
     def change(current):
-        current.returned_missing = missing
+        setattr(current, field, text)
 
     def emails(current):
-        notify.send(notify.applicant(current), _("Application %(number)s: please complete your materials") % {
-            "number": current.number}, "showcase/email/returned.txt", application=current, missing=missing)
+        notify.send(notify.applicant(current), subject % {"number": current.number}, template, application=current,
+                    missing=text, reason=text)
 
-    return APPLICATIONS.transition(application, "return", user=user, request=request, note=missing, change=change,
+    return APPLICATIONS.transition(application, action, user=user, request=request, note=text, change=change,
                                    notify=emails)
+
+
+def return_for_completion(*, application: Application, user, missing: str, request=None) -> Application:
+    return _with_reason(application, "return", user=user, text=missing, field="returned_missing", request=request,
+                        required=_("List what is missing, so that the unit can complete its application."),
+                        subject=_("Application %(number)s: please complete your materials"),
+                        template="showcase/email/returned.txt")
 
 
 def reject_application(*, application: Application, user, reason: str, request=None) -> Application:
-    reason = reason.strip()
-    if not reason:
-        raise WorkflowError(_("Give the reason for the rejection."))
-
-    def change(current):
-        current.rejection_reason = reason
-
-    def emails(current):
-        notify.send(notify.applicant(current), _("Application %(number)s was not admitted") % {
-            "number": current.number}, "showcase/email/rejected.txt", application=current, reason=reason)
-
-    return APPLICATIONS.transition(application, "reject", user=user, request=request, note=reason, change=change,
-                                   notify=emails)
+    return _with_reason(application, "reject", user=user, text=reason, field="rejection_reason", request=request,
+                        required=_("Give the reason for the rejection."),
+                        subject=_("Application %(number)s was not admitted"),
+                        template="showcase/email/rejected.txt")
 
 
 def record_stage_assessment(*, application: Application, user, assessed_on: datetime.date, advice: str,
