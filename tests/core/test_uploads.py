@@ -20,6 +20,7 @@ from portal.core.uploads import (
     validate_upload,
 )
 
+
 def _image(fmt: str) -> bytes:
     from PIL import Image
 

@@ -69,6 +69,8 @@ def check_image(upload, ext: str) -> None:
     from PIL import Image
 
     limit = getattr(settings, "PORTAL_IMAGE_MAX_PIXELS", DEFAULT_IMAGE_MAX_PIXELS)
+    if ext == "heic":
+        from pillow_heif import HeifImagePlugin  # noqa: F401 - registers HEIF with Pillow, as Willow does
     upload.seek(0)
     try:
         with warnings.catch_warnings():
