@@ -174,12 +174,13 @@ def open_streams_pdf(size: int) -> bytes:
     head = b"%PDF-1.4\n"
     out, number = [head], 1
     total = len(head)
-    while total < size:
+    while True:
         chunk = b"%d 0 obj\n<< /Length 99999999 >>\nstream\n" % number
+        if total + len(chunk) > size:
+            return b"".join(out)
         out.append(chunk)
         total += len(chunk)
         number += 1
-    return b"".join(out)
 
 
 def many_objects_pdf(size: int) -> bytes:
@@ -188,9 +189,13 @@ def many_objects_pdf(size: int) -> bytes:
     number = 4
     budget = size - 400
     used = 0
-    while used < budget:
-        objects[number] = b"<< /A [%d /B (c)] >>" % number
-        used += len(objects[number]) + 40  # object syntax + its xref line
+    while True:
+        obj = b"<< /A [%d /B (c)] >>" % number
+        cost = len(b"%d 0 obj\n\nendobj\n" % number) + len(obj) + 20  # the object and its xref line
+        if used + cost > budget:
+            break
+        objects[number] = obj
+        used += cost
         number += 1
     return classic_pdf(objects)
 

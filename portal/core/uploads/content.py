@@ -15,19 +15,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .pdf_worker import markup_tokens
+
 EXTENSION_ALIASES = {"jpeg": "jpg"}
 IMAGE_KINDS = {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP", "avif": "AVIF", "heic": "HEIF"}
 TEXT_KINDS = ("txt", "csv")
 OFFICE_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 DEFAULT_IMAGE_MAX_PIXELS = 50_000_000  # 200 MB decoded at most (RGBA); a 50-megapixel photo
-# Markup or script that a browser (or PHP) would run: a tag name must end where a browser ends
-# it, which keeps random bytes from matching by chance (`<svg` + a delimiter is about one in
-# 2·10¹⁰ positions). Kept in step with pdf_worker.MARKUP.
-MARKUP = re.compile(
-    rb"<\s*(?:script|html|svg|iframe|object|embed|body|meta|form|frameset)[\s/>]|<\?(?:xml|php)[\s?]"
-    rb"|javascript:|vbscript:",
-    re.I,
-)
 _CHUNK = 1 << 20
 _OFFICE_MAX_MEMBERS = 10_000
 _CONTENT_TYPES_MAX_BYTES = 1 << 20
@@ -55,7 +49,8 @@ def _chunks(upload, overlap: int = 64):
 
 
 def has_markup(upload) -> bool:
-    return any(MARKUP.search(chunk) for chunk in _chunks(upload))
+    """Markup or script anywhere in the file (pdf_worker.markup_tokens: one linear pass)."""
+    return any(markup_tokens(chunk.lower()) for chunk in _chunks(upload))
 
 
 def not_a_real(ext: str) -> ValidationError:
@@ -113,7 +108,7 @@ def check_text(upload, ext: str) -> None:
         raise ValidationError(
             _("The file is not a plain text file (UTF-8 or GB18030)."), code="content"
         )
-    if MARKUP.search(text.encode("utf-8")):
+    if markup_tokens(text.lower().encode("utf-8")):
         raise ValidationError(_("The file contains active content and was refused."), code="active")
 
 

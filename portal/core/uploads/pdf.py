@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 logger = logging.getLogger(__name__)
 
 WORKER = str(Path(__file__).with_name("pdf_worker.py"))
-CPU_SECONDS = 0.8
+CPU_SECONDS = 0.6
 WALL_SECONDS = 10.0
 MEMORY_BYTES = 512 * 1024 * 1024
 # Genuine documents: a scan has tens of objects, a 300-page report a few thousand, a large tagged
