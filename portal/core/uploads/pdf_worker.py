@@ -10,16 +10,20 @@ starts in about 0.1 s; the limits are set before the file is read.
 
 What is checked, with qpdf (through pikepdf) doing all of the parsing:
 1. The file opens (qpdf repairs a damaged cross-reference table when it can). A file it cannot open,
-   or whose compressed objects it cannot read, is "unreadable": a viewer that reads what qpdf
-   cannot would see objects that were never checked. A password-protected file is "encrypted".
+   an object it cannot parse, or an object stream it cannot decode make the file "unreadable": a
+   viewer that reads what qpdf cannot would see objects that were never checked. A
+   password-protected file is "encrypted".
 2. At most MAX_OBJECTS objects, counted in the cross-reference table before any object is parsed.
-3. Every object (those inside object streams included, decoded by qpdf whatever their filter)
-   is serialised by qpdf as JSON (names decoded, strings as text or bytes) and walked:
-   names that run scripts, start programs, submit or import data, carry files, rich media or XFA
-   are refused; `/AA` (actions run by themselves) is refused; `/OpenAction` only when it does
-   something other than open the document at a page; `/URI` with a `javascript:` or `vbscript:`
-   scheme and strings with markup are refused. Stream data is never decoded: names live in
-   dictionaries, and an image never needs inflating to be checked.
+3. Every object (those inside object streams included, decoded by qpdf whatever their filter) is
+   serialised by qpdf as JSON, where a name is exactly `"/Name"` (escapes decoded) and a string is
+   `"u:text"` or `"b:hex"`: names that run scripts, start programs, submit or import data, carry
+   files, rich media or XFA are refused; `/AA` (actions run by themselves) is refused;
+   `/OpenAction` only when it does something other than open the document at a page; `/URI` with
+   a `javascript:` or `vbscript:` scheme and strings with markup are refused. Names are matched by
+   one regular expression over the JSON text; an object with strings that need decoding is walked.
+   An object stream that no cross-reference entry uses gets its decoded bytes scanned as in 4.
+   Stream data is never decoded otherwise: names live in dictionaries, and an image never needs
+   inflating to be checked.
 4. The raw file bytes outside stream data: the same names (with `#xx` escapes) and markup. qpdf
    skips bytes between objects and after the end of the file, and other readers may not; bytes
    inside stream data are exempt (no reader parses them as objects), which is what keeps genuine
