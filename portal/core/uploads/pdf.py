@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 WORKER = str(Path(__file__).with_name("pdf_worker.py"))
 CPU_SECONDS = 0.6
 WALL_SECONDS = 10.0
-MEMORY_BYTES = 512 * 1024 * 1024
+MEMORY_BYTES = 384 * 1024 * 1024
 # Genuine documents: a scan has tens of objects, a 300-page report a few thousand, a large tagged
 # (accessible) report some tens of thousands.
 MAX_OBJECTS = 50_000
@@ -75,14 +75,15 @@ def inspect_pdf(path: str) -> tuple[str, str]:
                               env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"})
     except subprocess.TimeoutExpired:
         return "too_complex", "wall clock"
-    if done.returncode < 0:  # killed: SIGPROF (CPU time), SIGKILL/SIGSEGV/SIGABRT (memory)
-        return "too_complex", f"signal {-done.returncode}"
     try:
         result = json.loads(done.stdout.decode().strip().splitlines()[-1])
         return result["verdict"], result.get("detail", "")
     except (ValueError, IndexError, KeyError, UnicodeDecodeError):
-        logger.error("PDF check failed (exit %s): %s", done.returncode, done.stderr.decode(errors="replace")[-2000:])
-        return "unreadable", "worker failed"
+        pass
+    if done.returncode < 0:  # killed before its verdict: SIGPROF (CPU time), or out of memory
+        return "too_complex", f"signal {-done.returncode}"
+    logger.error("PDF check failed (exit %s): %s", done.returncode, done.stderr.decode(errors="replace")[-2000:])
+    return "unreadable", "worker failed"
 
 
 def check_pdf(upload) -> None:

@@ -2,8 +2,9 @@
 
     python -I pdf_worker.py PATH CPU_SECONDS MEMORY_BYTES MAX_OBJECTS
 
-prints one JSON object, {"verdict": ..., "detail": ...}, and exits 0; a child that runs out of CPU
-time is killed by SIGPROF, one that runs out of memory stops with a MemoryError (or is killed).
+prints one JSON object, {"verdict": ..., "detail": ...}, and exits 0 at once; a child that runs out
+of CPU time is killed by SIGPROF; when it runs out of memory, qpdf reports an object it could not
+allocate (or Python a MemoryError), which is "too_complex" as well.
 
 It imports the standard library and pikepdf only (no Django, nothing of the web process), so it
 starts in about 0.1 s; the limits are set before the file is read.
@@ -32,6 +33,7 @@ What is checked, with qpdf (through pikepdf) doing all of the parsing:
 """
 
 import json
+import os
 import re
 import resource
 import signal
@@ -289,7 +291,7 @@ def check_orphan_object_stream(obj, findings: dict) -> None:
         findings.setdefault(reason, token.decode("latin-1"))
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> None:
     path, cpu_seconds, memory_bytes, max_objects = argv[1], float(argv[2]), int(argv[3]), int(argv[4])
     set_limits(cpu_seconds, memory_bytes)
     try:
@@ -302,8 +304,10 @@ def main(argv: list[str]) -> int:
     except RecursionError:
         verdict, detail = "too_complex", "nesting"
     sys.stdout.write(json.dumps({"verdict": verdict, "detail": detail}) + "\n")
-    return 0
+    sys.stdout.flush()
+    # Now, not after freeing millions of objects one by one (which can outlast the CPU timer).
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    main(sys.argv)
