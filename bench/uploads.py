@@ -36,7 +36,8 @@ ADVERSARIAL_TARGET, SCAN_TARGET = 1.0, 0.5
 
 
 def files():
-    yield "real scan: 4 pages A4 300 dpi colour, 2 Flate + 2 JPEG", samples.scan_pdf(pages=4, ink=0.3, jpeg_pages=2), SCAN_TARGET
+    yield ("real scan: 5 pages A4 300 dpi colour, 3 Flate + 2 JPEG",
+           samples.scan_pdf(pages=5, ink=0.25, jpeg_pages=2), SCAN_TARGET)
     yield "`stream` lines, no `endstream` (the issue's file)", samples.stream_lines_pdf(SIZE), ADVERSARIAL_TARGET
     yield "objects opening streams that never end (qpdf repair: quadratic)", samples.open_streams_pdf(SIZE), ADVERSARIAL_TARGET
     yield "165,000 small objects, valid xref", samples.many_objects_pdf(SIZE), ADVERSARIAL_TARGET
