@@ -40,7 +40,9 @@ def files():
            samples.scan_pdf(pages=5, ink=0.25, jpeg_pages=2), SCAN_TARGET)
     yield "`stream` lines, no `endstream` (the issue's file)", samples.stream_lines_pdf(SIZE), ADVERSARIAL_TARGET
     yield "objects opening streams that never end (qpdf repair: quadratic)", samples.open_streams_pdf(SIZE), ADVERSARIAL_TARGET
-    yield "165,000 small objects, valid xref", samples.many_objects_pdf(SIZE), ADVERSARIAL_TARGET
+    yield "165,000 small objects, valid xref (over the cap)", samples.many_objects_pdf(SIZE), ADVERSARIAL_TARGET
+    yield ("49,000 objects of 200 bytes (just under the cap: all walked)", samples.many_objects_pdf(SIZE, 49_000),
+           ADVERSARIAL_TARGET)
     yield "one array of 5 million numbers", samples.big_array_pdf(SIZE), ADVERSARIAL_TARGET
     yield "arrays nested 5 million deep", samples.deep_nesting_pdf(SIZE), ADVERSARIAL_TARGET
 

@@ -183,14 +183,17 @@ def open_streams_pdf(size: int) -> bytes:
         number += 1
 
 
-def many_objects_pdf(size: int) -> bytes:
-    """As many small indirect objects as fit in `size` bytes, with a valid cross-reference table."""
+def many_objects_pdf(size: int, count: int | None = None) -> bytes:
+    """As many small indirect objects as fit in `size` bytes (or `count` objects padded with numbers
+    to fill it), with a valid cross-reference table."""
     objects = dict(PAGE_OBJECTS)
-    number = 4
     budget = size - 400
-    used = 0
-    while True:
-        obj = b"<< /A [%d /B (c)] >>" % number
+    padding = b""
+    if count:
+        padding = b" /P [" + b"0 " * max(0, (budget // count - 60) // 2) + b"]"
+    number, used = 4, 0
+    while not count or number < count + 4:
+        obj = b"<< /A [%d /B (c)]%s >>" % (number, padding)
         cost = len(b"%d 0 obj\n\nendobj\n" % number) + len(obj) + 20  # the object and its xref line
         if used + cost > budget:
             break
