@@ -184,6 +184,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "docx", "xlsx", "csv"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents and images get the content checks of private uploads (portal/core/uploads), and
+# documents are always downloaded, never shown inline in the site's origin.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.core.uploads.wagtail_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.core.uploads.wagtail_forms.ImageForm"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 
 # Cache: local memory unless CACHE_URL (redis://...) is set.
 CACHE_URL = os.environ.get("CACHE_URL", "")
