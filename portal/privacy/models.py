@@ -104,7 +104,7 @@ class Consent(models.Model):
     )
     context = models.CharField(_("where"), max_length=10, choices=Context.choices)
     agreed_at = models.DateTimeField(_("agreed at"), default=timezone.now)
-    ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("network address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consent")
