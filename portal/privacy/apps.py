@@ -16,11 +16,6 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from portal.core.cache import invalidate_on_change
-
         from . import consent
-        from .models import SiteFiling
 
-        # the filing numbers show in the footer of every public page
-        invalidate_on_change(SiteFiling)
         user_logged_in.connect(consent.check_at_login, dispatch_uid="privacy.consent_at_login")

@@ -1,13 +1,11 @@
-"""Personal information: the policies people agree to, their consents, cancellation requests, and the rules
-(retention periods, filing numbers) the association sets."""
-
-import re
+"""Personal information: the policies people agree to, their consents, cancellation requests, and the retention
+periods the association sets. (The website's filing numbers are part of `core.AssociationContact`.)"""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -188,37 +186,3 @@ class RetentionRules(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("retention periods")
-
-
-ICP_PATTERN = r"^[\u4e00-\u9fff]ICP备\d{6,12}号(-\d{1,3})?$"
-PSB_PATTERN = r"^[\u4e00-\u9fff]公网安备\s?\d{10,16}号$"
-
-
-@register_setting(icon="doc-full")
-class SiteFiling(BaseGenericSetting):
-    """The website's filing numbers, shown in the footer of every public page when set."""
-
-    icp_number = models.CharField(
-        _("ICP filing number"), max_length=40, blank=True,
-        validators=[RegexValidator(ICP_PATTERN, _("Enter the number as issued, e.g. 浙ICP备12345678号-1."))],
-        help_text=_("For example 浙ICP备12345678号-1; links to the ministry's filing lookup."),
-    )
-    public_security_number = models.CharField(
-        _("public security filing number"), max_length=40, blank=True,
-        validators=[RegexValidator(PSB_PATTERN, _("Enter the number as issued, e.g. 浙公网安备33010602000001号."))],
-        help_text=_("For example 浙公网安备33010602000001号; links to the public security filing lookup."),
-    )
-
-    ICP_LOOKUP = "https://beian.miit.gov.cn/"
-    PSB_LOOKUP = "https://beian.mps.gov.cn/"
-
-    panels = [FieldPanel("icp_number"), FieldPanel("public_security_number")]
-
-    class Meta:
-        verbose_name = _("website filing numbers")
-
-    @property
-    def public_security_url(self) -> str:
-        """The lookup of this record (the code is the number's digits), or the lookup's home page."""
-        digits = "".join(re.findall(r"\d", self.public_security_number or ""))
-        return f"{self.PSB_LOOKUP}#/query/webSearch?code={digits}" if digits else self.PSB_LOOKUP

@@ -78,9 +78,10 @@ def delete_unverified_accounts(*, today, days: int, dry_run: bool = False):
 
 
 def sent_emails_to_clear(before: datetime.datetime):
+    """Sent before `before` (or given up on, counted from when they were queued), not cleared yet."""
     not_cleared = ~Q(body="") | ~Q(to=[])
-    return OutboundEmail.objects.filter(not_cleared, created_at__lt=before).exclude(
-        status=OutboundEmail.Status.PENDING)
+    old = Q(sent_at__lt=before) | Q(sent_at__isnull=True, created_at__lt=before)
+    return OutboundEmail.objects.filter(not_cleared, old).exclude(status=OutboundEmail.Status.PENDING)
 
 
 def clear_sent_emails(*, today, days: int, dry_run: bool = False):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("cancel/", views.cancel, name="cancel"),
     path("cancel/withdraw/", views.cancel_withdraw, name="cancel_withdraw"),
     path("cancelled/", views.cancelled, name="cancelled"),
+    path("documents/<slug:kind>/", views.document, name="document"),
 ]

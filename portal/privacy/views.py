@@ -4,7 +4,7 @@ cancellation. Every page shows and changes only the signed-in person's own data 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -76,14 +76,14 @@ def _attachment(body: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-@require_GET
 @login_required
+@require_GET
 def download_json(request):
     return _attachment(data.export_json(request.user), "application/json; charset=utf-8", data.filename("json"))
 
 
-@require_GET
 @login_required
+@require_GET
 def download_html(request):
     return _attachment(data.export_html(request.user), "text/html; charset=utf-8", data.filename("html"))
 
@@ -130,14 +130,23 @@ def cancel(request):
     }, status=400 if form.errors else 200)
 
 
-@require_POST
 @login_required
+@require_POST
 def cancel_withdraw(request):
     pending = cancellation.pending_request(request.user)
     if pending is not None:
         run_step(request, cancellation.withdraw, cancellation=pending, user=request.user, request=request,
                  success=_("Your cancellation request has been withdrawn."))
     return redirect("privacy:my_data")
+
+
+def document(request, kind):
+    """A stable link to the current text of a document: the footer links here, so that rendering it needs no
+    query (the page's own URL is looked up on a click)."""
+    doc = current_documents(request).get(kind)
+    if doc is None:
+        raise Http404
+    return redirect(doc.url)
 
 
 def cancelled(request):

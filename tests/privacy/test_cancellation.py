@@ -243,9 +243,8 @@ def test_cancelled_page_shows_nothing_personal(client, db):
 
 
 def test_due_job_dry_run_changes_nothing(firm_a, firm_a_user, make_application):
-    from showcase.models import Application
-
     from portal.privacy.cancellation import request_cancellation
+    from showcase.models import Application
 
     application = make_application(firm_a, firm_a_user, Application.Status.SUBMITTED)
     request_cancellation(user=firm_a_user)

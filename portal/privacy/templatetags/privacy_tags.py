@@ -3,22 +3,6 @@ from django import template
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def legal_documents(context):
-    """The published 《用户协议》/《隐私政策》 (title, url, version), remembered until public data changes."""
-    from portal.privacy.consent import ALL_KINDS, documents_for
-
-    return documents_for(ALL_KINDS, context.get("request"))
-
-
-@register.simple_tag(takes_context=True)
-def site_filing(context):
-    """The website's filing numbers (the `SiteFiling` setting)."""
-    from portal.privacy.models import SiteFiling
-
-    return SiteFiling.load(request_or_site=context.get("request"))
-
-
 @register.filter
 def personal_value(value):
     """A value of a personal-data record for display: dates in Beijing time, empty as "—"."""
