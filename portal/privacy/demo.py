@@ -148,6 +148,11 @@ def user_agreement(contact: AssociationContact) -> str:
 """
 
 
+def _joined(html: str) -> str:
+    """The source's line breaks would show as spaces between Chinese characters: join the lines."""
+    return "".join(line.strip() for line in html.strip().splitlines())
+
+
 def _years(days: int) -> str:
     return f"{days // 365} 年" if days % 365 == 0 else f"{days} 天"
 
@@ -170,7 +175,7 @@ def ensure_documents() -> list[LegalDocumentPage]:
         if page is None:
             body = privacy_policy(contact, rules) if spec["kind"] == DocumentKind.PRIVACY else user_agreement(contact)
             page = LegalDocumentPage(title=spec["title"], slug=spec["slug"], kind=spec["kind"], version=1,
-                                     effective_date=EFFECTIVE, body=body.strip())
+                                     effective_date=EFFECTIVE, body=_joined(body))
             home.add_child(instance=page)
             page.save_revision().publish()
         pages.append(page)

@@ -29,3 +29,4 @@ def test_demo_privacy_policy_says_what_the_portal_collects_and_for_how_long(home
                  "异议处理完毕后保存 1 年", "作出决定后保存 3 年", "发送后保存 180 天", "/account/privacy/",
                  "注销账号", "十五个工作日", "未满十四周岁", "zj_xyxh@126.com"):
         assert text in body, text
+    assert "\n" not in body  # a line break in the source would show as a space between Chinese characters
