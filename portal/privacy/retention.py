@@ -64,8 +64,8 @@ def delete_unverified_accounts(*, today, days: int, dry_run: bool = False):
     deleted = 0
     for pk in ids:
         with transaction.atomic():
-            user = unverified_accounts(before).select_for_update().filter(pk=pk).first()
-            if user is None:
+            user = get_user_model().objects.select_for_update().filter(pk=pk).first()
+            if user is None or not unverified_accounts(before).filter(pk=pk).exists():  # re-checked under the lock
                 continue
             try:
                 with transaction.atomic():

@@ -253,3 +253,45 @@ def test_due_job_dry_run_changes_nothing(firm_a, firm_a_user, make_application):
     call_command("run_due_jobs", "--dry-run", stdout=out)
     assert "[privacy] would cancel 1 account(s) whose open matters have ended" in out.getvalue()
     assert CancellationRequest.objects.get().status == "pending"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_requests_and_job_runs_cancel_once(make_user):
+    import threading
+
+    from django.db import connection, connections
+
+    from portal.accounts.roles import Role
+    from portal.privacy.cancellation import complete_due, request_cancellation
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    user = make_user(Role.EDITOR)  # a role: the request waits
+
+    def race(fn):
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def run():
+            try:
+                barrier.wait()
+                fn()
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+
+    race(lambda: request_cancellation(user=user))
+    assert CancellationRequest.objects.filter(user=user, status="pending").count() == 1
+    user.groups.clear()
+    race(lambda: list(complete_due()))
+    assert CancellationRequest.objects.get(user=user).status == "completed"
+    assert ModelLogEntry.objects.filter(action="privacy.cancellation.complete").count() == 1
