@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("account/privacy/", include("portal.privacy.urls")),
     path("account/", include("portal.accounts.urls")),
     # CSRF-exempt so the language switcher on every page needs no token (and no
     # cookie), which keeps public pages cacheable; switching language is harmless.

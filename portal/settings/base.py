@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.core",
     "portal.organisations",
+    "portal.privacy",
     "portal.magazine",
     "portal.services",
     "members",
@@ -309,3 +310,11 @@ LOGGING = {
 
 # Django 6 behaviour now: URL form fields assume https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Personal information (portal.privacy): the consent box on sign-up, the re-consent check after login
+# and the log of staff views of a person's details. See README "Personal information".
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.privacy.forms.SignupConsentForm"
+MIDDLEWARE += [
+    "portal.privacy.middleware.ConsentMiddleware",
+    "portal.privacy.middleware.PersonalDataAccessLogMiddleware",
+]

@@ -21,6 +21,8 @@ from portal.core.cache import skip_page_cache
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 from portal.organisations.models import organisation_for
+from portal.privacy.consent import record_consent
+from portal.privacy.models import Consent, DocumentKind
 
 from . import domain, objection_limits
 from .certificate import certificate_pdf
@@ -90,6 +92,8 @@ def notice_detail(request, pk):
                 except domain.AwardsError as exc:
                     form.add_error(None, exc.message)
                 else:
+                    record_consent(kinds=[DocumentKind.PRIVACY], context=Consent.Context.FORM, subject=objection,
+                                   request=request)
                     request.session[SESSION_ACK] = {
                         "number": objection.number, "notice": notice.pk,
                         "email": objection_limits.masked_email(objection.email)}

@@ -276,6 +276,28 @@ MATRIX.update({
 })
 
 
+# ---------------------------------------------------------------------------------------- personal information
+
+MATRIX.update({
+    # the signed-in person's own data: no id in the URL, so nobody reaches another's
+    "privacy:my_data": Entry(None, logged_in()),
+    "privacy:consent": Entry(None, logged_in()),
+    "privacy:download_json": Entry(None, logged_in()),
+    "privacy:download_html": Entry(None, logged_in()),
+    "privacy:details": Entry(None, logged_in()),
+    "privacy:cancel": Entry(None, logged_in()),
+    "privacy:cancel_withdraw": Entry(None, post_only()),
+    "privacy:cancelled": Entry(None, public()),
+    # a stable link to the current text (the world publishes none: 404 for everybody; see tests/privacy)
+    "privacy:document": Entry(lambda w: {"kind": "privacy"}, dict.fromkeys(ROLES, NF)),
+    # a person's data in the admin: the secretariat only (each view and export is logged)
+    "privacy_admin:index": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "privacy_admin:person": Entry(lambda w: {"pk": w.users["firm_a"].pk}, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "privacy_admin:person_export": Entry(lambda w: {"pk": w.users["firm_a"].pk},
+                                         admin(WAGTAIL_DENIED, secretariat=OK)),
+})
+
+
 # ---------------------------------------------------------------------------------------- known bugs
 
 @dataclass(frozen=True)
@@ -380,6 +402,15 @@ def _registration_a_state(w):
     return EventRegistration.objects.filter(pk=w.registration_a.pk).count()
 
 
+def _firm_a_account_state(w):
+    from django.contrib.auth import get_user_model
+
+    from portal.privacy.models import CancellationRequest
+
+    user = get_user_model().objects.get(pk=w.users["firm_a"].pk)
+    return user.is_active, user.email, CancellationRequest.objects.filter(user=user).count()
+
+
 def _score_data(w):
     from showcase.models import items_of
 
@@ -431,6 +462,13 @@ def _post_cases() -> list[PostCase]:
                  to(lambda w: f"/services/requests/{w.service_request_a.pk}/"), _request_a_state, changes=True),
         PostCase("services:event_unregister", "firm_b", pk("event"), lambda w: {}, NF, _registration_a_state),
         PostCase("services:event_unregister", "secretariat", pk("event"), lambda w: {}, DENY, _registration_a_state),
+        # Cancelling an account: only the signed-in holder, with their password.
+        PostCase("privacy:cancel", "anonymous", lambda w: {}, lambda w: {"password": "access-matrix-42", "confirm": "on"},
+                 LOGIN, _firm_a_account_state),
+        PostCase("privacy:cancel", "firm_a", lambda w: {}, lambda w: {"password": "guessed", "confirm": "on"},
+                 Outcome(400), _firm_a_account_state),
+        PostCase("privacy:cancel", "firm_a", lambda w: {}, lambda w: {"password": "access-matrix-42", "confirm": "on"},
+                 to(lambda w: "/account/privacy/"), _firm_a_account_state, changes=True),
     ]
     for case in cases:  # refused inside the Wagtail admin: Wagtail's dashboard redirect (see above)
         if case.expect == DENY and case.key.startswith(WAGTAIL_ANSWERED):
