@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -169,12 +171,18 @@ def publish_issue(request, pk):
     articles = list(ArticlePage.objects.child_of(issue).order_by("path").select_related("column"))
     if request.method == "POST":
         try:
-            published = publish_issue_with_articles(issue=issue, user=request.user, request=request)
+            result = publish_issue_with_articles(issue=issue, user=request.user, request=request)
         except NothingToPublish as exc:
             messages.warning(request, str(exc))
         else:
-            messages.success(request, _("Published %(issue)s with its articles (%(n)d pages).") % {
-                "issue": issue.title, "n": len(published)})
+            if result.scheduled_for:
+                messages.success(request, _(
+                    "%(issue)s is scheduled to go live at %(when)s; its %(n)d draft articles go live with it."
+                ) % {"issue": issue.title, "when": date_format(localtime(result.scheduled_for), "DATETIME_FORMAT"),
+                     "n": result.waiting})
+            else:
+                messages.success(request, _("Published %(issue)s with its articles (%(n)d pages).") % {
+                    "issue": issue.title, "n": len(result.published)})
         return redirect("wagtailadmin_explore", issue.pk)
     return TemplateResponse(request, "magazine/admin/publish_issue.html", {
         "issue": issue, "articles": articles, **_admin_header(_("Publish %(issue)s") % {"issue": issue.title})})
