@@ -220,13 +220,13 @@ class IssuePage(OneQueryViewRestrictionsMixin, Page):
         """The issue's articles in contents order; in preview, their latest drafts."""
         children = ArticlePage.objects.child_of(self).select_related("column").order_by("path")
         if not preview:
-            return list(children.live().public())
+            return contents_order(children.live().public())
         drafts = []
         for article in children:
             draft = article.get_latest_revision_as_object() if article.has_unpublished_changes else article
             draft.refresh_derived()
             drafts.append(draft)
-        return drafts
+        return contents_order(drafts)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -256,12 +256,26 @@ class IssueBoardRole(Orderable):
         return [n for n in re.split(r"[、，,\s]+", self.names) if n]
 
 
+def column_position(column: Column | None) -> tuple:
+    """Where a column's articles stand in an issue's contents: by column order, cover pages
+    (封二/封三) after the columns, articles without a column last."""
+    if column is None:
+        return (True, True, 0)
+    return (False, column.is_cover_page, column.order)
+
+
+def contents_order(articles) -> list:
+    """An issue's articles as its contents lists them (the issue page, previous/next): by column,
+    then in their order within the column (tree order)."""
+    return sorted(articles, key=lambda a: (column_position(a.column), a.path))
+
+
 def group_by_column(articles) -> list[tuple[Column | None, list]]:
-    """[(column, [articles…])] keeping the contents order; cover pages last."""
+    """[(column, [articles…])] in contents order (see ``contents_order``)."""
     groups: dict[int | None, tuple[Column | None, list]] = {}
-    for article in articles:
+    for article in contents_order(articles):
         groups.setdefault(article.column_id, (article.column, []))[1].append(article)
-    return sorted(groups.values(), key=lambda g: (g[0] is None, g[0].is_cover_page if g[0] else True, g[0].order if g[0] else 0))
+    return list(groups.values())
 
 
 def body_plain_text(body) -> str:
@@ -382,8 +396,9 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
         if not self.issue_id:
             return None, None
         # Siblings share the article's view restrictions (inherited from the issue), so no .public().
-        siblings = list(
-            ArticlePage.objects.child_of(self.issue).live().order_by("path").only("id", "title", "path", "url_path")
+        siblings = contents_order(
+            ArticlePage.objects.child_of(self.issue).live().select_related("column")
+            .only("id", "title", "path", "url_path", "column__order", "column__is_cover_page")
         )
         ids = [s.pk for s in siblings]
         if self.pk not in ids:
