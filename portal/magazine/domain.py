@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, has_role
 from portal.core import audit
+from portal.core.workflow import WorkflowError
 
-from .models import ArticlePage, IssuePage
+from .models import ArticlePage, IssuePage, page_range_problems
 from .publishing import draft_articles, publish_articles, publishing_as
 
 PUBLISH_ISSUE = "magazine.issue.publish_all"
@@ -75,3 +76,49 @@ def publish_issue_with_articles(*, issue: IssuePage, user, request=None) -> Issu
             },
         )
     return result
+
+
+SET_PAGES = "magazine.issue.pages"
+
+
+def set_printed_pages(
+    *, issue: IssuePage, user, pages: dict[int, tuple[int | None, int | None]], pdf_page_offset: int, request=None
+) -> list[int]:
+    """Save the printed pages of the issue's articles and its PDF offset as new draft revisions.
+
+    ``pages`` maps article ids (children of the issue) to (start, end). Only pages whose values
+    change get a revision; they go live with the next publication of the issue (its review).
+    Editors and chief editors with edit permission on the pages. Returns the ids of the pages
+    changed.
+    """
+    if not has_role(user, Role.EDITOR, Role.CHIEF_EDITOR):
+        raise PermissionDenied(_("Only the editorial office may enter page numbers."))
+    changed = []
+    with transaction.atomic():
+        issue = IssuePage.objects.select_for_update().get(pk=issue.pk)
+        if not issue.permissions_for_user(user).can_edit():
+            raise PermissionDenied(_("You may not edit this issue."))
+        articles = {a.pk: a for a in ArticlePage.objects.child_of(issue).select_for_update()}
+        unknown = set(pages) - set(articles)
+        if unknown:
+            raise WorkflowError(_("These articles are not in the issue: %(ids)s.") % {"ids": sorted(unknown)})
+        for pk, (start, end) in pages.items():
+            problems = page_range_problems(start, end)
+            if problems:
+                raise WorkflowError(problems[0], problems[1:])
+            draft = articles[pk].get_latest_revision_as_object()
+            if (draft.start_page, draft.end_page) == (start, end):
+                continue
+            if not articles[pk].permissions_for_user(user).can_edit():
+                raise PermissionDenied(_("You may not edit this article."))
+            draft.start_page, draft.end_page = start, end
+            draft.save_revision(user=user, log_action=True)
+            changed.append(pk)
+        draft_issue = issue.get_latest_revision_as_object()
+        if draft_issue.pdf_page_offset != pdf_page_offset:
+            draft_issue.pdf_page_offset = pdf_page_offset
+            draft_issue.save_revision(user=user, log_action=True)
+            changed.append(issue.pk)
+        if changed:
+            audit.record(issue, SET_PAGES, user=user, request=request, data={"pages": changed})
+    return changed

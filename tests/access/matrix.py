@@ -269,6 +269,7 @@ MATRIX.update({
     "magazine_admin:import": Entry(None, admin(editor=OK)),
     "magazine_admin:import_preview": Entry(pk("issue_import"), admin(editor=OK)),  # the editor's own upload
     "magazine_admin:publish_issue": Entry(pk("issue"), admin()),  # the chief editor only (not one of the eight)
+    "magazine_admin:issue_pages": Entry(pk("issue"), admin(editor=OK)),  # printed pages, saved as drafts
 })
 
 
@@ -376,6 +377,19 @@ def _registration_a_state(w):
     return EventRegistration.objects.filter(pk=w.registration_a.pk).count()
 
 
+def _issue_pages_data(w):
+    return {"pages-TOTAL_FORMS": "1", "pages-INITIAL_FORMS": "1", "pages-MIN_NUM_FORMS": "1",
+            "pages-MAX_NUM_FORMS": "1", "pages-0-article": str(w.article.pk), "pages-0-start_page": "7",
+            "pages-0-end_page": "9", "pdf_page_offset": "2"}
+
+
+def _issue_pages_state(w):
+    from portal.magazine.models import ArticlePage
+
+    draft = ArticlePage.objects.get(pk=w.article.pk).get_latest_revision_as_object()
+    return draft.start_page, draft.end_page
+
+
 def _score_data(w):
     from showcase.models import items_of
 
@@ -427,6 +441,12 @@ def _post_cases() -> list[PostCase]:
                  to(lambda w: f"/services/requests/{w.service_request_a.pk}/"), _request_a_state, changes=True),
         PostCase("services:event_unregister", "firm_b", pk("event"), lambda w: {}, NF, _registration_a_state),
         PostCase("services:event_unregister", "secretariat", pk("event"), lambda w: {}, DENY, _registration_a_state),
+        # Magazine: only the editorial office enters printed pages (saved as drafts).
+        *[PostCase("magazine_admin:issue_pages", role, pk("issue"), _issue_pages_data, DENY, _issue_pages_state)
+          for role in ("secretariat", "council", "agency", "expert")],
+        PostCase("magazine_admin:issue_pages", "firm_a", pk("issue"), _issue_pages_data, ACCOUNT, _issue_pages_state),
+        PostCase("magazine_admin:issue_pages", "editor", pk("issue"), _issue_pages_data,
+                 to(lambda w: f"/admin/pages/{w.issue.pk}/"), _issue_pages_state, changes=True),
     ]
     for case in cases:  # refused inside the Wagtail admin: Wagtail's dashboard redirect (see above)
         if case.expect == DENY and case.key.startswith(WAGTAIL_ANSWERED):

@@ -16,11 +16,10 @@ class ArticleBuilder:
 
     def build(self, p: Placement) -> ParsedArticle:
         entry = p.entry
-        column = entry.column
         art = ParsedArticle(
             column=entry.column_name,
             title=entry.title,
-            start_page=entry.page if entry.page is not None else (column.page if column else None),
+            start_page=entry.start_page,
             contents_line=entry.line,
             order=entry.order,
             title_found=p.titled,

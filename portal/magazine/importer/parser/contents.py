@@ -37,6 +37,16 @@ class ContentsEntry:
     page: int | None
     line: int
     order: int
+    first_in_column: bool = False
+
+    @property
+    def start_page(self) -> int | None:
+        """The page the contents gives for this entry: its own (``▲ 标题 …… P23``), or its
+        column's for the column's first entry (a column starts with its first article).
+        Other entries' pages are unknown: the contents does not say where they start."""
+        if self.page is not None:
+            return self.page
+        return self.column.page if self.column is not None and self.first_in_column else None
 
     @property
     def column_name(self) -> str:
@@ -128,6 +138,11 @@ class ContentsReader:
             last_recognised = no
         if not entries:
             raise IssueFormatError("目录中没有任何文章条目（以“▲”开头的行）。", line=header)
+        seen: set[int] = set()
+        for entry in entries:
+            if entry.column is not None and id(entry.column) not in seen:
+                entry.first_in_column = True
+                seen.add(id(entry.column))
         return header, last_recognised, columns, entries
 
     def _make_entry(self, column: ContentsColumn | None, rest: str, no: int, order: int) -> ContentsEntry:
