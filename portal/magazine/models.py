@@ -111,6 +111,11 @@ class MagazineArchivePage(RoutablePageMixin, OneQueryViewRestrictionsMixin, Page
             years.setdefault(issue.year, []).append(issue)
         return list(years.items())
 
+    def get_sitemap_urls(self, request=None):
+        from .sitemap import archive_sitemap_urls
+
+        return [*super().get_sitemap_urls(request), *archive_sitemap_urls(self, request)]
+
     @path("column/<int:pk>/", name="column")
     def column_view(self, request, pk):
         from django.core.paginator import Paginator

@@ -266,6 +266,9 @@ MATRIX.update({
     "magazine:search": Entry(None, public(), query="q=信用修复"),
     "magazine:feed": Entry(None, public()),
     "magazine:feed_atom": Entry(None, public()),
+    "magazine:site_map": Entry(None, public()),
+    "magazine:sitemap": Entry(None, public()),
+    "magazine:robots": Entry(None, public()),
     "magazine_admin:import": Entry(None, admin(editor=OK)),
     "magazine_admin:import_preview": Entry(pk("issue_import"), admin(editor=OK)),  # the editor's own upload
     "magazine_admin:publish_issue": Entry(pk("issue"), admin()),  # the chief editor only (not one of the eight)

@@ -34,6 +34,7 @@ from ..models import (
     month_date,
 )
 from ..search import deferred_indexing
+from ..site_address import align_site
 from .parser import ParsedArticle, ParsedIssue, match_key, parse_issue
 
 ARCHIVE_SLUG = "magazine"
@@ -82,6 +83,7 @@ def ensure_archive() -> MagazineArchivePage:
     archive = MagazineArchivePage.objects.first()
     if archive is None:
         home = ensure_site_tree()
+        align_site()  # a new site tree starts with Wagtail's placeholder address (localhost:80)
         archive = MagazineArchivePage(
             title=ARCHIVE_TITLE,
             slug=ARCHIVE_SLUG,
