@@ -46,7 +46,7 @@ MAGAZINE_LINKS = [
 ]
 #: The other areas' public views, by section (URL names; missing ones are left out).
 SECTIONS: list[tuple[str, list[Link]]] = [
-    (_("Member directory"), [
+    (_("Membership"), [
         Link("members:directory", _("Member directory")),
         Link("members:join", _("Join the association")),
     ]),
