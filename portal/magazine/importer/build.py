@@ -33,6 +33,7 @@ from ..models import (
     MagazineArchivePage,
     month_date,
 )
+from ..publishing import publishing_as
 from ..search import deferred_indexing
 from ..site_address import align_site
 from .parser import ParsedArticle, ParsedIssue, match_key, parse_issue
@@ -175,9 +176,6 @@ def _import_issue(
         if pdf_page_offset is not None:
             issue.pdf_page_offset = pdf_page_offset
     revision = issue.save_revision(user=user, log_action=True)
-    if publish:
-        revision.publish(user=user)
-        issue = IssuePage.objects.get(pk=issue.pk)
 
     used_slugs = set(ArticlePage.objects.child_of(issue).values_list("slug", flat=True))
     for item in plan.articles:
@@ -189,9 +187,11 @@ def _import_issue(
         else:
             page = ArticlePage.objects.get(pk=item.existing_id).get_latest_revision_as_object()
             _fill_article(page, art, columns, authors, pages.get(art.order))
-        rev = page.save_revision(user=user, log_action=True)
-        if publish:
-            rev.publish(user=user)
+        page.save_revision(user=user, log_action=True)
+
+    if publish:  # last: the issue takes its articles live with it (portal.magazine.publishing)
+        with publishing_as(user):
+            revision.publish(user=user)
 
     audit.record(
         issue,
