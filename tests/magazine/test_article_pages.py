@@ -176,3 +176,11 @@ def test_migration_forgets_the_pages_the_importer_invented(make_issue):
     assert [a.start_page for a in ArticlePage.objects.child_of(issue).order_by("path")] == [5, None, None]
     assert [a.get_latest_revision_as_object().start_page for a in ArticlePage.objects.child_of(issue).order_by("path")] == [5, None, None]
     assert [a.start_page for a in ArticlePage.objects.child_of(other).order_by("path")] == [1, 2, 3]
+
+
+def test_the_issue_offers_its_pages_form_to_the_editorial_office(client_for, editor, secretariat, seed):
+    link = f'href="/admin/magazine/issue/{seed.pk}/pages/"'
+    assert link in client_for(editor).get(f"/admin/pages/{seed.pk}/edit/").content.decode()
+    assert link in client_for(editor).get(f"/admin/pages/{seed.pk}/").content.decode()
+    article = ArticlePage.objects.child_of(seed).first()  # an article page offers no issue-wide forms
+    assert "/admin/magazine/issue/" not in client_for(editor).get(f"/admin/pages/{article.pk}/edit/").content.decode()
