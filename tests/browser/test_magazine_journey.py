@@ -78,6 +78,11 @@ def test_issue_import_review_publish_and_chinese_search(page, live_server, site,
     expect(page.locator("tbody tr", has_text="在用")).to_have_count(23)
     expect(page.locator("tbody tr", has_text="草稿")).to_have_count(0)
     shot(page, "magazine-07-issue-live-with-articles")
+    # The issue's printed-pages form shows what the editor entered in the preview.
+    page.goto(f"{url}/admin/magazine/issue/{issue_id}/pages/")
+    expect(page.get_by_label(f"《{SECOND_REPORT}》的起始页码")).to_have_value("9")
+    expect(page.get_by_label(f"《{THIRD_REPORT}》的起始页码")).to_have_value("")
+    shot(page, "magazine-07b-issue-pages")
 
     # -- an anonymous reader searches from the header and opens the article
     page.context.clear_cookies()
