@@ -5,7 +5,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import views as account_views
@@ -21,7 +20,6 @@ urlpatterns = [
     # cookie), which keeps public pages cacheable; switching language is harmless.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("verify/<str:number>/", core_views.verify_certificate, name="verify_certificate"),
-    path("sitemap.xml", sitemap, name="sitemap"),
     path("members/", include("members.urls")),
     path("services/", include("portal.services.urls")),
     path("showcase/", include("showcase.awards.urls")),

@@ -270,9 +270,13 @@ MATRIX.update({
     "magazine:search": Entry(None, public(), query="q=信用修复"),
     "magazine:feed": Entry(None, public()),
     "magazine:feed_atom": Entry(None, public()),
+    "magazine:site_map": Entry(None, public()),
+    "magazine:sitemap": Entry(None, public()),
+    "magazine:robots": Entry(None, public()),
     "magazine_admin:import": Entry(None, admin(editor=OK)),
     "magazine_admin:import_preview": Entry(pk("issue_import"), admin(editor=OK)),  # the editor's own upload
     "magazine_admin:publish_issue": Entry(pk("issue"), admin()),  # the chief editor only (not one of the eight)
+    "magazine_admin:issue_pages": Entry(pk("issue"), admin(editor=OK)),  # printed pages, saved as drafts
 })
 
 
@@ -411,6 +415,19 @@ def _firm_a_account_state(w):
     return user.is_active, user.email, CancellationRequest.objects.filter(user=user).count()
 
 
+def _issue_pages_data(w):
+    return {"pages-TOTAL_FORMS": "1", "pages-INITIAL_FORMS": "1", "pages-MIN_NUM_FORMS": "1",
+            "pages-MAX_NUM_FORMS": "1", "pages-0-article": str(w.article.pk), "pages-0-start_page": "7",
+            "pages-0-end_page": "9", "pdf_page_offset": "2"}
+
+
+def _issue_pages_state(w):
+    from portal.magazine.models import ArticlePage
+
+    draft = ArticlePage.objects.get(pk=w.article.pk).get_latest_revision_as_object()
+    return draft.start_page, draft.end_page
+
+
 def _score_data(w):
     from showcase.models import items_of
 
@@ -469,6 +486,12 @@ def _post_cases() -> list[PostCase]:
                  Outcome(400), _firm_a_account_state),
         PostCase("privacy:cancel", "firm_a", lambda w: {}, lambda w: {"password": "access-matrix-42", "confirm": "on"},
                  to(lambda w: "/account/privacy/"), _firm_a_account_state, changes=True),
+        # Magazine: only the editorial office enters printed pages (saved as drafts).
+        *[PostCase("magazine_admin:issue_pages", role, pk("issue"), _issue_pages_data, DENY, _issue_pages_state)
+          for role in ("secretariat", "council", "agency", "expert")],
+        PostCase("magazine_admin:issue_pages", "firm_a", pk("issue"), _issue_pages_data, ACCOUNT, _issue_pages_state),
+        PostCase("magazine_admin:issue_pages", "editor", pk("issue"), _issue_pages_data,
+                 to(lambda w: f"/admin/pages/{w.issue.pk}/"), _issue_pages_state, changes=True),
     ]
     for case in cases:  # refused inside the Wagtail admin: Wagtail's dashboard redirect (see above)
         if case.expect == DENY and case.key.startswith(WAGTAIL_ANSWERED):
