@@ -105,6 +105,7 @@ def pk(attr: str) -> Callable:
 MATRIX: dict[str, Entry] = {
     "account_home": Entry(None, logged_in()),
     "verify_certificate": Entry(lambda w: {"number": w.membership_a.member_number}, public()),
+    "healthz": Entry(None, public()),
     "members:directory": Entry(None, public()),
     "members:join": Entry(None, public()),
     "members:organisation": Entry(None, firm_page()),
