@@ -57,7 +57,7 @@ class CircuitBreaker:
         with self._lock:
             if self._open_until is None:
                 logger.error("%s unavailable (%s), skipping it for %s s", self.name,
-                             type(exc).__name__ if exc else "error", self.retry_after)
+                             type(exc).__name__ if exc else "no answer in time", self.retry_after)
             self._open_until = time.monotonic() + self.retry_after
             self._probing = False
 

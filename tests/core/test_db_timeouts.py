@@ -140,6 +140,7 @@ def test_health_check_of_a_reused_connection_is_bounded(proxied_connection):
     wrapper.ensure_connection()
     proxy.frozen.set()
     assert wrapper.is_usable() is False  # Django's health check would wait forever
+    assert wrapper.breaker.is_open  # so the reconnection that follows fails at once
 
 
 @pytest.mark.postgres

@@ -2,13 +2,14 @@
 
 `settings.DB_CLIENT_TIMEOUT` (seconds, 0 = off; by default the statement timeout plus two
 seconds, so a merely slow query is cancelled by the server first, cleanly) bounds every round
-trip. When it passes, the watchdog shuts the connection's socket, the call fails with
-`DatabaseUnavailable` (an OperationalError: the error page answers 503) and the per-process
-circuit breaker opens: for `settings.DB_RETRY_SECONDS` every database call of the process fails
-at once instead of tying up a thread, and then one request probes the server again. A
-connection attempt that fails (refused, or libpq's connect_timeout) opens the breaker too.
-Errors the server itself reports (statement timeout, constraint violations…) prove it is alive
-and never open the breaker.
+trip; the health check of a reused connection and a new connection's set-up get
+DB_CONNECT_TIMEOUT. When a deadline passes, the watchdog shuts the connection's socket, the
+call fails with `DatabaseUnavailable` (an OperationalError: the error page answers 503) and the
+per-process circuit breaker opens: for `settings.DB_RETRY_SECONDS` every database call of the
+process fails at once instead of tying up a thread, and then one request probes the server
+again. A connection attempt that fails (refused, or libpq's connect_timeout) opens the breaker
+too. Errors the server itself reports (statement timeout, constraint violations…) prove it is
+alive and never open the breaker.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ def client_timeout() -> float:
     return float(getattr(settings, "DB_CLIENT_TIMEOUT", 0) or 0)
 
 
+def greeting_timeout() -> float:
+    """For the round trips that start a request's use of the database (the health check of a
+    reused connection, a new connection's set-up): as long as connecting may take. A server
+    that cannot answer `SELECT 1` that fast is treated as unavailable, so the threads that find
+    it hung are released after this, not after a whole statement's time."""
+    timeout = client_timeout()
+    connect = float(getattr(settings, "DB_CONNECT_TIMEOUT", 0) or 0)
+    return min(timeout, connect) if timeout and connect else timeout
+
+
 class DatabaseWrapper(postgresql.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,10 +71,10 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
             raise DatabaseUnavailable("database unavailable (skipped after a timeout; retrying shortly)")
 
     @contextmanager
-    def _deadline(self):
+    def _deadline(self, seconds: float | None = None):
         """Bound one round trip on the open connection; record the outcome in the breaker."""
         self._refuse_if_skipped()
-        seconds = client_timeout()
+        seconds = client_timeout() if seconds is None else seconds
         token = None
         if seconds > 0 and self.connection is not None:
             try:
@@ -80,7 +91,11 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
             self.breaker.succeeded()  # the server answered (with an error)
             raise
         if token is not None and watchdog.unwatch(token):
-            self.errors_occurred = True  # cut just as it completed: do not reuse the connection
+            # Cut, though the call returned (a driver method that reports errors as a value, like
+            # psycopg's is_usable, or a reply that came just too late): same verdict.
+            self.errors_occurred = True
+            self.breaker.failed(None)
+            return
         self.breaker.succeeded()
 
     def _guard_execute(self, execute, sql, params, many, context):
@@ -103,7 +118,7 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
         return connection
 
     def init_connection_state(self):
-        with self._deadline():
+        with self._deadline(greeting_timeout()):
             super().init_connection_state()
 
     def _commit(self):
@@ -118,7 +133,7 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
         if self.connection is None or self.breaker.is_open:
             return False
         try:
-            with self._deadline():
+            with self._deadline(greeting_timeout()):
                 return super().is_usable()
         except OperationalError:
             return False
