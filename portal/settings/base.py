@@ -192,20 +192,37 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # per CACHE_RETRY_SECONDS and pages are served uncached meanwhile (README "Operations").
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5"))
-if CACHE_URL.startswith("redis"):
-    CACHES = {
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
+
+
+def redis_caches(url: str) -> dict:
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
+    return {
         "default": {
             "BACKEND": "portal.core.resilient_cache.ResilientCache",
-            "LOCATION": CACHE_URL,
+            "LOCATION": url,
             "OPTIONS": {
                 "BACKEND": "django_redis.cache.RedisCache",
-                "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT, "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT},
-                "RETRY_AFTER": float(os.environ.get("CACHE_RETRY_SECONDS", "5")),
+                "OPTIONS": {
+                    "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                    "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                    # A pooled connection Redis closed (it restarted) is retried once on a new one;
+                    # a timeout (Redis hung) is not retried.
+                    "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))},
+                },
+                "RETRY_AFTER": CACHE_RETRY_SECONDS,
                 # Login rate limits and used TOTP codes: kept per process while Redis is away.
                 "LOCAL_FALLBACK_PREFIXES": ["allauth:rl:", "allauth.mfa.totp.used"],
             },
         }
     }
+
+
+if CACHE_URL.startswith("redis"):
+    CACHES = redis_caches(CACHE_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 

@@ -1,8 +1,8 @@
 """Redis down or hung (issue #18): pages degrade to uncached, login keeps working.
 
-The cache is configured as in production (portal/settings/base.py, read from a fresh process
-by test_resilience_settings.production_settings) against a port nobody listens on (refused),
-a socket that accepts and never answers (hung), or FlakyCache (switched off and on in-process).
+The cache is configured as production configures it (portal.settings.base.redis_caches, which
+test_resilience_settings checks production uses) against a port nobody listens on (refused), a
+socket that accepts and never answers (hung), or FlakyCache (switched off and on in-process).
 """
 
 import socket
@@ -19,17 +19,15 @@ from portal.core.breaker import CircuitBreaker
 from portal.core.cache import HEADER, VERSION_KEY, invalidate_public_pages, near_cache
 from tests.conftest import PASSWORD
 
-from .test_resilience_settings import production_settings
-
 
 @pytest.fixture(scope="module")
 def production_caches():
-    """fn(url) -> production CACHES for that Redis URL (one subprocess for the module)."""
-    template = production_settings(CACHE_URL="redis://127.0.0.1:1/0")["CACHES"]
+    """fn(url, **options) -> CACHES as production builds them for that Redis URL."""
+    from portal.settings.base import redis_caches
 
     def for_url(url: str, **options):
-        caches = {"default": {**template["default"], "LOCATION": url}}
-        caches["default"]["OPTIONS"] = {**caches["default"]["OPTIONS"], **options}
+        caches = redis_caches(url)
+        caches["default"]["OPTIONS"].update(options)
         return caches
 
     return for_url
@@ -76,6 +74,10 @@ class HungServer:
             self.accepted.append(conn)
 
     def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        except OSError:
+            pass
         self.sock.close()
         for conn in self.accepted:
             conn.close()
@@ -84,8 +86,9 @@ class HungServer:
 @pytest.fixture
 def redis_hung(caches_on, production_caches):
     server = HungServer()
-    short = {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2}, "RETRY_AFTER": 60}
-    caches_on.CACHES = production_caches(f"redis://127.0.0.1:{server.port}/0", **short)
+    caches = production_caches(f"redis://127.0.0.1:{server.port}/0", RETRY_AFTER=60)
+    caches["default"]["OPTIONS"]["OPTIONS"].update(SOCKET_CONNECT_TIMEOUT=0.2, SOCKET_TIMEOUT=0.2)
+    caches_on.CACHES = caches
     yield server
     server.close()
 

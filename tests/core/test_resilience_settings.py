@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from portal.settings.base import redis_caches
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -31,10 +35,16 @@ def production_settings(**env) -> dict:
 def test_production_redis_cache_fails_soft_with_short_timeouts():
     s = production_settings(CACHE_URL="redis://10.0.0.5:6379/0")
     default = s["CACHES"]["default"]
+    expected = redis_caches("redis://10.0.0.5:6379/0")
+    retry = expected["default"]["OPTIONS"]["OPTIONS"]["CONNECTION_POOL_KWARGS"].pop("retry")
+    assert (retry.get_retries(), retry._supported_errors) == (1, (RedisConnectionError,))  # not timeouts
+    default["OPTIONS"]["OPTIONS"]["CONNECTION_POOL_KWARGS"].pop("retry")
+    assert s["CACHES"] == expected
     assert default["BACKEND"] == "portal.core.resilient_cache.ResilientCache"
     assert default["LOCATION"] == "redis://10.0.0.5:6379/0"
     assert default["OPTIONS"]["BACKEND"] == "django_redis.cache.RedisCache"
-    assert default["OPTIONS"]["OPTIONS"] == {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    redis = default["OPTIONS"]["OPTIONS"]
+    assert (redis["SOCKET_CONNECT_TIMEOUT"], redis["SOCKET_TIMEOUT"]) == (0.5, 0.5)
     assert default["OPTIONS"]["RETRY_AFTER"] == 5
     assert default["OPTIONS"]["LOCAL_FALLBACK_PREFIXES"] == ["allauth:rl:", "allauth.mfa.totp.used"]
 
