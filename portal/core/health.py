@@ -2,7 +2,8 @@
 
 JSON with one entry per dependency — the database (a `SELECT 1`), the cache (a write and a
 read back, or "skipped" while its circuit breaker is open) and the email outbox (pending
-emails and the age of the oldest: a backlog means the mail server has been unreachable) —
+emails, those being sent right now, the age of the oldest pending one — a backlog means the
+mail server has been unreachable — and those given up after eight attempts) —
 and an overall status: "ok"; "degraded" (the site serves, e.g. uncached or with mail queued);
 "unavailable" when the database is down (HTTP 503, so a load balancer stops sending traffic
 to a server that can only answer error pages). Nothing but exception class names is shown.
@@ -55,7 +56,8 @@ def _outbox() -> dict:
     oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
     minutes = round((timezone.now() - oldest).total_seconds() / 60, 1) if oldest else 0
     failed = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()
-    return {"ok": minutes < EMAIL_BACKLOG_ALERT_MINUTES, "pending": pending.count(),
+    sending = pending.filter(claimed_until__gt=timezone.now()).count()
+    return {"ok": minutes < EMAIL_BACKLOG_ALERT_MINUTES, "pending": pending.count(), "sending": sending,
             "oldest_pending_minutes": minutes, "failed": failed}
 
 

@@ -124,5 +124,5 @@ def test_health_check_reports_an_email_backlog(client, db):
     status, body = _health(client)
     assert (status, body["status"]) == (200, "degraded")
     outbox = body["checks"]["email_outbox"]
-    assert (outbox["ok"], outbox["pending"], outbox["failed"]) == (False, 1, 1)
+    assert (outbox["ok"], outbox["pending"], outbox["sending"], outbox["failed"]) == (False, 1, 0, 1)
     assert outbox["oldest_pending_minutes"] >= 180
