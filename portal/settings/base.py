@@ -127,7 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # after DB_CONNECT_TIMEOUT s, the server cancels a statement (or lock wait) after
 # DB_STATEMENT_TIMEOUT ms, and portal.core.postgres cuts any round trip the server leaves
 # unanswered for DB_CLIENT_TIMEOUT s, then skips the database for DB_RETRY_SECONDS (503 pages).
-# 0 turns a timeout off (e.g. DB_STATEMENT_TIMEOUT=0 for a long manual maintenance command).
+# 0 turns a timeout off; manage.py does so for the statement timeout (and so the client deadline)
+# unless DB_STATEMENT_TIMEOUT is set: migrations, imports and backups may run long statements.
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
 DB_STATEMENT_TIMEOUT = int(os.environ.get("DB_STATEMENT_TIMEOUT", "5000"))
 DB_CLIENT_TIMEOUT = float(os.environ.get("DB_CLIENT_TIMEOUT", DB_STATEMENT_TIMEOUT / 1000 + 2 if DB_STATEMENT_TIMEOUT else 0))

@@ -76,3 +76,11 @@ def test_production_email_has_a_timeout_and_is_sent_in_the_background():
 
 def test_health_check_is_reachable_over_plain_http():
     assert production_settings()["SECURE_REDIRECT_EXEMPT"] == ["^healthz$"]
+
+
+def test_management_commands_run_without_a_statement_timeout():
+    code = "from django.conf import settings as s; print(s.DB_STATEMENT_TIMEOUT, s.DB_CLIENT_TIMEOUT)"
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://portal@10.0.0.6:5432/portal"}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1].split() == ["0", "0.0"], result.stderr
