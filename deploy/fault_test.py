@@ -379,6 +379,14 @@ def scenario_baseline(firm: Browser) -> None:
     measure_pages(s, "logged-in pages (no page cache)", rounds=2, browser=firm, limit=2.0)
     state = health()
     record(s, "/healthz", f"{state.get('http')} {state.get('status')}", state.get("status") == "ok")
+    sink = SmtpSink()
+    try:
+        user_actions(s, "baseline")
+        delivered = wait_until(lambda: outbox().get("pending") == 0 and len(sink.messages) >= 3, EMAIL_TIMEOUT + 5)
+        record(s, "emails sent right after commit", f"{len(sink.messages)} delivered, "
+               f"{outbox().get('pending')} pending", delivered)
+    finally:
+        sink.stop()
 
 
 def scenario_redis_refused() -> None:
@@ -494,11 +502,15 @@ def scenario_postgres_hung(firm: Browser) -> None:
                f"statuses {statuses}, {spread(times)} (deadlines: 3 s to connect or check a connection, "
                f"7 s per statement)", statuses == [503] and max(times) < 8)
         measure_pages(s, "cached pages once the database is being skipped", limit=1.0)
-        page = firm.get("/account/")
-        record(s, "next request: 503 page at once, Retry-After, Chinese",
-               f"{page.status} in {ms(page.seconds)}, Retry-After {page.header('retry-after')}",
-               page.status == 503 and page.seconds < 1 and page.header("retry-after") == "30"
-               and "服务暂时不可用" in page.body)
+        pages = [firm.get("/account/") for _ in range(10)]
+        times = [p.seconds for p in pages]
+        probes = sum(1 for t in times if t >= 1)  # a worker's one probe per 5 s (3 s connect timeout)
+        page = min(pages, key=lambda p: p.seconds)
+        record(s, "10 more logged-in requests: Chinese 503 page with Retry-After, at once",
+               f"statuses {sorted({p.status for p in pages})}, {spread(times)}, {probes} probing the database; "
+               f"Retry-After {page.header('retry-after')}",
+               all(p.status == 503 for p in pages) and probes <= WORKERS and statistics.median(times) < 0.5
+               and page.header("retry-after") == "30" and "服务暂时不可用" in page.body)
         state = health()
         record(s, "/healthz", f"{state.get('http')} {state.get('status')}",
                state.get("http") == 503 and state.get("status") == "unavailable")
