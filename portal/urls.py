@@ -9,8 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import views as account_views
 from portal.core import views as core_views
+from portal.core.health import healthz
+
+# Chinese error pages that need neither the database nor the cache; 503 + Retry-After when the
+# database is unavailable (portal/core/errors.py). 404 is Django's view with templates/404.html.
+handler500 = "portal.core.errors.server_error"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

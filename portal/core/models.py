@@ -101,6 +101,9 @@ class OutboundEmail(models.Model):
 
     It is sent after commit; a failed send stays `pending` and `run_due_jobs`
     retries it, so no notification is lost when the mail server is down.
+    A sender claims the row until `claimed_until` (see portal.core.mail.deliver):
+    no other process sends it meanwhile, and if the sender dies mid-send the claim
+    expires and the next retry sends it.
     """
 
     class Status(models.TextChoices):
@@ -111,7 +114,9 @@ class OutboundEmail(models.Model):
     to = models.JSONField(_("recipients"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -107,6 +107,7 @@ MATRIX: dict[str, Entry] = {
     # Django's LoginView from wagtail.urls, replaced: everyone is sent to allauth's login (issue #12.1).
     "wagtailcore_login": Entry(None, dict.fromkeys(ROLES, Outcome(302, "/accounts/login/?next=%2F", exact=True))),
     "verify_certificate": Entry(lambda w: {"number": w.membership_a.member_number}, public()),
+    "healthz": Entry(None, public()),
     "members:directory": Entry(None, public()),
     "members:join": Entry(None, public()),
     "members:organisation": Entry(None, firm_page()),
