@@ -8,7 +8,8 @@
      `redis-server` exists) through `deploy/serve-prod.sh start` in a private directory on free ports,
      and the same scaled data in it.
 2. The per-area scripts one after another (each prints its table): magazine (search measured on a copy of
-   the scaled SQLite database), members, services, showcase, awards, and any other bench/*.py.
+   the scaled SQLite database), members, services, showcase, awards, uploads (the PDF check of issue #12),
+   and any other bench/*.py.
 3. bench/load.py (queries per page, then cached, uncached and cold load) against the scaled SQLite database,
    then against PostgreSQL (+ Redis); a summary of issue #8's load targets.
 The load average (`uptime`) is printed before each measurement. Everything is removed at the end
@@ -39,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
-ORDER = ["magazine.py", "members.py", "services.py", "showcase.py", "awards.py"]
+ORDER = ["magazine.py", "members.py", "services.py", "showcase.py", "awards.py", "uploads.py"]
 NOT_AREA = {"run_all.py", "common.py", "load.py", "scale.py"}
 LOAD_PAGES = ["home", "archive", "issue", "article", "search", "members", "units"]
 BUILD_TIMEOUT = int(os.environ.get("BENCH_BUILD_TIMEOUT", "1200"))

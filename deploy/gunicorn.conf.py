@@ -2,9 +2,13 @@
 
 Every value can be overridden from the environment (GUNICORN_BIND, WEB_CONCURRENCY,
 GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL). Several app servers may
-run this behind a load balancer: they share PostgreSQL, Redis (cache and
-sessions) and the media storage; nothing is kept in a worker's memory that
+run this behind a load balancer: they share PostgreSQL (data and sessions),
+Redis (the cache) and the media storage; nothing is kept in a worker's memory that
 another server would need.
+
+gthread workers keep heartbeating while their threads wait, so `timeout` never
+ends a request stuck on a dependency: the application bounds those waits itself
+(Redis socket timeouts, PostgreSQL deadlines, EMAIL_TIMEOUT; README "Operations").
 """
 
 import multiprocessing

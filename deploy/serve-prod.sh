@@ -10,6 +10,7 @@
 #                                 deploy/serve-prod.sh start && eval "$(deploy/serve-prod.sh env)" && python bench/load.py)
 #   deploy/serve-prod.sh env      print the environment to use the servers from another shell (eval "$(...)")
 #   deploy/serve-prod.sh stop     stop the servers started earlier
+#   deploy/serve-prod.sh redis    (re)start Redis only, e.g. after stopping it (deploy/fault_test.py does)
 #
 # Installs nothing. Needs the Debian packages `postgresql` (any version; pg_ctl/initdb are looked up in PATH
 # and /usr/lib/postgresql/*/bin) and `redis-server`, and the project's virtualenv (.venv). As root, PostgreSQL
@@ -103,7 +104,9 @@ start_redis() {
     log "starting Redis on 127.0.0.1:$REDIS_PORT"
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save "" --appendonly no \
       --dir "$RUN_DIR" --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log" --maxmemory 256mb \
-      --maxmemory-policy allkeys-lru
+      --maxmemory-policy volatile-lru
+    # volatile-lru: under memory pressure Redis evicts only keys with a TTL — cached pages and
+    # fragments — never the public-data version (it has none). Sessions are in PostgreSQL.
     for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
 }
@@ -152,12 +155,13 @@ smoke() {
   curl -s -D - -o /dev/null "$base/" | grep -iE '^(content-security-policy|x-frame-options|x-content-type-options|referrer-policy|x-page-cache|cross-origin)' | sed 's/^/  /'
   curl -s -D - -o /dev/null "$base/" | grep -qi '^x-page-cache: hit' || { log "second anonymous GET was not a cache hit"; failed=1; }
   log "static: $(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$base$static" | grep -iE '^(cache-control|content-encoding)' | tr -d '\r' | paste -sd ' ')"
-  log "keys in Redis (cache, sessions): $(redis-cli -p "$REDIS_PORT" dbsize)"
+  log "keys in Redis (cache only; sessions are in PostgreSQL): $(redis-cli -p "$REDIS_PORT" dbsize)"
   return $failed
 }
 
 case "$MODE" in
   stop) stop_servers ;;
+  redis) start_redis ;;
   env)
     for name in DATABASE_URL CACHE_URL DJANGO_SETTINGS_MODULE ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS SITE_URL \
                 SECURE_SSL_REDIRECT STATIC_ROOT MEDIA_ROOT PRIVATE_MEDIA_ROOT EMAIL_BACKEND SECRET_KEY; do
@@ -178,5 +182,5 @@ case "$MODE" in
       log "serving http://127.0.0.1:$HTTP_PORT/ (Ctrl-C to stop)"
       $(gunicorn_cmd)
     fi ;;
-  *) die "usage: $0 [serve|smoke|start|env|stop]" ;;
+  *) die "usage: $0 [serve|smoke|start|env|stop|redis]" ;;
 esac

@@ -228,3 +228,47 @@ def membership_account_panel(request):
     else:
         panel["application"] = domain.open_application_for(organisation)
     return panel
+
+
+# --------------------------------------------------------------------------- personal information (portal.privacy)
+
+
+@hooks.register("personal_data_sections")
+def membership_personal_data(user):
+    """Membership applications and withdrawal notices this person made for their unit."""
+    from .models import WithdrawalRequest
+
+    sections = []
+    applications = MembershipApplication.objects.filter(created_by=user).select_related("organisation", "tier")
+    if applications:
+        sections.append({"title": _("Membership applications you made"), "items": [{
+            _("Unit"): a.organisation.name, _("Tier requested"): a.tier.name, _("Status"): a.get_status_display(),
+            _("Submitted at"): a.submitted_at, _("Signed application letter"): a.application_letter_name,
+            _("Business licence copy"): a.business_licence_name,
+        } for a in applications.order_by("created_at")]})
+    withdrawals = WithdrawalRequest.objects.filter(submitted_by=user).select_related("membership__organisation")
+    if withdrawals:
+        sections.append({"title": _("Withdrawal notices you submitted"), "items": [{
+            _("Unit"): w.membership.organisation.name, _("Status"): w.get_status_display(),
+            _("Reason"): w.reason, _("Submitted at"): w.submitted_at,
+        } for w in withdrawals.order_by("submitted_at")]})
+    return sections
+
+
+@hooks.register("cancellation_blockers")
+def membership_cancellation_blockers(user):
+    from .models import WithdrawalRequest
+
+    reasons = [
+        _("The membership application you submitted for %(unit)s is being reviewed.") % {"unit": a.organisation.name}
+        for a in MembershipApplication.objects.filter(
+            created_by=user, status__in=[MembershipApplication.Status.SUBMITTED, MembershipApplication.Status.RETURNED]
+        ).select_related("organisation")
+    ]
+    reasons += [
+        _("The withdrawal notice you submitted for %(unit)s is being handled.") % {
+            "unit": w.membership.organisation.name}
+        for w in WithdrawalRequest.objects.filter(submitted_by=user, status=WithdrawalRequest.Status.PENDING)
+        .select_related("membership__organisation")
+    ]
+    return reasons

@@ -5,22 +5,27 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import views as account_views
 from portal.core import views as core_views
+from portal.core.health import healthz
+
+# Chinese error pages that need neither the database nor the cache; 503 + Retry-After when the
+# database is unavailable (portal/core/errors.py). 404 is Django's view with templates/404.html.
+handler500 = "portal.core.errors.server_error"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("account/privacy/", include("portal.privacy.urls")),
     path("account/", include("portal.accounts.urls")),
     # CSRF-exempt so the language switcher on every page needs no token (and no
     # cookie), which keeps public pages cacheable; switching language is harmless.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("verify/<str:number>/", core_views.verify_certificate, name="verify_certificate"),
-    path("sitemap.xml", sitemap, name="sitemap"),
     path("members/", include("members.urls")),
     path("services/", include("portal.services.urls")),
     path("showcase/", include("showcase.awards.urls")),

@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LANG = "zh_Hans"
 # area -> (code directory holding locale/, template directories)
 AREAS = {
-    "core": ("portal/core", ["portal/accounts", "portal/organisations", "templates/core", "templates/accounts", "templates/allauth",
-                             "templates/account", "templates/mfa", "templates/wagtailadmin", "templates/*.html"]),
+    "core": ("portal/core", ["portal/accounts", "portal/organisations", "portal/privacy", "templates/core", "templates/accounts",
+                             "templates/allauth", "templates/account", "templates/mfa", "templates/wagtailadmin",
+                             "templates/privacy", "templates/*.html"]),
     "magazine": ("portal/magazine", ["templates/magazine"]),
     "services": ("portal/services", ["templates/services"]),
     "members": ("members", ["templates/members"]),

@@ -237,3 +237,94 @@ def load_demo(demo):
     from .demo import load
 
     load(demo)
+
+
+# ---------------------------------------------------------------- personal information (portal.privacy)
+
+
+@hooks.register("personal_data_sections")
+def showcase_personal_data(user):
+    """Applications this person made (with the contact details given), evidence they uploaded, their reviews."""
+    from .models import Application, EvidenceFile, ExpertAssignment
+
+    sections = []
+    applications = Application.objects.filter(created_by=user).select_related("campaign")
+    if applications:
+        sections.append({"title": _("Credit demonstration unit applications you made"), "items": [{
+            _("Application number"): a.number, _("Unit name"): a.unit_name, _("Status"): a.get_status_display(),
+            _("Contact person"): a.contact_person, _("Contact phone"): a.contact_phone,
+            _("Contact email"): a.contact_email, _("Signed by"): a.commitment_signer,
+            _("Signer's title"): a.commitment_signer_title, _("Submitted at"): a.submitted_at,
+        } for a in applications.order_by("created_at")]})
+    evidence = EvidenceFile.objects.filter(uploaded_by=user).select_related("application", "item")
+    if evidence:
+        sections.append({"title": _("Evidence files you uploaded"), "items": [{
+            _("Application number"): e.application.number, _("Item"): e.item.code, _("File name"): e.original_name,
+            _("Note"): e.note, _("Uploaded at"): e.uploaded_at,
+        } for e in evidence.order_by("uploaded_at")]})
+    assignments = ExpertAssignment.objects.filter(expert=user).select_related("round__application", "sheet")
+    if assignments:
+        items = []
+        for a in assignments.order_by("assigned_at"):
+            sheet = getattr(a, "sheet", None)
+            items.append({
+                _("Application number"): a.round.application.number, _("Status"): a.get_status_display(),
+                _("Declared at"): a.declared_at, _("Conflict of interest"): a.conflict_note,
+                _("Score sheet"): sheet.get_status_display() if sheet else "", _("Total"): sheet.total if sheet else None,
+                _("Overall comment"): sheet.overall_comment if sheet else "",
+            })
+        sections.append({"title": _("Reviews you were assigned"), "items": items})
+    return sections
+
+
+@hooks.register("cancellation_blockers")
+def showcase_cancellation_blockers(user):
+    from .models import Application
+
+    under_review = [s for s in Application.OPEN_STATUSES if s != Application.Status.DRAFT]
+    return [
+        _("Your credit demonstration unit application %(number)s (%(unit)s) is under review.") % {
+            "number": a.number or "", "unit": a.unit_name}
+        for a in Application.objects.filter(created_by=user, status__in=under_review)
+    ]
+
+
+@hooks.register("anonymise_personal_data")
+def showcase_anonymise(user, pseudonym):
+    """The applications stay with the unit; the contact details this person gave (or that name them) go."""
+    from django.db.models import Q
+
+    from portal.privacy.cancellation import anonymous_name
+
+    from .models import Application
+
+    mine = Q(created_by=user) | (Q(contact_email__iexact=user.email) if user.email else Q(pk__in=[]))
+    Application.objects.filter(mine).update(contact_person=anonymous_name(pseudonym)[:50], contact_phone="",
+                                            contact_email="")
+
+
+@hooks.register("retention_jobs")
+def showcase_retention(today, dry_run, rules):
+    """Contact details on applications rejected or not accepted longer ago than the retention period."""
+    from django.db import transaction
+    from django.db.models import Max, Q
+
+    from portal.privacy.retention import ANONYMISED, cutoff
+
+    from .models import Application, ApplicationEvent
+
+    decided = [ApplicationEvent.Kind.REJECTED, ApplicationEvent.Kind.DECIDED]
+    due = (Application.objects
+           .filter(status__in=[Application.Status.REJECTED, Application.Status.NOT_ACCEPTED])
+           .filter(~Q(contact_person=ANONYMISED) | ~Q(contact_phone="") | ~Q(contact_email=""))
+           .annotate(decided_at=Max("events__created_at", filter=Q(events__kind__in=decided)))
+           .filter(decided_at__lt=cutoff(today, rules.rejected_application_contact_days)))
+    ids = list(due.values_list("pk", flat=True))
+    if ids and not dry_run:
+        with transaction.atomic():
+            locked = list(Application.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            Application.objects.filter(pk__in=locked).update(contact_person=ANONYMISED, contact_phone="",
+                                                             contact_email="")
+    if ids:
+        yield (f"{'would anonymise' if dry_run else 'anonymised'} the contact details of {len(ids)} "
+               f"rejected application(s)")

@@ -3,6 +3,7 @@ from allauth.core import ratelimit
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from portal.core.mail import OutboxAccountAdapterMixin
 from portal.core.network import client_address, limit_key
 
 from .roles import is_staff_member
@@ -11,7 +12,7 @@ from .roles import is_staff_member
 ACCOUNT_CAP = "login_failed_account"
 
 
-class PortalAccountAdapter(DefaultAccountAdapter):
+class PortalAccountAdapter(OutboxAccountAdapterMixin, DefaultAccountAdapter):
     """Staff land in the Wagtail admin after login, firm users on their account page.
 
     Failed-login limits (issue #12): allauth counts `login_failed` per address and per "key",
@@ -20,6 +21,8 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     attacker's address is locked out of that account, its owner elsewhere is not. A looser
     cap per account over every address (`ACCOUNT_RATE_LIMITS["login_failed_account"]`) still
     bounds a guessing attack spread over many addresses; a password reset clears both.
+
+    Emails go through the portal's outbox (queued, sent after commit, retried).
     """
 
     def get_login_redirect_url(self, request):

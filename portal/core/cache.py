@@ -3,7 +3,14 @@
 `AnonymousPageCacheMiddleware` (after LocaleMiddleware) stores the full response
 of an anonymous GET/HEAD for `settings.PORTAL_PAGE_CACHE_SECONDS` (0 = off) in
 the default cache (Redis in production, shared by every app server), keyed by
-the full URL (scheme, host, path, query) and the active language.
+the URL (scheme, host, path, and the query parameters public pages read, see
+QUERY_PARAMS) and the active language.
+
+Query strings are bounded: parameters outside QUERY_PARAMS (utm_source, fbclid, WeChat's
+from=…, a crawler's junk) are left out of the key, so such a URL is answered from the entry of
+the same URL without them, and it never creates an entry of its own (only the canonical URL
+does, so junk cannot be planted into cached links either). A page whose view reads a
+parameter outside the list is never stored (its response could depend on it).
 
 Never cached: requests with a session or messages cookie (a logged-in user, or
 a visitor with pending messages), anything but GET/HEAD, responses other than a
@@ -20,7 +27,9 @@ setting shown in the footer; apps call it
 when data that shows on public pages changes (see docs/CONVENTIONS.md, "Caching").
 Production settings turn the page cache off unless CACHE_URL points at Redis: a
 per-process cache would keep stale copies in the workers that did not see the
-invalidation.
+invalidation. While Redis is unavailable (portal.core.resilient_cache) every read misses and
+every write is dropped, invalidations included, so pages are rendered uncached; when it
+answers again the version is bumped, so nothing cached before the outage is served after it.
 """
 
 import hashlib
@@ -31,13 +40,21 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import QueryDict
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 VERSION_KEY = "portal:pagecache:version"
 HEADER = "X-Page-Cache"
 EXCLUDED_PREFIXES = ("/admin/", "/accounts/", "/account/", "/documents/", "/i18n/", "/static/", "/media/")
 _CACHEABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
+# The query parameters public pages read (pagination, search, directory and catalogue filters,
+# the fee estimator, sitemap pages); settings.PORTAL_PAGE_CACHE_QUERY_PARAMS overrides the list.
+QUERY_PARAMS = frozenset({
+    "page", "p", "q", "year", "column", "region", "tier", "status", "category", "provider", "fee", "when", "base",
+})
+MAX_STORED_QUERY = 200  # characters of the kept query string; longer ones are served but never stored
 
 
 def page_cache_seconds() -> int:
@@ -66,22 +83,68 @@ def public_data_version(request=None) -> str:
     return version
 
 
+def _bump_version(**_signal_kwargs) -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
 def invalidate_public_pages(**_signal_kwargs) -> None:
     """Drop every cached public page (after the current transaction commits).
 
     Usable directly as a signal receiver.
     """
+    transaction.on_commit(_bump_version)
 
-    def bump():
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
-    transaction.on_commit(bump)
+def query_params() -> frozenset[str]:
+    return frozenset(getattr(settings, "PORTAL_PAGE_CACHE_QUERY_PARAMS", QUERY_PARAMS))
+
+
+def page_query(request) -> tuple[str, bool]:
+    """The request's query string reduced to QUERY_PARAMS, sorted; and whether anything was left out."""
+    cached = getattr(request, "_page_cache_query", None)
+    if cached is None:
+        allowed = query_params()
+        pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+        kept = sorted(pair for pair in pairs if pair[0] in allowed)
+        cached = request._page_cache_query = (urlencode(kept), len(kept) != len(pairs))
+    return cached
 
 
 def cache_key(request) -> str:
-    url = request.build_absolute_uri()
+    query = page_query(request)[0]
+    url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
     return f"portal:pagecache:{public_data_version(request)}:{get_language() or ''}:{request.method == 'HEAD'}:{digest}"
+
+
+class _WatchedQuery(QueryDict):
+    """request.GET for a page that may be stored: reading a parameter the cache key leaves out
+    marks the request as not storable (the response might depend on that parameter)."""
+
+    allowed: frozenset = frozenset()
+    request = None  # copies (pagination links) are not watched
+
+    def _note(self, key):
+        if self.request is not None and key not in self.allowed:
+            self.request._page_cache_skip = True
+
+    def __getitem__(self, key):
+        self._note(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self._note(key)
+        return super().__contains__(key)
+
+    def getlist(self, key, default=None):
+        self._note(key)
+        return super().getlist(key, default)
+
+
+def _watch_query(request) -> None:
+    watched = _WatchedQuery(request.META.get("QUERY_STRING", ""), encoding=request.encoding)
+    watched.allowed, watched.request = query_params(), request
+    request.GET = watched
 
 
 def request_is_cacheable(request) -> bool:
@@ -122,8 +185,12 @@ class AnonymousPageCacheMiddleware:
         if cached is not None:
             cached[HEADER] = "hit"
             return cached
+        query, left_out = page_query(request)
+        storable = not left_out and len(query) <= MAX_STORED_QUERY
+        if storable:
+            _watch_query(request)
         response = self.get_response(request)
-        if response_is_cacheable(request, response):
+        if storable and response_is_cacheable(request, response):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
             response[HEADER] = "miss"
@@ -222,7 +289,10 @@ def connect_signals() -> None:
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from .models import AssociationContact
+    from .resilient_cache import cache_recovered
 
+    # Invalidations made while the cache was unreachable were dropped: start afresh.
+    cache_recovered.connect(_bump_version, dispatch_uid="portal.pagecache.cache_recovered")
     page_published.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.published")
     page_unpublished.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.unpublished")
     post_page_move.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.moved")

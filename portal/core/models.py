@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -36,6 +37,10 @@ class StandardPage(OneQueryViewRestrictionsMixin, Page):
         verbose_name = _("standard page")
 
 
+ICP_PATTERN = r"^[\u4e00-\u9fff]ICP备\d{6,12}号(-\d{1,3})?$"
+PSB_PATTERN = r"^[\u4e00-\u9fff]公网安备\s?\d{10,16}号$"
+
+
 @register_setting(icon="site")
 class AssociationContact(BaseGenericSetting):
     """The association's contact data shown in the footer (from the magazine's masthead)."""
@@ -47,6 +52,17 @@ class AssociationContact(BaseGenericSetting):
     fax = SingleLineModelField(_("fax"), max_length=50, default="（0571）88152096")
     email = models.EmailField(_("email"), default="zj_xyxh@126.com")
     website = SingleLineModelField(_("website"), max_length=100, default="www.zjxyxh.org")
+    # Website filing numbers (网站备案), shown in the footer of every public page when set.
+    icp_number = models.CharField(
+        _("ICP filing number"), max_length=40, blank=True,
+        validators=[RegexValidator(ICP_PATTERN, _("Enter the number as issued, e.g. 浙ICP备12345678号-1."))],
+        help_text=_("For example 浙ICP备12345678号-1; links to the ministry's filing lookup."),
+    )
+    public_security_number = models.CharField(
+        _("public security filing number"), max_length=40, blank=True,
+        validators=[RegexValidator(PSB_PATTERN, _("Enter the number as issued, e.g. 浙公网安备33010602000001号."))],
+        help_text=_("For example 浙公网安备33010602000001号; links to the public security filing lookup."),
+    )
     seal_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("seal image"),
@@ -62,11 +78,22 @@ class AssociationContact(BaseGenericSetting):
             [FieldPanel(f) for f in ("name", "address", "postcode", "phone", "fax", "email", "website")],
             heading=_("Contact"),
         ),
+        MultiFieldPanel([FieldPanel("icp_number"), FieldPanel("public_security_number")],
+                        heading=_("website filing numbers")),
         FieldPanel("seal_image"),
     ]
 
+    ICP_LOOKUP = "https://beian.miit.gov.cn/"
+    PSB_LOOKUP = "https://beian.mps.gov.cn/"
+
     class Meta:
         verbose_name = _("association contact data")
+
+    @property
+    def public_security_url(self) -> str:
+        """The lookup of this record (the code is the number's digits), or the lookup's home page."""
+        digits = "".join(ch for ch in self.public_security_number or "" if ch.isdigit())
+        return f"{self.PSB_LOOKUP}#/query/webSearch?code={digits}" if digits else self.PSB_LOOKUP
 
 
 class OutboundEmail(models.Model):
@@ -74,6 +101,9 @@ class OutboundEmail(models.Model):
 
     It is sent after commit; a failed send stays `pending` and `run_due_jobs`
     retries it, so no notification is lost when the mail server is down.
+    A sender claims the row until `claimed_until` (see portal.core.mail.deliver):
+    no other process sends it meanwhile, and if the sender dies mid-send the claim
+    expires and the next retry sends it.
     """
 
     class Status(models.TextChoices):
@@ -84,7 +114,9 @@ class OutboundEmail(models.Model):
     to = models.JSONField(_("recipients"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -21,6 +21,18 @@ def retry_emails(today, dry_run):
         yield f"{'would resend' if dry_run else 'resent'} {count} queued email(s)"
 
 
+@hooks.register("register_due_jobs", order=1010)
+def clear_expired_sessions(today, dry_run):
+    """Sessions live in the database (so a cache restart logs nobody out): drop expired ones."""
+    if not dry_run:
+        from importlib import import_module
+
+        from django.conf import settings
+
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return ()
+
+
 @hooks.register("register_log_actions")
 def register_workflow_actions(actions):
     workflow.register_log_actions(actions)

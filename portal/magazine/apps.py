@@ -15,6 +15,13 @@ class MagazineConfig(AppConfig):
 
         post_save.connect(article_saved, sender=ArticlePage, dispatch_uid="magazine_article_index")
         post_delete.connect(article_deleted, sender=ArticlePage, dispatch_uid="magazine_article_unindex")
+        # An issue goes live with its articles, however it is published (portal.magazine.publishing).
+        from wagtail.signals import page_published
+
+        from .models import IssuePage
+        from .publishing import issue_published
+
+        page_published.connect(issue_published, sender=IssuePage, dispatch_uid="magazine_issue_with_articles")
         # Column and author names show on public pages: drop the cached pages when they change.
         from portal.core.cache import invalidate_on_change
 

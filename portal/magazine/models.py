@@ -13,6 +13,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -111,6 +112,11 @@ class MagazineArchivePage(RoutablePageMixin, OneQueryViewRestrictionsMixin, Page
             years.setdefault(issue.year, []).append(issue)
         return list(years.items())
 
+    def get_sitemap_urls(self, request=None):
+        from .sitemap import archive_sitemap_urls
+
+        return [*super().get_sitemap_urls(request), *archive_sitemap_urls(self, request)]
+
     @path("column/<int:pk>/", name="column")
     def column_view(self, request, pk):
         from django.core.paginator import Paginator
@@ -165,6 +171,10 @@ class IssuePage(OneQueryViewRestrictionsMixin, Page):
     permit_number = SingleLineModelField(_("permit number (准印证号)"), max_length=100, blank=True)
     printer = SingleLineModelField(_("printer"), max_length=100, blank=True)
     circulation_note = SingleLineModelField(_("circulation note"), max_length=100, blank=True, default=CIRCULATION_NOTE)
+    pdf_page_offset = models.SmallIntegerField(
+        _("PDF page offset"), default=0, validators=[MinValueValidator(-99), MaxValueValidator(99)],
+        help_text=_("PDF page = printed page + offset (e.g. 2 when two unnumbered pages open the PDF)."),
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -172,7 +182,7 @@ class IssuePage(OneQueryViewRestrictionsMixin, Page):
                 FieldRowPanel([FieldPanel("year"), FieldPanel("number"), FieldPanel("cumulative_number")]),
                 FieldPanel("publication_date"),
                 FieldPanel("cover"),
-                FieldPanel("pdf"),
+                FieldRowPanel([FieldPanel("pdf"), FieldPanel("pdf_page_offset")]),
             ],
             heading=_("Issue"),
         ),
@@ -221,13 +231,13 @@ class IssuePage(OneQueryViewRestrictionsMixin, Page):
         """The issue's articles in contents order; in preview, their latest drafts."""
         children = ArticlePage.objects.child_of(self).select_related("column").order_by("path")
         if not preview:
-            return list(children.live().public())
+            return contents_order(children.live().public())
         drafts = []
         for article in children:
             draft = article.get_latest_revision_as_object() if article.has_unpublished_changes else article
             draft.refresh_derived()
             drafts.append(draft)
-        return drafts
+        return contents_order(drafts)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -257,12 +267,26 @@ class IssueBoardRole(Orderable):
         return [n for n in re.split(r"[、，,\s]+", self.names) if n]
 
 
+def column_position(column: Column | None) -> tuple:
+    """Where a column's articles stand in an issue's contents: by column order, cover pages
+    (封二/封三) after the columns, articles without a column last."""
+    if column is None:
+        return (True, True, 0)
+    return (False, column.is_cover_page, column.order)
+
+
+def contents_order(articles) -> list:
+    """An issue's articles as its contents lists them (the issue page, previous/next): by column,
+    then in their order within the column (tree order)."""
+    return sorted(articles, key=lambda a: (column_position(a.column), a.path))
+
+
 def group_by_column(articles) -> list[tuple[Column | None, list]]:
-    """[(column, [articles…])] keeping the contents order; cover pages last."""
+    """[(column, [articles…])] in contents order (see ``contents_order``)."""
     groups: dict[int | None, tuple[Column | None, list]] = {}
-    for article in articles:
+    for article in contents_order(articles):
         groups.setdefault(article.column_id, (article.column, []))[1].append(article)
-    return sorted(groups.values(), key=lambda g: (g[0] is None, g[0].is_cover_page if g[0] else True, g[0].order if g[0] else 0))
+    return list(groups.values())
 
 
 def body_plain_text(body) -> str:
@@ -298,7 +322,14 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
     )
     subtitle = SingleLineModelField(_("subtitle"), max_length=255, blank=True)
     source = SingleLineModelField(_("source"), max_length=255, blank=True, help_text=_("e.g. 金华市信用办供稿"))
-    start_page = models.PositiveSmallIntegerField(_("start page"), null=True, blank=True)
+    start_page = models.PositiveSmallIntegerField(
+        _("start page"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(999)],
+        help_text=_("As printed; leave empty until known."),
+    )
+    end_page = models.PositiveSmallIntegerField(
+        _("end page"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(999)],
+        help_text=_("Last printed page; leave empty until known."),
+    )
     editors_note = models.TextField(_("editor's note"), blank=True)
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
     # Derived on clean (see refresh_derived); not edited directly.
@@ -308,7 +339,7 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),
-        FieldRowPanel([FieldPanel("column"), FieldPanel("start_page")]),
+        FieldRowPanel([FieldPanel("column"), FieldPanel("start_page"), FieldPanel("end_page")]),
         InlinePanel("article_authors", heading=_("Authors"), label=_("author")),
         FieldPanel("source"),
         FieldPanel("editors_note"),
@@ -336,6 +367,9 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
 
     def clean(self):
         super().clean()
+        problems = page_range_problems(self.start_page, self.end_page)
+        if problems:
+            raise ValidationError({"end_page": problems})
         if self.path:
             parent = self.get_parent()
             if parent is not None and parent.specific_class is IssuePage:
@@ -356,22 +390,36 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
     def summary(self, length: int = 90) -> str:
         return Truncator(self.search_text.replace("\n", " ")).chars(length)
 
+    @property
+    def pages_label(self) -> str:
+        """The printed pages: ``22-25``, ``22`` (start only, or one page), or "" when unknown."""
+        if not self.start_page:
+            return ""
+        if self.end_page and self.end_page > self.start_page:
+            return f"{self.start_page}-{self.end_page}"
+        return str(self.start_page)
+
     def citation(self, issue: IssuePage | None = None) -> str:
-        """GB/T 7714 reference: ``陈海盛, 白小虎, 郭文波, 等. 题名[J]. 信用浙江, 2019(3): 22.``"""
+        """GB/T 7714 reference: ``陈海盛, 白小虎, 郭文波, 等. 题名[J]. 信用浙江, 2019(3): 22-25.``
+
+        The pages are given as far as they are known, and left out when the start page is not.
+        """
         issue = issue or self.issue
         names = self.author_list
         authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
         title = f"{self.title}: {self.subtitle}" if self.subtitle else self.title
         head = f"{authors}. {title}[J]" if authors else f"{title}[J]"
         where = f"{MAGAZINE_NAME}, {issue.year}({issue.number})" if issue else MAGAZINE_NAME
-        pages = f": {self.start_page}" if self.start_page else ""
+        pages = f": {self.pages_label}" if self.pages_label else ""
         return f"{head}. {where}{pages}."
 
     def pdf_url(self, issue: IssuePage | None = None) -> str:
+        """The issue's PDF, opened at the article's first page (printed page + the issue's offset) when known."""
         issue = issue or self.issue
         if not issue or not issue.pdf_id:
             return ""
-        return issue.pdf.url + (f"#page={self.start_page}" if self.start_page else "")
+        pdf_page = self.start_page + issue.pdf_page_offset if self.start_page else 0
+        return issue.pdf.url + (f"#page={pdf_page}" if pdf_page >= 1 else "")
 
     @cached_property
     def magazine_archive(self) -> MagazineArchivePage | None:
@@ -383,8 +431,9 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
         if not self.issue_id:
             return None, None
         # Siblings share the article's view restrictions (inherited from the issue), so no .public().
-        siblings = list(
-            ArticlePage.objects.child_of(self.issue).live().order_by("path").only("id", "title", "path", "url_path")
+        siblings = contents_order(
+            ArticlePage.objects.child_of(self.issue).live().select_related("column")
+            .only("id", "title", "path", "url_path", "column__order", "column__is_cover_page")
         )
         ids = [s.pk for s in siblings]
         if self.pk not in ids:
@@ -439,6 +488,15 @@ class IssueImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+def page_range_problems(start: int | None, end: int | None) -> list[str]:
+    """What is wrong with a printed page range (both ends optional)."""
+    if end is not None and start is None:
+        return [_("Enter the start page as well.")]
+    if start is not None and end is not None and end < start:
+        return [_("The end page comes before the start page.")]
+    return []
 
 
 def month_date(year: int, month: int) -> datetime.date:

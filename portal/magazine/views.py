@@ -10,18 +10,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.roles import Role, has_role
 from portal.core import audit
+from portal.core.workflow_views import run_step
 
-from .domain import NothingToPublish, publish_issue_with_articles
-from .forms import IssueUploadForm
+from .domain import NothingToPublish, publish_issue_with_articles, set_printed_pages
+from .forms import IssueArticlePagesForm, IssueUploadForm, PdfOffsetForm, article_pages_formset
 from .importer.build import ensure_archive, import_issue, plan_import
 from .importer.parser import IssueFormatError, parse_issue
-from .models import ArticlePage, Column, IssueImport, IssuePage, MagazineArchivePage
+from .models import ArticlePage, Column, IssueImport, IssuePage, MagazineArchivePage, contents_order
 from .search import highlight, search_articles
 
 RESULTS_PER_PAGE = 10
@@ -133,31 +136,68 @@ def import_preview(request, pk):
         messages.error(request, str(exc))
         return redirect("magazine_admin:import")
     plan = plan_import(parsed)
-    if request.method == "POST":
-        if upload.created_at is not None:
-            messages.warning(request, _("These pages were already created."))
-        else:
-            archive = ensure_archive()
-            if not archive.permissions_for_user(request.user).can_add_subpage():
-                raise PermissionDenied
-            with transaction.atomic():
-                upload = IssueImport.objects.select_for_update().get(pk=upload.pk)
-                if upload.created_at is None:
-                    result = import_issue(parsed, publish=False, user=request.user, request=request)
-                    upload.issue, upload.created_at = result.issue, timezone.now()
-                    upload.save(update_fields=["issue", "created_at"])
-                    messages.success(
-                        request,
-                        _("%(issue)s saved as drafts: %(new)d new and %(updated)d updated articles. Submit it for review when ready.")
-                        % {"issue": result.issue.title, "new": plan.new_articles, "updated": plan.updated_articles},
-                    )
+    existing_issue = IssuePage.objects.filter(pk=plan.issue_id).first()
+    # The page fields are optional in a POST: without them the pages the text gives are used.
+    post = request.POST if request.method == "POST" else {}
+    pages = article_pages_formset(
+        len(plan.articles), data=post if "pages-TOTAL_FORMS" in post else None, initial=_known_pages(plan)
+    )
+    offset = PdfOffsetForm(
+        post if "pdf_page_offset" in post else None,
+        initial={"pdf_page_offset": existing_issue.pdf_page_offset if existing_issue else 0},
+    )
+    if request.method == "POST" and upload.created_at is not None:
+        messages.warning(request, _("These pages were already created."))
+        return redirect("wagtailadmin_explore", upload.issue_id)
+    if request.method == "POST" and _valid_or_unbound(pages) and _valid_or_unbound(offset):
+        archive = ensure_archive()
+        if not archive.permissions_for_user(request.user).can_add_subpage():
+            raise PermissionDenied
+        with transaction.atomic():
+            upload = IssueImport.objects.select_for_update().get(pk=upload.pk)
+            if upload.created_at is None:
+                entered = {}
+                if pages.is_bound:
+                    entered = {item.parsed.order: form.entered for item, form in zip(plan.articles, pages, strict=True)}
+                result = import_issue(
+                    parsed, publish=False, user=request.user, request=request, pages=entered,
+                    pdf_page_offset=offset.cleaned_data["pdf_page_offset"] if offset.is_bound else None,
+                )
+                upload.issue, upload.created_at = result.issue, timezone.now()
+                upload.save(update_fields=["issue", "created_at"])
+                messages.success(
+                    request,
+                    _("%(issue)s saved as drafts: %(new)d new and %(updated)d updated articles. Submit it for review when ready.")
+                    % {"issue": result.issue.title, "new": plan.new_articles, "updated": plan.updated_articles},
+                )
         return redirect("wagtailadmin_explore", upload.issue_id)
     columns = {c.name_zh: c for c in parsed.columns}
-    rows = [(columns.get(item.parsed.column), item) for item in plan.articles]
-    context = {"upload": upload, "parsed": parsed, "plan": plan, "rows": rows,
-               "existing_issue": IssuePage.objects.filter(pk=plan.issue_id).first(),
+    rows = [(columns.get(item.parsed.column), item, form) for item, form in zip(plan.articles, pages, strict=False)]
+    context = {"upload": upload, "parsed": parsed, "plan": plan, "rows": rows, "pages": pages, "offset": offset,
+               "existing_issue": existing_issue,
                **_admin_header(_("Import preview: %(file)s") % {"file": upload.filename})}
     return TemplateResponse(request, "magazine/admin/import_preview.html", context)
+
+
+def _valid_or_unbound(form) -> bool:
+    return not form.is_bound or form.is_valid()
+
+
+def _known_pages(plan) -> list[dict]:
+    """Initial pages of the preview: what the text gives, else what is stored for the article."""
+    stored = {
+        pk: (start, end)
+        for pk, start, end in ArticlePage.objects.filter(
+            pk__in=[a.existing_id for a in plan.articles if a.existing_id]
+        ).values_list("pk", "start_page", "end_page")
+    }
+    initial = []
+    for item in plan.articles:
+        start, end = stored.get(item.existing_id, (None, None))
+        if item.parsed.start_page is not None and item.parsed.start_page != start:
+            start, end = item.parsed.start_page, None
+        initial.append({"start_page": start, "end_page": end})
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -169,15 +209,60 @@ def publish_issue(request, pk):
     articles = list(ArticlePage.objects.child_of(issue).order_by("path").select_related("column"))
     if request.method == "POST":
         try:
-            published = publish_issue_with_articles(issue=issue, user=request.user, request=request)
+            result = publish_issue_with_articles(issue=issue, user=request.user, request=request)
         except NothingToPublish as exc:
             messages.warning(request, str(exc))
         else:
-            messages.success(request, _("Published %(issue)s with its articles (%(n)d pages).") % {
-                "issue": issue.title, "n": len(published)})
+            if result.scheduled_for:
+                messages.success(request, _(
+                    "%(issue)s is scheduled to go live at %(when)s; its %(n)d draft articles go live with it."
+                ) % {"issue": issue.title, "when": date_format(localtime(result.scheduled_for), "DATETIME_FORMAT"),
+                     "n": result.waiting})
+            else:
+                messages.success(request, _("Published %(issue)s with its articles (%(n)d pages).") % {
+                    "issue": issue.title, "n": len(result.published)})
         return redirect("wagtailadmin_explore", issue.pk)
     return TemplateResponse(request, "magazine/admin/publish_issue.html", {
         "issue": issue, "articles": articles, **_admin_header(_("Publish %(issue)s") % {"issue": issue.title})})
+
+
+@require_http_methods(["GET", "POST"])
+def issue_pages(request, pk):
+    """The printed pages of every article of an issue, and its PDF offset, on one form (saved as drafts)."""
+    _require_editor(request)
+    issue = get_object_or_404(IssuePage, pk=pk)
+    if not issue.permissions_for_user(request.user).can_edit():
+        audit.refused(request, issue, reason="cannot edit the issue")
+        raise PermissionDenied
+    articles = [
+        a.get_latest_revision_as_object() if a.has_unpublished_changes else a
+        for a in ArticlePage.objects.child_of(issue).select_related("column")
+    ]
+    articles = contents_order(articles)
+    draft_issue = issue.get_latest_revision_as_object() if issue.has_unpublished_changes else issue
+    data = request.POST if request.method == "POST" else None
+    pages = article_pages_formset(
+        len(articles), data=data, form=IssueArticlePagesForm,
+        initial=[{"article": a.pk, "start_page": a.start_page, "end_page": a.end_page} for a in articles],
+    )
+    offset = PdfOffsetForm(data, initial={"pdf_page_offset": draft_issue.pdf_page_offset})
+    if request.method == "POST" and pages.is_valid() and offset.is_valid():
+        entered = {form.cleaned_data["article"]: form.entered for form in pages}
+        changed = run_step(
+            request, set_printed_pages, issue=issue, user=request.user, request=request, pages=entered,
+            pdf_page_offset=offset.cleaned_data["pdf_page_offset"],
+        )
+        if changed is not None:
+            if changed:
+                messages.success(request, _(
+                    "Pages saved as drafts (%(n)d pages changed). They go live with the issue's next publication."
+                ) % {"n": len(changed)})
+            else:
+                messages.info(request, _("No page number changed."))
+            return redirect("wagtailadmin_explore", issue.pk)
+    return TemplateResponse(request, "magazine/admin/issue_pages.html", {
+        "issue": issue, "rows": list(zip(articles, pages, strict=False)), "pages": pages, "offset": offset,
+        **_admin_header(_("Printed pages of %(issue)s") % {"issue": issue.title})})
 
 
 def archive_admin_url() -> str:

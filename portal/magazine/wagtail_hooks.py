@@ -12,7 +12,7 @@ from portal.core.audit import register_actions
 
 from . import admin_urls
 from .demo import load_demo_issue
-from .domain import PUBLISH_ISSUE
+from .domain import PUBLISH_ISSUE, SET_PAGES
 from .models import ArticlePage, Author, Column, IssuePage
 
 
@@ -62,8 +62,17 @@ def import_menu_item():
 
 
 @hooks.register("register_page_header_buttons")
-def publish_issue_button(page, user, view_name, next_url=None):
-    if page.specific_class is IssuePage and has_role(user, Role.CHIEF_EDITOR):
+def issue_buttons(page, user, view_name, next_url=None):
+    if page.specific_class is not IssuePage:
+        return
+    if has_role(user, Role.EDITOR, Role.CHIEF_EDITOR):
+        yield Button(
+            _("Printed pages of the articles"),
+            reverse("magazine_admin:issue_pages", args=[page.pk]),
+            icon_name="list-ol",
+            priority=35,
+        )
+    if has_role(user, Role.CHIEF_EDITOR):
         yield Button(
             _("Publish issue with its articles"),
             reverse("magazine_admin:publish_issue", args=[page.pk]),
@@ -77,6 +86,7 @@ def magazine_log_actions(actions):
     register_actions(actions, {
         PUBLISH_ISSUE: (_("Publish issue with articles"), _("Published the issue with its articles")),
         "magazine.issue.import": (_("Import issue"), _("Imported the issue from a text file")),
+        SET_PAGES: (_("Enter printed pages"), _("Entered the printed pages of the issue's articles")),
     })
 
 

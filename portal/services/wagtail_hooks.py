@@ -80,3 +80,51 @@ def provider_desk_panel(request):
         provider_id__in=domain.provider_ids_for(request.user), status__in=ServiceRequest.OPEN_STATUSES
     ).count()
     return {"title": _("Provider desk"), "template": "services/panels/desk.html", "order": 5, "open_count": open_count}
+
+
+# --------------------------------------------------------------------------- personal information (portal.privacy)
+
+
+@hooks.register("personal_data_sections")
+def services_personal_data(user):
+    """The service requests and event registrations this person made, with the contact details given."""
+    sections = []
+    requests_ = ServiceRequest.objects.filter(requested_by=user).select_related("item", "provider")
+    if requests_:
+        sections.append({"title": _("Service requests you made"), "items": [{
+            _("Number"): r.number, _("Service"): r.item.name, _("Provider"): r.provider.name,
+            _("Status"): r.get_status_display(), _("Contact person"): r.contact_name, _("Phone"): r.contact_phone,
+            _("Email"): r.contact_email, _("Preferred contact"): r.get_preferred_contact_display(),
+            _("Message"): r.message, _("Submitted at"): r.created_at,
+        } for r in requests_.order_by("created_at")]})
+    registrations = EventRegistration.objects.filter(registered_by=user).select_related("event")
+    if registrations:
+        sections.append({"title": _("Event registrations you made"), "items": [{
+            _("Event"): r.event.title, _("Participants"): r.participants, _("Note"): r.note,
+            _("Registered at"): r.registered_at, _("Attended"): _("yes") if r.attended else _("no"),
+        } for r in registrations.order_by("registered_at")]})
+    return sections
+
+
+@hooks.register("cancellation_blockers")
+def services_cancellation_blockers(user):
+    return [
+        _("Your service request %(number)s (%(service)s) is still being handled: withdraw it or wait until it is "
+          "completed.") % {"number": r.number, "service": r.item.name}
+        for r in ServiceRequest.objects.filter(requested_by=user, status__in=ServiceRequest.OPEN_STATUSES)
+        .select_related("item")
+    ]
+
+
+@hooks.register("anonymise_personal_data")
+def services_anonymise(user, pseudonym):
+    """The requests stay with the unit and the provider; the contact details given in them go."""
+    from portal.privacy.cancellation import anonymous_name
+
+    ServiceRequest.objects.filter(requested_by=user).update(
+        contact_name=anonymous_name(pseudonym)[:50], contact_phone="", contact_email="")
+
+
+@hooks.register("personal_data_views")
+def services_personal_data_views():
+    return {"services_requests:inspect": ServiceRequest}

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.core",
     "portal.organisations",
+    "portal.privacy",
     "portal.magazine",
     "portal.services",
     "members",
@@ -128,6 +129,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# PostgreSQL that hangs must not hang requests (README "Operations"): libpq gives up connecting
+# after DB_CONNECT_TIMEOUT s, the server cancels a statement (or lock wait) after
+# DB_STATEMENT_TIMEOUT ms, and portal.core.postgres cuts any round trip the server leaves
+# unanswered for DB_CLIENT_TIMEOUT s, then skips the database for DB_RETRY_SECONDS (503 pages).
+# 0 turns a timeout off; manage.py does so for the statement timeout (and so the client deadline)
+# unless DB_STATEMENT_TIMEOUT is set: migrations, imports and backups may run long statements.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+DB_STATEMENT_TIMEOUT = int(os.environ.get("DB_STATEMENT_TIMEOUT", "5000"))
+DB_CLIENT_TIMEOUT = float(os.environ.get("DB_CLIENT_TIMEOUT", DB_STATEMENT_TIMEOUT / 1000 + 2 if DB_STATEMENT_TIMEOUT else 0))
+DB_RETRY_SECONDS = float(os.environ.get("DB_RETRY_SECONDS", "5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "portal.core.postgres"
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_CONNECT_TIMEOUT:
+        _pg_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT:
+        _pg_options["options"] = f"{_pg_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -184,11 +202,49 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "docx", "xlsx", "csv"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents and images get the content checks of private uploads (portal/core/uploads), and
+# documents are always downloaded, never shown inline in the site's origin.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.core.uploads.wagtail_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.core.uploads.wagtail_forms.ImageForm"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 
-# Cache: local memory unless CACHE_URL (redis://...) is set.
+# Cache: local memory unless CACHE_URL (redis://...) is set. Redis sits behind
+# portal.core.resilient_cache: refused or hung, it costs each process one short socket timeout
+# per CACHE_RETRY_SECONDS and pages are served uncached meanwhile (README "Operations").
 CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5"))
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
+
+
+def redis_caches(url: str) -> dict:
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
+    return {
+        "default": {
+            "BACKEND": "portal.core.resilient_cache.ResilientCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "OPTIONS": {
+                    "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                    "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                    # A pooled connection Redis closed (it restarted) is retried once on a new one;
+                    # a timeout (Redis hung) is not retried.
+                    "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))},
+                },
+                "RETRY_AFTER": CACHE_RETRY_SECONDS,
+                # Login rate limits and used TOTP codes: kept per process while Redis is away.
+                "LOCAL_FALLBACK_PREFIXES": ["allauth:rl:", "allauth.mfa.totp.used"],
+            },
+        }
+    }
+
+
 if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = redis_caches(CACHE_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 
@@ -196,6 +252,12 @@ else:
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "浙江省信用协会 <noreply@zjxyxh.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds a mail server may take per exchange (connect, each reply) before a send fails and the
+# email stays queued for the retry (portal/core/mail.py).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Send emails after commit on a background thread of the process (production), so a slow or
+# unreachable mail server never delays a request; inline elsewhere (tests see them at once).
+PORTAL_EMAIL_IN_BACKGROUND = env_bool("PORTAL_EMAIL_IN_BACKGROUND", False)
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "浙江省信用协会"
@@ -303,3 +365,11 @@ LOGGING = {
 
 # Django 6 behaviour now: URL form fields assume https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Personal information (portal.privacy): the consent box on sign-up, the re-consent check after login
+# and the log of staff views of a person's details. See README "Personal information".
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.privacy.forms.SignupConsentForm"
+MIDDLEWARE += [
+    "portal.privacy.middleware.ConsentMiddleware",
+    "portal.privacy.middleware.PersonalDataAccessLogMiddleware",
+]

@@ -38,9 +38,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         "OPTIONS": {**_s3, "location": "private", "querystring_expire": 300},
     }
 
-if CACHE_URL.startswith("redis"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-else:
+# Sessions stay in the database (Django's default), not in Redis: a Redis restart, an eviction
+# under memory pressure or an outage logs nobody out (README "Operations").
+if not CACHE_URL.startswith("redis"):
     # Without a shared cache every worker would keep its own copy of a page and
     # invalidation (publish, data changes) would reach only one of them.
     PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "0"))
@@ -52,9 +52,11 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+PORTAL_EMAIL_IN_BACKGROUND = env_bool("PORTAL_EMAIL_IN_BACKGROUND", True)
 
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the app server over plain HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -5,6 +5,8 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.text import SingleLineCharField
 from portal.core.uploads import PrivateFileField
+from portal.privacy.forms import ConsentField
+from portal.privacy.models import DocumentKind
 
 from .models import Notice, Objection, Revocation
 
@@ -19,6 +21,7 @@ class ObjectionForm(forms.Form):
     content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
                               help_text=_("Facts and where they can be checked."))
     evidence = PrivateFileField(label=_("Evidence (optional)"), required=False)
+    agree = ConsentField(kinds=[DocumentKind.PRIVACY])  # 《隐私政策》, recorded with the objection
 
     def __init__(self, *args, entries=(), **kwargs):
         super().__init__(*args, **kwargs)

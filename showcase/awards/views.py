@@ -23,6 +23,8 @@ from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 from portal.core.workflow import WorkflowError
 from portal.organisations.models import organisation_for
+from portal.privacy.consent import record_consent
+from portal.privacy.models import Consent, DocumentKind
 
 from . import domain, objection_limits
 from .domain.titles import current_certificate
@@ -96,6 +98,8 @@ def notice_detail(request, pk):
                 else:
                     if not outcome.duplicate:
                         objection = outcome.result
+                        record_consent(kinds=[DocumentKind.PRIVACY], context=Consent.Context.FORM, subject=objection,
+                                       request=request)
                         request.session[SESSION_ACK] = {
                             "number": objection.number, "notice": notice.pk,
                             "email": objection_limits.masked_email(objection.email)}

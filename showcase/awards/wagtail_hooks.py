@@ -185,3 +185,91 @@ def load_demo(demo):
     from .demo import load
 
     load(demo)
+
+
+# ---------------------------------------------------------------- personal information (portal.privacy)
+
+
+def _objections_of(user):
+    """Objections filed with this person's (confirmed) email address: objectors file without an account."""
+    from allauth.account.models import EmailAddress
+    from django.db.models import Q
+
+    from .models import Objection
+
+    emails = {user.email} if user.email else set()
+    emails |= set(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
+    match = Q(pk__in=[])
+    for email in emails:
+        match |= Q(email__iexact=email)
+    return Objection.objects.filter(match).select_related("entry")
+
+
+@hooks.register("personal_data_sections")
+def awards_personal_data(user):
+    objections = _objections_of(user)
+    if not objections:
+        return []
+    return [{"title": _("Objections you filed"), "items": [{
+        _("Acknowledgement number"): o.number, _("Unit"): o.entry.unit_name, _("Status"): o.get_status_display(),
+        _("Objector's name"): o.name, _("Phone"): o.phone, _("Email"): o.email,
+        _("Relationship to the unit"): o.get_relationship_display(), _("Objection"): o.content,
+        _("Evidence file name"): o.evidence_name, _("Client address"): o.client_address,
+        _("Submitted at"): o.submitted_at,
+    } for o in objections.order_by("submitted_at")]}]
+
+
+@hooks.register("cancellation_blockers")
+def awards_cancellation_blockers(user):
+    from .models import Objection
+
+    return [_("Your objection %(number)s (%(unit)s) is being investigated.") % {
+        "number": o.number, "unit": o.entry.unit_name}
+        for o in _objections_of(user).filter(status=Objection.Status.OPEN)]
+
+
+def _anonymise_objections(queryset, name):
+    from portal.privacy.consent import forget_consent_addresses
+
+    from .models import Objection
+
+    ids = list(queryset.values_list("pk", flat=True))
+    Objection.objects.filter(pk__in=ids).update(name=name[:50], phone="", email="", client_address=None)
+    forget_consent_addresses(Objection, ids)
+    return len(ids)
+
+
+@hooks.register("anonymise_personal_data")
+def awards_anonymise(user, pseudonym):
+    from portal.privacy.cancellation import anonymous_name
+
+    _anonymise_objections(_objections_of(user), anonymous_name(pseudonym))
+
+
+@hooks.register("retention_jobs")
+def awards_retention(today, dry_run, rules):
+    """Objectors' names, contact details and addresses, a period after the objection was decided."""
+    from django.db import transaction
+    from django.db.models import Q
+
+    from portal.privacy.retention import ANONYMISED, cutoff
+
+    from .models import Objection
+
+    due = Objection.objects.exclude(status=Objection.Status.OPEN).filter(
+        decided_at__lt=cutoff(today, rules.objector_contact_days)).filter(
+        ~Q(name=ANONYMISED) | ~Q(phone="") | ~Q(email="") | Q(client_address__isnull=False))
+    if dry_run:
+        count = due.count()
+    else:
+        with transaction.atomic():
+            count = _anonymise_objections(due.select_for_update(), ANONYMISED)
+    if count:
+        yield f"{'would anonymise' if dry_run else 'anonymised'} the objector's details of {count} objection(s)"
+
+
+@hooks.register("personal_data_views")
+def awards_personal_data_views():
+    from .models import Objection
+
+    return {"awards_admin:objection": Objection}

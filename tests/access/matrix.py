@@ -107,6 +107,7 @@ MATRIX: dict[str, Entry] = {
     # Django's LoginView from wagtail.urls, replaced: everyone is sent to allauth's login (issue #12.1).
     "wagtailcore_login": Entry(None, dict.fromkeys(ROLES, Outcome(302, "/accounts/login/?next=%2F", exact=True))),
     "verify_certificate": Entry(lambda w: {"number": w.membership_a.member_number}, public()),
+    "healthz": Entry(None, public()),
     "members:directory": Entry(None, public()),
     "members:join": Entry(None, public()),
     "members:organisation": Entry(None, firm_page()),
@@ -276,9 +277,35 @@ MATRIX.update({
     "magazine:search": Entry(None, public(), query="q=信用修复"),
     "magazine:feed": Entry(None, public()),
     "magazine:feed_atom": Entry(None, public()),
+    "magazine:site_map": Entry(None, public()),
+    "magazine:sitemap": Entry(None, public()),
+    "magazine:robots": Entry(None, public()),
     "magazine_admin:import": Entry(None, admin(editor=OK)),
     "magazine_admin:import_preview": Entry(pk("issue_import"), admin(editor=OK)),  # the editor's own upload
     "magazine_admin:publish_issue": Entry(pk("issue"), admin()),  # the chief editor only (not one of the eight)
+    "magazine_admin:issue_pages": Entry(pk("issue"), admin(editor=OK)),  # printed pages, saved as drafts
+})
+
+
+# ---------------------------------------------------------------------------------------- personal information
+
+MATRIX.update({
+    # the signed-in person's own data: no id in the URL, so nobody reaches another's
+    "privacy:my_data": Entry(None, logged_in()),
+    "privacy:consent": Entry(None, logged_in()),
+    "privacy:download_json": Entry(None, logged_in()),
+    "privacy:download_html": Entry(None, logged_in()),
+    "privacy:details": Entry(None, logged_in()),
+    "privacy:cancel": Entry(None, logged_in()),
+    "privacy:cancel_withdraw": Entry(None, post_only()),
+    "privacy:cancelled": Entry(None, public()),
+    # a stable link to the current text (the world publishes none: 404 for everybody; see tests/privacy)
+    "privacy:document": Entry(lambda w: {"kind": "privacy"}, dict.fromkeys(ROLES, NF)),
+    # a person's data in the admin: the secretariat only (each view and export is logged)
+    "privacy_admin:index": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "privacy_admin:person": Entry(lambda w: {"pk": w.users["firm_a"].pk}, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "privacy_admin:person_export": Entry(lambda w: {"pk": w.users["firm_a"].pk},
+                                         admin(WAGTAIL_DENIED, secretariat=OK)),
 })
 
 
@@ -386,6 +413,28 @@ def _registration_a_state(w):
     return EventRegistration.objects.filter(pk=w.registration_a.pk).count()
 
 
+def _firm_a_account_state(w):
+    from django.contrib.auth import get_user_model
+
+    from portal.privacy.models import CancellationRequest
+
+    user = get_user_model().objects.get(pk=w.users["firm_a"].pk)
+    return user.is_active, user.email, CancellationRequest.objects.filter(user=user).count()
+
+
+def _issue_pages_data(w):
+    return {"pages-TOTAL_FORMS": "1", "pages-INITIAL_FORMS": "1", "pages-MIN_NUM_FORMS": "1",
+            "pages-MAX_NUM_FORMS": "1", "pages-0-article": str(w.article.pk), "pages-0-start_page": "7",
+            "pages-0-end_page": "9", "pdf_page_offset": "2"}
+
+
+def _issue_pages_state(w):
+    from portal.magazine.models import ArticlePage
+
+    draft = ArticlePage.objects.get(pk=w.article.pk).get_latest_revision_as_object()
+    return draft.start_page, draft.end_page
+
+
 def _score_data(w):
     from showcase.models import items_of
 
@@ -437,6 +486,19 @@ def _post_cases() -> list[PostCase]:
                  to(lambda w: f"/services/requests/{w.service_request_a.pk}/"), _request_a_state, changes=True),
         PostCase("services:event_unregister", "firm_b", pk("event"), lambda w: {}, NF, _registration_a_state),
         PostCase("services:event_unregister", "secretariat", pk("event"), lambda w: {}, DENY, _registration_a_state),
+        # Cancelling an account: only the signed-in holder, with their password.
+        PostCase("privacy:cancel", "anonymous", lambda w: {}, lambda w: {"password": "access-matrix-42", "confirm": "on"},
+                 LOGIN, _firm_a_account_state),
+        PostCase("privacy:cancel", "firm_a", lambda w: {}, lambda w: {"password": "guessed", "confirm": "on"},
+                 Outcome(400), _firm_a_account_state),
+        PostCase("privacy:cancel", "firm_a", lambda w: {}, lambda w: {"password": "access-matrix-42", "confirm": "on"},
+                 to(lambda w: "/account/privacy/"), _firm_a_account_state, changes=True),
+        # Magazine: only the editorial office enters printed pages (saved as drafts).
+        *[PostCase("magazine_admin:issue_pages", role, pk("issue"), _issue_pages_data, DENY, _issue_pages_state)
+          for role in ("secretariat", "council", "agency", "expert")],
+        PostCase("magazine_admin:issue_pages", "firm_a", pk("issue"), _issue_pages_data, ACCOUNT, _issue_pages_state),
+        PostCase("magazine_admin:issue_pages", "editor", pk("issue"), _issue_pages_data,
+                 to(lambda w: f"/admin/pages/{w.issue.pk}/"), _issue_pages_state, changes=True),
     ]
     for case in cases:  # refused inside the Wagtail admin: Wagtail's dashboard redirect (see above)
         if case.expect == DENY and case.key.startswith(WAGTAIL_ANSWERED):

@@ -11,11 +11,12 @@ from wagtail import hooks
 from portal.accounts.roles import Role, has_role, is_firm_user
 
 
-def test_signup_requires_email_verification_then_logs_in(client, home_page):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "new-firm@example.com", "password1": "Xin-yong-2026!", "password2": "Xin-yong-2026!"},
-    )
+def test_signup_requires_email_verification_then_logs_in(client, home_page, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's emails go through the outbox
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "new-firm@example.com", "password1": "Xin-yong-2026!", "password2": "Xin-yong-2026!"},
+        )
     assert response.status_code == 302
     user = get_user_model().objects.get(email="new-firm@example.com")
     assert not EmailAddress.objects.get(user=user).verified
@@ -33,11 +34,12 @@ def test_signup_requires_email_verification_then_logs_in(client, home_page):
     assert client.get(reverse("account_home")).status_code == 200
 
 
-def test_signup_rejects_duplicate_email(client, home_page, firm_a_user):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": firm_a_user.email, "password1": "Xin-yong-2026!", "password2": "Xin-yong-2026!"},
-    )
+def test_signup_rejects_duplicate_email(client, home_page, firm_a_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's emails go through the outbox
+        response = client.post(
+            reverse("account_signup"),
+            {"email": firm_a_user.email, "password1": "Xin-yong-2026!", "password2": "Xin-yong-2026!"},
+        )
     # allauth does not reveal that the address is taken (no account enumeration):
     # it answers as usual and tells the owner of the address by email instead.
     assert response.status_code == 302

@@ -125,8 +125,8 @@ def test_production_settings_values():
 
     assert json.loads(result.stdout) == [
         31536000, True, True, True, True, "DENY", True, "same-origin", False, True,
-        "whitenoise.storage.CompressedManifestStaticFilesStorage", "django.contrib.sessions.backends.cache",
-        300, "django_redis.cache.RedisCache", 60,
+        "whitenoise.storage.CompressedManifestStaticFilesStorage", "django.contrib.sessions.backends.db",
+        300, "portal.core.resilient_cache.ResilientCache", 60,
     ]
 
 

@@ -20,11 +20,19 @@ from portal.core.uploads import (
     validate_upload,
 )
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+
+def _image(fmt: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (180, 20, 20)).save(out, fmt)
+    return out.getvalue()
+
+
+# Real images (Pillow decodes every upload now; hand-made byte strings that only looked like a PNG
+# or a JPEG to the magic-byte sniffer are refused as damaged).
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def make_pdf(extra_objects: bytes = b"", catalog_extra: bytes = b"") -> bytes:
@@ -120,14 +128,14 @@ def test_content_must_match_the_extension(name, data):
 )
 def test_markup_inside_an_image_is_refused(payload):
     assert refused_code("photo.png", PNG + payload) == "active"
-    assert refused_code("photo.jpg", JPEG[:40] + payload + JEPG_TAIL) == "active"
+    assert refused_code("photo.jpg", JPEG[:40] + payload + JPEG_TAIL) == "active"
 
 
-JEPG_TAIL = b"\xff\xd9"
+JPEG_TAIL = b"\xff\xd9"
 
 
 def test_markup_far_into_a_file_and_across_chunks_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "_CHUNK", 4096)
+    monkeypatch.setattr(uploads.content, "_CHUNK", 4096)
     data = PNG + b"\x00" * (4096 - len(PNG) - 4) + b"<script>"  # straddles the chunk boundary
     assert refused_code("photo.png", data) == "active"
     assert refused_code("photo.png", PNG + b"\x00" * 200_000 + b"<html>") == "active"

@@ -157,7 +157,7 @@ def test_every_contents_entry_is_placed(issue):
 
 
 @needs_seed
-def test_articles_get_line_ranges_and_column_pages(issue):
+def test_articles_get_line_ranges(issue):
     spans = {a.title: (a.line_start, a.line_end) for a in issue.articles}
     assert spans[CONTENTS[9][1]] == (33, 77)  # 封二, before the contents
     assert spans["“信用” 关键在用"] == (79, 87)
@@ -165,10 +165,37 @@ def test_articles_get_line_ranges_and_column_pages(issue):
     assert spans[CONTENTS[13][1]] == (725, 735)  # title over three lines
     assert spans["浙江省信用协会简介"] == (1384, 1410)
     assert spans["会员单位入会须知"] == (1412, 1460)  # the trailing 公益广告 is not part of it
-    pages = {c.name_zh: c.start_page for c in issue.columns}
     for art in issue.articles:
-        assert art.start_page == pages[art.column]
         assert art.contents_line > 0
+
+
+@needs_seed
+def test_only_pages_the_contents_gives_are_known(issue):
+    """The contents prints a page per column, none per entry: a column's first article starts on the
+    column's page; where the others start is unknown (not the column's page)."""
+    pages = [(a.column, a.start_page) for a in issue.articles]
+    assert pages == [
+        ("卷首语", 1),
+        ("特别报道", 4), ("特别报道", None), ("特别报道", None),
+        ("信用应用", 16), ("信用应用", None), ("信用应用", None), ("信用应用", None),
+        ("机构天地", 21),
+        ("封二", None), ("封三", None), ("封三", None),
+        ("信用研究", 22),
+        ("市县信用", 26), ("市县信用", None), ("市县信用", None),
+        ("信用动态", 40), ("信用动态", None), ("信用动态", None),
+        ("协会动态", 42), ("协会动态", None), ("协会动态", None), ("协会动态", None),
+    ]
+
+
+def test_a_page_printed_on_the_contents_entry_is_used():
+    text = SYNTHETIC.replace("▲ 会员服务清单\n", "▲ 会员服务清单 …… P09\n")
+    assert [(a.title, a.start_page) for a in parse_issue(text).articles] == [
+        ("新年寄语", 1),
+        ("信用修复的实践探索：以某市为例", 5),
+        ("会员服务清单", 9),
+        ("协会简介", None),
+    ]
+    assert [a.start_page for a in parse_issue(SYNTHETIC).articles] == [1, 5, None, None]
 
 
 @needs_seed

@@ -1,6 +1,9 @@
 """Reading pages: archive, issue, article (breadcrumb, cite, prev/next, PDF link), column and author
 pages, feeds, sitemap, home panel, and query counts independent of the number of issues."""
 
+import re
+from html import unescape
+
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
@@ -63,7 +66,7 @@ def test_print_stylesheet_is_linked(client, seed):
 def test_column_and_author_pages(client, seed):
     column = Column.objects.get(name_zh="信用动态")
     html = client.get(f"/magazine/column/{column.pk}/").content.decode()
-    assert "“信用中国”网行政处罚信息信用修复7月1日起执行" in html and "3 articles" in html or "3 篇" in html
+    assert "“信用中国”网行政处罚信息信用修复7月1日起执行" in html and "各期共3篇文章" in html
     author = Author.objects.get(name="白小虎")
     html = client.get(f"/magazine/author/{author.pk}/").content.decode()
     assert "大数据时代下信用监管机制构建研究" in html
@@ -99,3 +102,32 @@ def test_home_panel_shows_latest_issue_within_two_queries(rf, seed, django_asser
         titles = [a.title for a in panel["articles"]]
     assert panel["issue"].pk == seed.pk and len(titles) == 5
     assert "“信用” 关键在用" in titles
+
+
+def pager(client, article) -> tuple[str | None, str | None]:
+    """The titles the article page's 上一篇/下一篇 links lead to."""
+    html = client.get(article.url).content.decode()
+    prev = re.search(r'<a rel="prev" href="[^"]*"><small>[^<]*</small>([^<]*)</a>', html)
+    nxt = re.search(r'<a rel="next" href="[^"]*"><small>[^<]*</small>([^<]*)</a>', html)
+    return (unescape(prev.group(1)) if prev else None), (unescape(nxt.group(1)) if nxt else None)
+
+
+def test_previous_and_next_follow_the_issue_contents_not_the_printed_body(client, seed):
+    """杭州有数 (机构天地, P21) is followed by 信用研究 (P22); the cover pages come after the last column."""
+    issue_page = client.get(seed.url).content.decode()
+    titles = [unescape(t) for t in re.findall(r'<span class="contents__title">([^<]*)</span>', issue_page)]
+    hangzhou = ArticlePage.objects.get(title__startswith="杭州有数金融信息服务有限公司")
+    research = ArticlePage.objects.get(title="大数据时代下信用监管机制构建研究")
+    assert pager(client, hangzhou) == (titles[titles.index(hangzhou.title) - 1], research.title)
+    assert pager(client, research) == (hangzhou.title, titles[titles.index(research.title) + 1])
+    last_column = ArticlePage.objects.get(title__startswith="关于印发《创建信用示范会员单位实施办法")
+    inside_front = ArticlePage.objects.get(column__name_zh="封二")
+    assert pager(client, last_column)[1] == inside_front.title
+    assert pager(client, ArticlePage.objects.get(title="会员单位入会须知")) == ("浙江省信用协会简介", None)
+    # Walking 下一篇 from the first article visits the issue page's contents in order.
+    walk, article = [], ArticlePage.objects.get(title="“信用” 关键在用")
+    while article is not None:
+        walk.append(article.title)
+        following = pager(client, article)[1]
+        article = ArticlePage.objects.get(title=following) if following else None
+    assert walk == titles and len(walk) == 23

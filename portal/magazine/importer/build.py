@@ -6,6 +6,11 @@ entries) is written, or nothing is. Re-importing the same issue (same year and n
 or same cumulative number) updates its pages instead of adding a second copy: the issue
 is matched first, then each article by its normalised contents title. Without
 ``publish`` the changes are saved as drafts (new revisions) for editors to review.
+
+Printed pages: the text gives only some of them (see ``ContentsEntry.start_page``). Editors
+enter the others in the import preview (``pages``, keyed by the article's position in the
+contents; what they enter is kept as entered, empty included) or later on the issue. Without an
+entry a re-import keeps the pages already stored where the text knows none.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from ..models import (
     MagazineArchivePage,
     month_date,
 )
+from ..publishing import publishing_as
 from ..search import deferred_indexing
+from ..site_address import align_site
 from .parser import ParsedArticle, ParsedIssue, match_key, parse_issue
 
 ARCHIVE_SLUG = "magazine"
@@ -77,6 +84,7 @@ def ensure_archive() -> MagazineArchivePage:
     archive = MagazineArchivePage.objects.first()
     if archive is None:
         home = ensure_site_tree()
+        align_site()  # a new site tree starts with Wagtail's placeholder address (localhost:80)
         archive = MagazineArchivePage(
             title=ARCHIVE_TITLE,
             slug=ARCHIVE_SLUG,
@@ -117,18 +125,34 @@ def plan_import(parsed: ParsedIssue) -> ImportPlan:
     return ImportPlan(parsed=parsed, issue_id=issue.pk if issue else None, articles=articles, stale=stale)
 
 
+#: Printed pages entered by an editor: the article's contents position → (start, end).
+PageEntries = dict[int, tuple[int | None, int | None]]
+
+
 def import_text(text: str, *, source_name: str = "", publish: bool = False, user=None, request=None) -> ImportResult:
     """Parse and import; raises ``IssueFormatError`` (nothing written) when the text is malformed."""
     return import_issue(parse_issue(text, source_name=source_name), publish=publish, user=user, request=request)
 
 
 @transaction.atomic
-def import_issue(parsed: ParsedIssue, *, publish: bool = False, user=None, request=None) -> ImportResult:
+def import_issue(
+    parsed: ParsedIssue,
+    *,
+    publish: bool = False,
+    user=None,
+    request=None,
+    pages: PageEntries | None = None,
+    pdf_page_offset: int | None = None,
+) -> ImportResult:
     with deferred_indexing():
-        return _import_issue(parsed, publish=publish, user=user, request=request)
+        return _import_issue(
+            parsed, publish=publish, user=user, request=request, pages=pages or {}, pdf_page_offset=pdf_page_offset
+        )
 
 
-def _import_issue(parsed: ParsedIssue, *, publish: bool, user, request) -> ImportResult:
+def _import_issue(
+    parsed: ParsedIssue, *, publish: bool, user, request, pages: PageEntries, pdf_page_offset: int | None
+) -> ImportResult:
     plan = plan_import(parsed)
     archive = ensure_archive()
     columns = _columns(parsed)
@@ -138,6 +162,8 @@ def _import_issue(parsed: ParsedIssue, *, publish: bool, user, request) -> Impor
     if created:
         issue = IssuePage(live=False, **_issue_fields(parsed))
         issue.board = _board(parsed)
+        if pdf_page_offset is not None:
+            issue.pdf_page_offset = pdf_page_offset
         archive.add_child(instance=issue)
     else:
         stored = IssuePage.objects.get(pk=plan.issue_id)
@@ -147,24 +173,25 @@ def _import_issue(parsed: ParsedIssue, *, publish: bool, user, request) -> Impor
         for name, value in fields.items():
             setattr(issue, name, value)
         issue.board = _board(parsed)
+        if pdf_page_offset is not None:
+            issue.pdf_page_offset = pdf_page_offset
     revision = issue.save_revision(user=user, log_action=True)
-    if publish:
-        revision.publish(user=user)
-        issue = IssuePage.objects.get(pk=issue.pk)
 
     used_slugs = set(ArticlePage.objects.child_of(issue).values_list("slug", flat=True))
     for item in plan.articles:
         art = item.parsed
         if item.existing_id is None:
             page = ArticlePage(live=False, slug=_free_slug(f"{art.order + 1:02d}", used_slugs))
-            _fill_article(page, art, columns, authors)
+            _fill_article(page, art, columns, authors, pages.get(art.order))
             IssuePage.objects.get(pk=issue.pk).add_child(instance=page)  # fresh tree fields for treebeard
         else:
             page = ArticlePage.objects.get(pk=item.existing_id).get_latest_revision_as_object()
-            _fill_article(page, art, columns, authors)
-        rev = page.save_revision(user=user, log_action=True)
-        if publish:
-            rev.publish(user=user)
+            _fill_article(page, art, columns, authors, pages.get(art.order))
+        page.save_revision(user=user, log_action=True)
+
+    if publish:  # last: the issue takes its articles live with it (portal.magazine.publishing)
+        with publishing_as(user):
+            revision.publish(user=user)
 
     audit.record(
         issue,
@@ -255,12 +282,21 @@ def _free_slug(slug: str, used: set[str]) -> str:
     return candidate
 
 
-def _fill_article(page: ArticlePage, art: ParsedArticle, columns: dict[str, Column], authors: _AuthorCache) -> None:
+def _fill_article(
+    page: ArticlePage,
+    art: ParsedArticle,
+    columns: dict[str, Column],
+    authors: _AuthorCache,
+    entered: tuple[int | None, int | None] | None = None,
+) -> None:
     page.title = page.draft_title = art.title[:255]
     page.subtitle = art.subtitle[:255]
     page.column = columns.get(art.column)
     page.source = art.source[:255]
-    page.start_page = art.start_page
+    if entered is not None:
+        page.start_page, page.end_page = entered
+    elif art.start_page is not None and art.start_page != page.start_page:
+        page.start_page, page.end_page = art.start_page, None  # the text knows better; the old end may not fit
     page.editors_note = art.editors_note
     page.import_key = match_key(art.title)[:255]
     page.body = body_blocks(art.body)

@@ -9,10 +9,8 @@ import mimetypes
 import re
 import unicodedata
 import uuid
-import zlib
 from pathlib import PurePath
 
-import filetype
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,31 +20,25 @@ from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
-# Kinds a user may upload, keyed by the canonical extension.
-KINDS = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-}
-DOCUMENT_KINDS = ("pdf", "jpg", "png")
-EXTENSION_ALIASES = {"jpeg": "jpg"}
-# Markup or script anywhere in the file means a disguised payload (or a polyglot
-# that a browser or another program would run as HTML/SVG/PHP).
-_ACTIVE_CONTENT = re.compile(
-    rb"<\s*(script|html|svg|iframe|object|embed|body|\?xml|\?php|meta|form|frameset)|javascript:|vbscript:", re.I
+from .content import (
+    EXTENSION_ALIASES,
+    IMAGE_KINDS,
+    OFFICE_MAIN_PART,
+    TEXT_KINDS,
+    check_image,
+    check_office,
+    check_text,
+    has_markup,
+    not_a_real,
+    sniff,
 )
-# PDF names that run code, open other programs, submit data or carry files.
-_PDF_DANGEROUS_NAMES = {
-    b"/js", b"/javascript", b"/launch", b"/embeddedfile", b"/embeddedfiles", b"/richmedia",
-    b"/submitform", b"/importdata", b"/gotoe", b"/gotor", b"/xfa",
-}
-_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+from .pdf import check_pdf
+
+# Kinds of private uploads (application letters, licences, evidence, minutes).
+DOCUMENT_KINDS = ("pdf", "jpg", "png")
 # An inner ".abc" segment (letter first, up to 5 ASCII letters/digits) is an
 # extension: "x.php.pdf", "x.pdf.exe" are refused, "2023.01 年报.pdf" is not.
 _INNER_EXTENSION = re.compile(r"^[a-z][a-z0-9]{0,4}$", re.I)
-_CHUNK = 1 << 20
 
 
 class NoPublicURL(AttributeError, ValueError):
@@ -97,64 +89,26 @@ class PrivateUploadTo:
         return isinstance(other, PrivateUploadTo) and other.prefix == self.prefix
 
 
-def sniff(head: bytes) -> str | None:
-    """Canonical extension of the content, from its magic bytes (None if unknown)."""
-    kind = filetype.guess(head)
-    if kind is None:
-        return None
-    return EXTENSION_ALIASES.get(kind.extension, kind.extension)
-
-
-def _chunks(upload, overlap: int = 64):
-    """The whole file in overlapping chunks (so a pattern on a boundary is still seen)."""
+def check_content(upload, ext: str) -> None:
+    """The content must be what the extension says, and carry nothing a browser or viewer would run."""
+    if ext in TEXT_KINDS:
+        check_text(upload, ext)
+        return
+    if ext in OFFICE_MAIN_PART:
+        check_office(upload, ext)
+        return
     upload.seek(0)
-    tail = b""
-    while True:
-        block = upload.read(_CHUNK)
-        if not block:
-            break
-        yield tail + block
-        tail = block[-overlap:]
+    head = upload.read(8192)
     upload.seek(0)
-
-
-def has_active_content(upload) -> bool:
-    return any(_ACTIVE_CONTENT.search(chunk) for chunk in _chunks(upload))
-
-
-def _pdf_names(data: bytes) -> set[bytes]:
-    names = set()
-    for match in _PDF_NAME.finditer(data):
-        name = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(0))
-        names.add(name.lower())
-    return names
-
-
-def pdf_has_active_content(upload, *, max_inflated: int = 50 * 1024 * 1024) -> bool:
-    """True if the PDF (including its Flate-compressed object streams) names
-    JavaScript, launch/submit/import actions, embedded files, rich media or XFA."""
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    if _pdf_names(data) & _PDF_DANGEROUS_NAMES:
-        return True
-    budget = max_inflated
-    for match in _PDF_STREAM.finditer(data):
-        raw = match.group(1)
-        head = data[max(0, match.start() - 2048) : match.start()]
-        is_object_stream = b"/objstm" in _pdf_names(head[head.rfind(b"<<") :])
-        try:
-            inflated = zlib.decompressobj().decompress(raw, budget)
-        except zlib.error:
-            if is_object_stream:
-                return True  # objects we cannot read (other filters) are not trusted
-            continue
-        budget -= len(inflated)
-        if _pdf_names(inflated) & _PDF_DANGEROUS_NAMES:
-            return True
-        if budget <= 0:
-            return True  # a decompression bomb is refused as well
-    return False
+    if sniff(head) != ext:
+        raise not_a_real(ext)
+    if ext == "pdf":
+        check_pdf(upload)  # markup too, outside stream data (compressed bytes match by chance)
+        return
+    if has_markup(upload):
+        raise ValidationError(_("The file contains active content and was refused."), code="active")
+    if ext in IMAGE_KINDS:
+        check_image(upload, ext)
 
 
 def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
@@ -162,8 +116,9 @@ def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = Non
 
     The type comes from the content, not the name: the extension must agree with
     the content, a name may carry only one extension ("x.php.pdf" is refused),
-    markup/script payloads anywhere in the file are refused even inside an allowed
-    container, and PDFs may not carry JavaScript, actions or embedded files.
+    markup/script payloads are refused even inside an allowed container, images
+    must decode, and PDFs are parsed (portal.core.uploads.pdf) and may not carry
+    JavaScript, actions that run by themselves, or embedded files.
     """
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     name = PurePath(upload.name or "").name
@@ -180,20 +135,7 @@ def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = Non
     ext = EXTENSION_ALIASES.get(suffixes[-1], suffixes[-1])
     if ext not in kinds:
         raise ValidationError(_("Only %(allowed)s files are accepted.") % {"allowed": allowed}, code="extension")
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    actual = sniff(head)
-    if actual != ext:
-        raise ValidationError(
-            _("The content of the file is not a real %(ext)s file.") % {"ext": ext.upper()}, code="content"
-        )
-    if has_active_content(upload):
-        raise ValidationError(_("The file contains active content and was refused."), code="active")
-    if ext == "pdf" and pdf_has_active_content(upload):
-        raise ValidationError(
-            _("The PDF contains scripts, actions or embedded files and was refused."), code="pdf_active"
-        )
+    check_content(upload, ext)
     return ext
 
 
