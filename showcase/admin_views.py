@@ -97,29 +97,6 @@ def dashboard(request):
 
 
 @roles(Role.SECRETARIAT, Role.AGENCY)
-def application_list(request):
-    qs = access.staff_applications(request.user).select_related("campaign", "organisation").order_by("-submitted_at")
-    campaign = request.GET.get("campaign", "")
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    if campaign.isdigit():
-        qs = qs.filter(campaign_id=int(campaign))
-    if status in S.values:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(unit_name__icontains=q) | Q(number__icontains=q) | Q(credit_code__icontains=q))
-    paginator = Paginator(qs, 25)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page(request, "showcase/admin/application_list.html", pgettext("showcase", "Applications"), {
-        "page_obj": page_obj, "campaigns": Campaign.objects.order_by("-year"),
-        "statuses": [s for s in S if s != S.DRAFT], "filters": {"campaign": campaign, "status": status, "q": q},
-        "query": params.urlencode(),
-    })
-
-
-@roles(Role.SECRETARIAT, Role.AGENCY)
 def application_detail(request, pk):
     """The application with the steps the tables allow this user now (buttons and forms come from them)."""
     application = access.staff_application_or_404(request.user, pk)
@@ -168,7 +145,7 @@ def application_detail(request, pk):
     context["can_exclude"] = "exclude" in actions
     return page(request, "showcase/admin/application_detail.html",
                 f"{application.number or ''} {application.unit_name}", context,
-                [(reverse("showcase_admin:applications"), pgettext("showcase", "Applications"))])
+                [(reverse("showcase_applications:index"), pgettext("showcase", "Applications"))])
 
 
 # ---------------------------------------------------------------- agency actions
@@ -216,7 +193,7 @@ def stage_assessment(request, pk):
     return page(request, "showcase/admin/assessment.html", _("Stage assessment"), {
         "application": application, "form": form, "can_assess": APPLICATIONS.allows(request.user, application, "assess"),
         "rows": [(field, item, files.get(item.pk, [])) for field, item in zip(form.finding_fields(), items, strict=True)],
-    }, [(reverse("showcase_admin:applications"), pgettext("showcase", "Applications")),
+    }, [(reverse("showcase_applications:index"), pgettext("showcase", "Applications")),
         (reverse("showcase_admin:application", args=[pk]), application.unit_name)])
 
 

@@ -17,6 +17,7 @@ from portal.accounts.roles import Role, has_role
 from portal.core.permissions import RolePermissionPolicy
 
 from . import admin_urls
+from .admin_viewsets import ApplicationViewSet
 from .models import Campaign, ParticipationBan, Standard, StandardFrozen, StandardItem
 
 # The secretariat maintains the standard's items (a frozen version's items refuse changes in the model).
@@ -146,7 +147,7 @@ class BanViewSet(ModelViewSet):
     form_fields = ["organisation", "starts_on", "ends_on", "reason", "lifted_on"]
 
 
-VIEWSETS = [CampaignViewSet(), StandardViewSet(), StandardItemViewSet(), BanViewSet()]
+VIEWSETS = [CampaignViewSet(), StandardViewSet(), StandardItemViewSet(), BanViewSet(), ApplicationViewSet()]
 
 
 @hooks.register("register_admin_viewset")
@@ -177,7 +178,7 @@ class RoleMenuItem(MenuItem):
 MENU = Menu(items=[
     RoleMenuItem(_("Pipeline"), reverse_lazy("showcase_admin:dashboard"), icon_name="tasks", order=100,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
-    RoleMenuItem(pgettext_lazy("showcase", "Applications"), reverse_lazy("showcase_admin:applications"), icon_name="doc-full", order=200,
+    RoleMenuItem(pgettext_lazy("showcase", "Applications"), reverse_lazy("showcase_applications:index"), icon_name="doc-full", order=200,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
     RoleMenuItem(_("My review assignments"), reverse_lazy("showcase_admin:my_assignments"), icon_name="pick",
                  order=300, roles=(Role.EXPERT,)),

@@ -4,7 +4,6 @@ from . import admin_views as v
 
 app_name = "awards_admin"
 urlpatterns = [
-    path("", v.title_list, name="titles"),
     path("titles/<int:pk>/", v.title_detail, name="title"),
     path("titles/<int:pk>/plaque/", v.plaque, name="plaque"),
     path("titles/<int:pk>/re-review/", v.re_review, name="re_review"),
@@ -17,7 +16,6 @@ urlpatterns = [
     path("entries/<int:pk>/award/", v.award, name="award"),
     path("entries/<int:pk>/exclude/", v.exclude, name="exclude"),
     path("applications/<int:pk>/exclude/", v.exclude_application, name="exclude_application"),
-    path("objections/", v.objection_list, name="objections"),
     path("objections/<int:pk>/", v.objection_detail, name="objection"),
     path("objections/<int:pk>/evidence/", v.objection_evidence, name="objection_evidence"),
     path("revocations/", v.revocation_list, name="revocations"),

@@ -32,13 +32,7 @@ from .workflows import OBJECTIONS, TITLES
 
 def page(request, template, title, context, crumbs=()):
     return render_admin_page(request, template, title, context, crumbs=crumbs,
-                             section=(reverse("awards_admin:titles"), _("Demonstration unit titles")))
-
-
-def _query(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+                             section=(reverse("awards_titles:index"), _("Demonstration unit titles")))
 
 
 # ---------------------------------------------------------------- notices
@@ -107,17 +101,6 @@ def award(request, pk):
 
 
 @roles(Role.SECRETARIAT)
-def objection_list(request):
-    status = request.GET.get("status", Objection.Status.OPEN)
-    qs = Objection.objects.select_related("entry__notice").order_by("-submitted_at")
-    if status in Objection.Status.values:
-        qs = qs.filter(status=status)
-    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return page(request, "awards/admin/objection_list.html", _("Objections"), {
-        "page_obj": page_obj, "status": status, "statuses": Objection.Status.choices, "query": _query(request)})
-
-
-@roles(Role.SECRETARIAT)
 def objection_detail(request, pk):
     objection = get_object_or_404(Objection.objects.select_related("entry__notice", "decided_by"), pk=pk)
     form = DecideObjectionForm(request.POST or None)
@@ -131,7 +114,7 @@ def objection_detail(request, pk):
     allowed = OBJECTIONS.action_names(request.user, objection)
     return page(request, "awards/admin/objection_detail.html", objection.number, {
         "objection": objection, "form": form if allowed else None},
-        [(reverse("awards_admin:objections"), _("Objections"))])
+        [(reverse("awards_objections:index"), _("Objections"))])
 
 
 @roles(Role.SECRETARIAT)
@@ -143,7 +126,7 @@ def objection_evidence(request, pk):
 # ---------------------------------------------------------------- titles
 
 
-def _staff_titles(user):
+def staff_titles(user):
     qs = Title.objects.all()
     if has_role(user, Role.SECRETARIAT):
         return qs
@@ -153,30 +136,9 @@ def _staff_titles(user):
     return qs.none()
 
 
-@roles(Role.SECRETARIAT, Role.AGENCY)
-def title_list(request):
-    today = timezone.localdate()
-    qs = _staff_titles(request.user).with_status(today).select_related("organisation").order_by("valid_until")
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    if status in TitleStatus.values:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(unit_name__icontains=q) | Q(certificate_number__icontains=q))
-    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
-    labels = dict(TitleStatus.choices)
-    for title in page_obj:
-        title.status_display = labels[title.status]
-    counts = dict(_staff_titles(request.user).with_status(today).values_list("status").annotate(n=Count("pk")))
-    return page(request, "awards/admin/title_list.html", _("Demonstration unit titles"), {
-        "page_obj": page_obj, "status": status, "q": q, "query": _query(request),
-        "statuses": [(s, lbl, counts.get(s, 0)) for s, lbl in TitleStatus.choices],
-        "is_secretariat": has_role(request.user, Role.SECRETARIAT)})
-
-
 def _title_or_404(user, pk):
     try:
-        return _staff_titles(user).with_status().select_related("organisation", "application__campaign").get(pk=pk)
+        return staff_titles(user).with_status().select_related("organisation", "application__campaign").get(pk=pk)
     except Title.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -209,7 +171,7 @@ def title_detail(request, pk):
         if open_round and not scoring_complete(open_round) else None,
         "revocation_form": RevocationForm(initial={"revoked_on": timezone.localdate()})
         if "revoke" in actions else None,
-    }, [(reverse("awards_admin:titles"), _("Demonstration unit titles"))])
+    }, [(reverse("awards_titles:index"), _("Demonstration unit titles"))])
 
 
 @roles(Role.SECRETARIAT)

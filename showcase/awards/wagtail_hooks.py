@@ -15,6 +15,13 @@ from . import admin_urls
 # ---------------------------------------------------------------- admin menu (beside the programme's own)
 
 
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    from .admin_viewsets import ObjectionViewSet, TitleViewSet
+
+    return [TitleViewSet(), ObjectionViewSet()]
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("showcase-titles/", include(admin_urls))]
@@ -30,11 +37,11 @@ class RoleMenuItem(MenuItem):
 
 
 MENU = Menu(items=[
-    RoleMenuItem(_("Titles"), reverse_lazy("awards_admin:titles"), icon_name="pick", order=100,
+    RoleMenuItem(_("Titles"), reverse_lazy("awards_titles:index"), icon_name="pick", order=100,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
     RoleMenuItem(_("Public notices"), reverse_lazy("awards_admin:notices"), icon_name="info-circle", order=200,
                  roles=(Role.SECRETARIAT,)),
-    RoleMenuItem(_("Objections"), reverse_lazy("awards_admin:objections"), icon_name="warning", order=300,
+    RoleMenuItem(_("Objections"), reverse_lazy("awards_objections:index"), icon_name="warning", order=300,
                  roles=(Role.SECRETARIAT,)),
     RoleMenuItem(_("Revocations"), reverse_lazy("awards_admin:revocations"), icon_name="cross", order=400,
                  roles=(Role.SECRETARIAT,)),

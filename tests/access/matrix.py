@@ -198,7 +198,8 @@ MATRIX.update({
 SECRETARIAT_AND_AGENCY = {"secretariat": OK, "agency": OK}
 MATRIX.update({
     "showcase_admin:dashboard": Entry(None, admin(**SECRETARIAT_AND_AGENCY)),
-    "showcase_admin:applications": Entry(None, admin(**SECRETARIAT_AND_AGENCY)),
+    "showcase_applications:index": Entry(None, admin(WAGTAIL_DENIED, **SECRETARIAT_AND_AGENCY)),
+    "showcase_applications:index_results": Entry(None, admin(WAGTAIL_DENIED, **SECRETARIAT_AND_AGENCY)),
     "showcase_admin:application": Entry(pk("showcase_a"), admin(**SECRETARIAT_AND_AGENCY)),
     "showcase_admin:assessment": Entry(pk("showcase_a"), admin(agency=OK)),
     "showcase_admin:preliminary": Entry(pk("showcase_a"), admin(agency=NA)),
@@ -243,7 +244,8 @@ MATRIX.update({
 })
 
 for key, kwargs, allowed in [
-    ("awards_admin:titles", None, SECRETARIAT_AND_AGENCY),
+    ("awards_titles:index", None, SECRETARIAT_AND_AGENCY),
+    ("awards_titles:index_results", None, SECRETARIAT_AND_AGENCY),
     ("awards_admin:title", pk("title_a"), SECRETARIAT_AND_AGENCY),
     ("awards_admin:plaque", pk("title_a"), {"secretariat": NA}),
     ("awards_admin:re_review", pk("title_a"), {"secretariat": NA, "agency": NA}),
@@ -259,7 +261,8 @@ for key, kwargs, allowed in [
     ("awards_admin:award", pk("open_entry"), {"secretariat": NA}),
     ("awards_admin:exclude", pk("open_entry"), {"secretariat": OK}),  # firm B's entry has no title
     ("awards_admin:exclude_application", pk("showcase_b"), {"secretariat": OK}),  # firm B's submitted application
-    ("awards_admin:objections", None, {"secretariat": OK}),
+    ("awards_objections:index", None, {"secretariat": OK}),
+    ("awards_objections:index_results", None, {"secretariat": OK}),
     ("awards_admin:objection", pk("objection"), {"secretariat": OK}),
     ("awards_admin:objection_evidence", pk("objection"), {"secretariat": OK}),
     ("awards_admin:revocations", None, {"secretariat": OK}),
@@ -331,7 +334,7 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
                     entry.expect[role] = WAGTAIL_DENIED
 
 
-WAGTAIL_ANSWERED = ("showcase_admin:", "awards_admin:", "magazine_admin:")
+WAGTAIL_ANSWERED = ("showcase_admin:", "awards_admin:", "awards_titles:", "awards_objections:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
 

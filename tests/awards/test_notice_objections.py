@@ -61,7 +61,7 @@ def test_publish_notice_refuses_unaccepted_and_double_publication(secretariat, f
 def test_notice_admin_wrong_role_is_refused(client_for, agency, firm_a):
     response = client_for(agency).get(reverse("awards_admin:notices"))
     assert (response.status_code, response["Location"]) == (302, "/admin/")  # Wagtail's answer to PermissionDenied
-    assert client_for(agency).get(reverse("awards_admin:titles")).status_code == 200
+    assert client_for(agency).get(reverse("awards_titles:index")).status_code == 200
 
 
 def test_job_opens_and_closes_notice_on_its_days_and_awards_unobjected_unit(secretariat, firm_a, make_accepted,

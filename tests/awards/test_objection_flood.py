@@ -218,5 +218,5 @@ def test_unconfirmed_objection_still_holds_the_unit(client, firm_a, make_accepte
 
 def test_secretariat_sees_the_confirmation_state(client_for, secretariat, notice, entry):
     domain.submit_objection(entry=entry, name="王五", email="wang@example.com", relationship="other", content="x")
-    listing = client_for(secretariat).get(reverse("awards_admin:objections")).content.decode()
+    listing = client_for(secretariat).get(reverse("awards_objections:index")).content.decode()
     assert "等待邮件确认码" in listing
