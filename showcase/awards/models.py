@@ -417,6 +417,8 @@ class Revocation(models.Model):
         FRAUD = "fraud", _("Fraud or other deception during the programme")
         VIOLATION = "violation", _("Other serious violations of laws, regulations or government rules")
 
+    number = models.CharField(_("announcement number"), max_length=20, unique=True, null=True, blank=True,
+                              help_text=_("QX-<year>-<nnn>, from the year of the revocation."))
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="showcase_revocations",
         verbose_name=_("organisation"),

@@ -286,3 +286,16 @@ def test_the_honour_certificate_is_archived_when_issued_and_never_re_rendered(cl
     again = client.get(url).content
     assert again == issued  # the document as issued, byte for byte
     assert title.certificates.count() == 1
+
+
+# ---------------------------------------------------------------- numbers from the one numbering service
+
+
+def test_revocation_announcements_are_numbered_from_the_counter(client, secretariat, firm_a, firm_b, awarded):
+    first = domain.revoke(application=awarded(firm_a).application, user=secretariat, ground="licence", facts="吊销",
+                          revoked_on=timezone.localdate())
+    second = domain.revoke(application=awarded(firm_b).application, user=secretariat, ground="fraud", facts="伪造",
+                           revoked_on=timezone.localdate())
+    year = timezone.localdate().year
+    assert (first.number, second.number) == (f"QX-{year}-001", f"QX-{year}-002")
+    assert first.number in client.get(reverse("awards:announcement", args=[first.pk])).content.decode()

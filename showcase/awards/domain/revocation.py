@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, has_role
 from portal.core.cache import invalidate_public_pages
+from portal.core.numbering import formatted, highest_suffix
 from portal.core.workflow import WorkflowError
 from showcase.domain import notify
 from showcase.models import Application, ApplicationEvent, ParticipationBan
@@ -29,8 +30,15 @@ def default_announcement(*, unit, title, ground, revoked_on, ban_until) -> str:
          "until": ban_until.isoformat()}
 
 
+def announcement_number(year: int) -> str:
+    """QX-<year>-<nnn>: the announcement's number, one sequence per year (portal.core.numbering)."""
+    prefix = f"QX-{year}-"
+    return formatted(f"awards.revocation.{year}", prefix + "{n:03d}",
+                     floor=lambda: highest_suffix(Revocation.objects.exclude(number=None), "number", prefix))
+
+
 def _record(application, title, *, user, ground, facts, revoked_on, evidence, announcement) -> Revocation:
-    """The ban and the revocation with its announcement (inside the step's transaction)."""
+    """The ban and the revocation with its numbered announcement (inside the step's transaction)."""
     org = application.organisation
     ground_label = str(Revocation.Ground(ground).label)
     ban = ParticipationBan.objects.create(
@@ -39,7 +47,8 @@ def _record(application, title, *, user, ground, facts, revoked_on, evidence, an
     if not announcement.strip():
         announcement = default_announcement(unit=application.unit_name or org.name, title=title, ground=ground_label,
                                             revoked_on=revoked_on, ban_until=ban.ends_on)
-    revocation = Revocation(organisation=org, application=application, title=title, ground=ground, facts=facts,
+    revocation = Revocation(number=announcement_number(revoked_on.year), organisation=org, application=application,
+                            title=title, ground=ground, facts=facts,
                             revoked_on=revoked_on, unit_name=application.unit_name or org.name,
                             credit_code=application.credit_code or org.credit_code,
                             announcement=announcement.strip(), ban=ban, recorded_by=user)
