@@ -21,16 +21,24 @@ register_permission_policy(Application, RolePermissionPolicy(Application, view=[
                            exact_class=True)
 
 
-class ApplicationIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        """The applications this user works on (drafts stay private; an agency sees its campaigns')."""
-        return access.staff_applications(self.request.user).select_related("campaign", "organisation")
+class OpensItsPage(generic.IndexView):
+    """Rows link to the object's own page (the steps its table allows), not to a generic edit form."""
+
+    page_url_name = ""
 
     def get_edit_url(self, instance):
         return None
 
     def get_inspect_url(self, instance):
-        return reverse("showcase_admin:application", args=[instance.pk])
+        return reverse(self.page_url_name, args=[instance.pk])
+
+
+class ApplicationIndexView(OpensItsPage):
+    page_url_name = "showcase_admin:application"
+
+    def get_base_queryset(self):
+        """The applications this user works on (drafts stay private; an agency sees its campaigns')."""
+        return access.staff_applications(self.request.user).select_related("campaign", "organisation")
 
 
 class ApplicationViewSet(ModelViewSet):

@@ -2,35 +2,22 @@
 title's or the objection's page, where the steps the tables allow are taken through the domain."""
 
 import django_filters
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from portal.accounts.roles import Role
 from portal.core.permissions import RolePermissionPolicy
+from showcase.admin_viewsets import OpensItsPage
 
 from .models import Objection, Title, TitleStatus
 
 # Read-only lists: every change is a step of the titles' tables, taken on the object's page.
 register_permission_policy(Title, RolePermissionPolicy(Title, view=[Role.SECRETARIAT, Role.AGENCY]), exact_class=True)
 register_permission_policy(Objection, RolePermissionPolicy(Objection, view=[Role.SECRETARIAT]), exact_class=True)
-
-
-class _OpensItsPage(generic.IndexView):
-    """Rows link to the object's own page (the steps it allows), not to a generic edit form."""
-
-    page_url_name = ""
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_inspect_url(self, instance):
-        return reverse(self.page_url_name, args=[instance.pk])
 
 
 class TitleFilterSet(WagtailFilterSet):
@@ -45,7 +32,7 @@ class TitleFilterSet(WagtailFilterSet):
         return queryset.filter(status=value)  # the derived status (`Title.objects.with_status`)
 
 
-class TitleIndexView(_OpensItsPage):
+class TitleIndexView(OpensItsPage):
     page_url_name = "awards_admin:title"
 
     def get_base_queryset(self):
@@ -82,7 +69,7 @@ class TitleViewSet(ModelViewSet):
     ordering = ["valid_until"]
 
 
-class ObjectionIndexView(_OpensItsPage):
+class ObjectionIndexView(OpensItsPage):
     page_url_name = "awards_admin:objection"
 
     def get_base_queryset(self):
