@@ -5,6 +5,11 @@
 - `panel`: the review panel (experts, conflicts of interest, score sheets, decisions);
 - `reminders`: the scheduled reminder before the scoring deadline.
 
+The titles (`showcase.awards`) build on this package and answer it through Wagtail hooks, so that nothing
+here imports them: `showcase_standing_title` (may this unit apply? it holds a title, or an accepted
+application awaits one), `showcase_tracking_open` (is its title due for the tracking evaluation?) and
+`showcase_round_decided` (a decided re-review renews the title at once, whichever page recorded it).
+
 Errors: `portal.core.workflow.WorkflowError` (shown to the user as is, with its problems), `NotFound`
 (another unit's application, an unassigned expert) and Django's `PermissionDenied` (the wrong role).
 """
