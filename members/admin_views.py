@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,11 +10,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.defaults import permission_denied
 
-from portal.accounts.roles import Role, has_role
+from portal.accounts.roles import Role, has_role, role_required
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.core.workflow_views import run_step
 
 from . import domain, reports
 from .forms import (
@@ -42,28 +40,6 @@ from .pdfs import certificate_pdf, receipt_pdf
 
 STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 PAGE_SIZE = 25
-
-
-def role_required(*roles):
-    """403 for a wrong role, also for PermissionDenied raised by a domain function.
-
-    Answered here as a response: Wagtail's admin would turn a raised PermissionDenied
-    into a redirect to the dashboard.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            try:
-                if not has_role(request.user, *roles):
-                    raise PermissionDenied
-                return view(request, *args, **kwargs)
-            except PermissionDenied as exc:
-                return permission_denied(request, exc)
-
-        return wrapped
-
-    return decorator
 
 
 def _page(request, qs):
@@ -108,18 +84,17 @@ def application_detail(request, pk):
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
-        try:
-            if decision == "approve":
-                membership = domain.approve_application(application=application, user=request.user, request=request)
+        if decision == "approve":
+            membership = run_step(request, domain.approve_application, application=application, user=request.user,
+                                  request=request)
+            if membership:
                 messages.success(request, _("Approved: member number %(number)s.") % {"number": membership.member_number})
-            elif decision == "reject":
-                domain.reject_application(application=application, user=request.user, reason=note, request=request)
-                messages.success(request, _("The application was rejected."))
-            else:
-                domain.return_application(application=application, user=request.user, message=note, request=request)
-                messages.success(request, _("The application was returned to the applicant."))
-        except domain.TransitionError as exc:
-            messages.error(request, exc.messages[0])
+        elif decision == "reject":
+            run_step(request, domain.reject_application, application=application, user=request.user, reason=note,
+                     request=request, success=_("The application was rejected."))
+        else:
+            run_step(request, domain.return_application, application=application, user=request.user, message=note,
+                     request=request, success=_("The application was returned to the applicant."))
         return redirect("members_admin:application", pk=application.pk)
     other = application.organisation.applications.exclude(pk=application.pk).select_related("tier")
     return render(request, "members/admin/application_detail.html", {
@@ -184,11 +159,7 @@ def membership_detail(request, pk):
     action = request.POST.get("action") if request.method == "POST" else None
     forms = _membership_forms(membership, action=action, data=request.POST, files=request.FILES)
     if action:
-        try:
-            done = _membership_action(request, membership, action, forms)
-        except domain.TransitionError as exc:
-            messages.error(request, exc.messages[0])
-            done = False
+        done = _membership_action(request, membership, action, forms)
         if done:
             return redirect("members_admin:membership", pk=membership.pk)
         if done is None:
@@ -213,42 +184,47 @@ def _membership_action(request, membership, action, forms):
         form = forms["payment_form"]
         if not form.is_valid():
             return None
-        payment = domain.record_payment(
+        payment = run_step(
+            request, domain.record_payment,
             dues_item=form.cleaned_data["dues_item"], user=user, amount=form.cleaned_data["amount"],
             paid_on=form.cleaned_data["paid_on"], method=form.cleaned_data["method"],
             reference=form.cleaned_data["reference"], request=request,
         )
-        messages.success(request, _("Payment recorded: receipt %(number)s.") % {"number": payment.receipt_number})
+        if payment:
+            messages.success(request, _("Payment recorded: receipt %(number)s.") % {"number": payment.receipt_number})
     elif action == "tier":
         form = forms["tier_form"]
         if not form.is_valid():
             return None
-        m = domain.change_tier(membership=membership, tier=form.cleaned_data["tier"], user=user, request=request)
-        messages.success(request, _("Tier change recorded (applies from dues year %(year)s).")
-                         % {"year": m.next_tier_from_year or "—"})
+        m = run_step(request, domain.change_tier, membership=membership, tier=form.cleaned_data["tier"], user=user,
+                     request=request)
+        if m:
+            messages.success(request, _("Tier change recorded (applies from dues year %(year)s).")
+                             % {"year": m.next_tier_from_year or "—"})
     elif action == "reinstate":
         form = forms["reinstate_form"]
         if not form.is_valid():
             return None
-        domain.reinstate_membership(membership=membership, user=user, note=form.cleaned_data["note"], request=request)
-        messages.success(request, _("The membership was reinstated."))
+        run_step(request, domain.reinstate_membership, membership=membership, user=user,
+                 note=form.cleaned_data["note"], request=request, success=_("The membership was reinstated."))
     elif action == "confirm_withdrawal":
         form = forms["withdrawal_form"]
         withdrawal = membership.withdrawals.filter(status=WithdrawalRequest.Status.PENDING).first()
         if withdrawal is None:
-            raise domain.TransitionError(_("There is no withdrawal notice to confirm."))
+            messages.error(request, _("There is no withdrawal notice to confirm."))
+            return True
         if not form.is_valid():
             return None
-        domain.confirm_withdrawal(withdrawal=withdrawal, user=user,
-                                  certificate_returned_on=form.cleaned_data["certificate_returned_on"], request=request)
-        messages.success(request, _("The withdrawal was confirmed."))
+        run_step(request, domain.confirm_withdrawal, withdrawal=withdrawal, user=user,
+                 certificate_returned_on=form.cleaned_data["certificate_returned_on"], request=request,
+                 success=_("The withdrawal was confirmed."))
     elif action == "certificate_return":
         form = forms["return_form"]
         if not form.is_valid():
             return None
-        domain.record_certificate_return(membership=membership, user=user, returned_on=form.cleaned_data["returned_on"],
-                                         request=request)
-        messages.success(request, _("The certificate's return was recorded."))
+        run_step(request, domain.record_certificate_return, membership=membership, user=user,
+                 returned_on=form.cleaned_data["returned_on"], request=request,
+                 success=_("The certificate's return was recorded."))
     elif action == "expel":
         form = forms["expulsion_form"]
         if not has_role(user, Role.COUNCIL):
@@ -256,12 +232,13 @@ def _membership_action(request, membership, action, forms):
         if not form.is_valid():
             return None
         data = form.cleaned_data
-        domain.expel_member(
+        run_step(
+            request, domain.expel_member,
             membership=membership, user=user, meeting_date=data["meeting_date"], votes_for=data["votes_for"],
             votes_against=data["votes_against"], votes_abstaining=data["votes_abstaining"] or 0, reason=data["reason"],
             minutes=data["minutes"], minutes_name=data["minutes"].name, request=request,
+            success=_("The expulsion was recorded."),
         )
-        messages.success(request, _("The expulsion was recorded."))
     else:
         raise Http404
     return True

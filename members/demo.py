@@ -37,12 +37,14 @@ def _demo_png() -> bytes:
 
 
 def _apply(organisation, user, tier, *, statement=""):
+    """The unit's user drafts and submits an application through the domain, with demo uploads."""
     from django.core.files.base import ContentFile
 
+    from . import domain
     from .models import MembershipApplication
 
     application = MembershipApplication(
-        organisation=organisation, tier=tier, accepts_charter=True, created_by=user,
+        organisation=organisation, tier=tier, accepts_charter=True,
         statement=statement or f"{organisation.name}长期开展信用管理工作，自愿申请加入浙江省信用协会。",
     )
     letter = _demo_pdf("入会申请书", ["浙江省信用协会：", f"我单位{organisation.name}承认和拥护协会章程，申请成为{tier.name}。",
@@ -51,8 +53,8 @@ def _apply(organisation, user, tier, *, statement=""):
     application.application_letter_name = "入会申请书.pdf"
     application.business_licence.save("营业执照副本.png", ContentFile(_demo_png()), save=False)
     application.business_licence_name = "营业执照副本.png"
-    application.save()
-    return application
+    application = domain.save_application_draft(application=application, user=user)
+    return domain.submit_application(application=application, user=user)
 
 
 def load_membership_demo(demo) -> None:
@@ -64,6 +66,8 @@ def load_membership_demo(demo) -> None:
     from stdnum.cn import uscc
 
     from portal.accounts.roles import Role
+    from portal.core.demo import DEMO_DOMAIN, demo_user
+    from portal.organisations.models import OrganisationUser
 
     from . import domain
     from .models import Membership, MembershipApplication, MembershipTier
@@ -85,6 +89,9 @@ def load_membership_demo(demo) -> None:
                 "phone": "0571-87050000", "email": f"contact-{serial.lower()}@example.com",
             },
         )
+        if not org.user_links.exists():  # each demo member has one account of its own (not listed)
+            user = demo_user(f"member-{serial.lower()}@{DEMO_DOMAIN}", name=f"周敏（{name[:4]}）")
+            OrganisationUser.objects.get_or_create(user=user, defaults={"organisation": org})
         plans.append((org, tier_name, years_ago, state))
 
     made = 0
@@ -93,12 +100,9 @@ def load_membership_demo(demo) -> None:
             continue
         # arrears: joined late last dues year and paid nothing, so the reminders are due soon
         joined = today - datetime.timedelta(days=340) if state == "arrears" else datetime.date(today.year - years_ago, 3, 15)
-        user = org.user_links.first().user if org.user_links.exists() else None
+        user = org.user_links.first().user
         with transaction.atomic():
             application = _apply(org, user, tiers[tier_name])
-            MembershipApplication.objects.filter(pk=application.pk).update(
-                status=MembershipApplication.Status.SUBMITTED, submitted_at=timezone.now()
-            )
             membership = domain.approve_application(application=application, user=council, today=joined)
             membership = Membership.objects.select_for_update().get(pk=membership.pk)
             domain.ensure_dues_items(membership=membership, today=today)
@@ -116,8 +120,6 @@ def load_membership_demo(demo) -> None:
         made += 1
 
     if not MembershipApplication.objects.filter(organisation=firm_b).exists():
-        user = firm_b.user_links.first().user
-        application = _apply(firm_b, user, tiers["会员单位"])
-        domain.submit_application(application=application, user=user)
+        _apply(firm_b, firm_b.user_links.first().user, tiers["会员单位"])
     demo.say(f"members: {Membership.objects.count()} memberships ({made} new), "
              f"{MembershipApplication.objects.filter(status='submitted').count()} application(s) waiting for the council")

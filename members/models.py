@@ -88,6 +88,12 @@ class Membership(models.Model):
     def is_current(self) -> bool:
         return self.status in (self.Status.ACTIVE, self.Status.LAPSED)
 
+    def tier_for(self, year: int) -> MembershipTier:
+        """The tier a dues year is charged at (a tier change applies from its year on)."""
+        if self.next_tier_id and self.next_tier_from_year and year >= self.next_tier_from_year:
+            return self.next_tier
+        return self.tier
+
 
 def active_member_ids(organisation_ids=None) -> set[int]:
     """Ids of organisations with an active membership (one query), optionally among `organisation_ids`."""
@@ -142,24 +148,6 @@ class MembershipRules(BaseGenericSetting):
 
     def dues_year_end(self, year: int) -> datetime.date:
         return self.dues_year_start(year + 1) - datetime.timedelta(days=1)
-
-
-class NumberSequence(models.Model):
-    """Counters for numbers that are never reused (member numbers, receipt numbers), one row per key.
-
-    The row is locked with select_for_update while a number is taken, so concurrent
-    approvals never get the same number and a number is never handed out twice.
-    """
-
-    key = models.CharField(_("key"), max_length=40, unique=True)
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("number sequence")
-        verbose_name_plural = _("number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.last}"
 
 
 class MembershipApplication(models.Model):
@@ -274,13 +262,22 @@ class MembershipEvent(models.Model):
 
 
 class DuesItem(models.Model):
-    """What a membership owes for one dues year (amount fixed when the item is created)."""
+    """What a membership owes for one dues year (amount fixed when the item is created).
+
+    `status` follows the payments (`members.workflows.DUES`); a constraint keeps it in step with `paid`.
+    """
+
+    class Status(models.TextChoices):
+        UNPAID = "unpaid", _("Unpaid")
+        PARTIAL = "partial", _("Partly paid")
+        PAID = "paid", _("Paid")
 
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="dues_items", verbose_name=_("membership"))
     year = models.PositiveSmallIntegerField(_("dues year"))
     tier = models.ForeignKey(MembershipTier, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier"))
     amount = models.DecimalField(_("amount due (yuan)"), max_digits=10, decimal_places=2)
     paid = models.DecimalField(_("paid (yuan)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNPAID)
     due_on = models.DateField(_("due on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -291,6 +288,12 @@ class DuesItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["membership", "year"], name="one_dues_item_per_membership_year"),
             models.CheckConstraint(condition=models.Q(paid__lte=models.F("amount")), name="dues_paid_not_above_amount"),
+            models.CheckConstraint(
+                condition=models.Q(status="unpaid", paid=0)
+                | models.Q(status="partial", paid__gt=0, paid__lt=models.F("amount"))
+                | models.Q(status="paid", paid=models.F("amount")),
+                name="dues_status_follows_paid",
+            ),
         ]
         indexes = [models.Index(fields=["year"])]
 
@@ -305,11 +308,10 @@ class DuesItem(models.Model):
     def is_paid(self) -> bool:
         return self.paid >= self.amount
 
-    @property
-    def state(self) -> str:
-        if self.is_paid:
-            return "paid"
-        return "partial" if self.paid > 0 else "unpaid"
+    def status_for(self, paid: Decimal) -> str:
+        if paid >= self.amount:
+            return self.Status.PAID
+        return self.Status.PARTIAL if paid > 0 else self.Status.UNPAID
 
 
 class Payment(models.Model):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.roles import Role, firm_required, has_role
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.core.workflow_views import run_step
 from portal.organisations.models import organisation_for
 from portal.organisations.regions import city_name
 
@@ -130,19 +131,17 @@ def apply(request, organisation):
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application,
                            initial={"tier": application.tier_id} if application.tier_id else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            application = domain.save_application_draft(application=form.save(commit=False), user=request.user,
-                                                         request=request)
-            if "submit" in request.POST:
-                domain.submit_application(application=application, user=request.user, request=request)
-                messages.success(request, _("Your application was submitted to the council."))
-                return redirect("members:application", pk=application.pk)
-        except domain.TransitionError as exc:
-            messages.error(request, exc.messages[0])
-            if application.pk:
-                return redirect("members:apply")
-        else:
+        saved = run_step(request, domain.save_application_draft, application=form.save(commit=False),
+                         user=request.user, request=request)
+        if saved is not None and "submit" in request.POST:
+            if run_step(request, domain.submit_application, application=saved, user=request.user, request=request,
+                        success=_("Your application was submitted to the council.")):
+                return redirect("members:application", pk=saved.pk)
+            return redirect("members:apply")
+        if saved is not None:
             messages.success(request, _("Draft saved."))
+            return redirect("members:apply")
+        if application.pk:
             return redirect("members:apply")
     return render(request, "members/application_form.html", {
         "form": form, "application": application, "organisation": organisation,
@@ -232,13 +231,9 @@ def withdraw(request, organisation):
     form = WithdrawalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         letter = form.cleaned_data["letter"]
-        try:
-            domain.request_withdrawal(membership=membership, user=request.user, letter=letter, letter_name=letter.name,
-                                      reason=form.cleaned_data["reason"], request=request)
-        except domain.TransitionError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _("Your withdrawal notice was sent to the secretariat."))
+        run_step(request, domain.request_withdrawal, membership=membership, user=request.user, letter=letter,
+                 letter_name=letter.name, reason=form.cleaned_data["reason"], request=request,
+                 success=_("Your withdrawal notice was sent to the secretariat."))
         return redirect("members:membership")
     return render(request, "members/withdraw_form.html", {"form": form, "membership": membership})
 

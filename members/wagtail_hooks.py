@@ -136,23 +136,10 @@ def add_dashboard_panel(request, panels):
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
+    # The process steps register themselves from `members.workflows`; these are the steps outside a table.
     register_actions(actions, {
         "members.organisation.register": (_("Register organisation"), _("Organisation registered")),
         "members.organisation.edit": (_("Edit organisation"), _("Organisation details changed")),
-        "members.application.save": (_("Save application"), _("Membership application saved")),
-        "members.application.submit": (_("Submit application"), _("Membership application submitted")),
-        "members.application.approve": (_("Approve application"), _("Membership application approved")),
-        "members.application.reject": (_("Reject application"), _("Membership application rejected")),
-        "members.application.return": (_("Return application"), _("Membership application returned for more material")),
-        "members.membership.create": (_("Create membership"), _("Membership created")),
-        "members.membership.tier": (_("Change tier"), _("Tier change recorded")),
-        "members.membership.lapse": (_("Lapse membership"), _("Membership lapsed (dues unpaid for a year)")),
-        "members.membership.reinstate": (_("Reinstate membership"), _("Membership reinstated")),
-        "members.membership.withdraw": (_("Confirm withdrawal"), _("Membership withdrawn")),
-        "members.membership.certificate_returned": (_("Certificate returned"), _("Member certificate returned")),
-        "members.membership.expel": (_("Expel member"), _("Member expelled by council vote")),
-        "members.withdrawal.request": (_("Request withdrawal"), _("Withdrawal notice submitted")),
-        "members.payment.record": (_("Record payment"), _("Dues payment recorded")),
         "members.dues.remind": (_("Dues reminder"), _("Dues reminder sent")),
     })
 

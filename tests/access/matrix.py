@@ -294,7 +294,7 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
                     entry.expect[role] = WAGTAIL_DENIED
 
 
-WAGTAIL_ANSWERED = ("showcase_admin:", "awards_admin:", "magazine_admin:")
+WAGTAIL_ANSWERED = ("members_admin:", "showcase_admin:", "awards_admin:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
 

@@ -86,3 +86,8 @@ def member_a(make_member, firm_a, firm_a_user):
 @pytest.fixture
 def rules(db):
     return MembershipRules.load()
+
+
+def admin_denied(response) -> bool:
+    """Inside the Wagtail admin a refused role is sent to the dashboard with a "no permission" message."""
+    return response.status_code == 302 and response["Location"] == "/admin/"

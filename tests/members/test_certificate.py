@@ -8,6 +8,8 @@ from django.urls import reverse
 from members.models import Membership
 from members.pdfs import amount_in_words, certificate_pdf, receipt_pdf
 
+from .conftest import admin_denied
+
 
 def render_png(pdf: bytes, tmp_path, name="page"):
     if not shutil.which("pdftoppm"):
@@ -84,7 +86,7 @@ def test_certificate_without_membership_is_404(client_for, firm_b, firm_b_user):
 
 
 def test_admin_certificate_wrong_role_forbidden(client_for, member_a, editor):
-    assert client_for(editor).get(reverse("members_admin:certificate", args=[member_a.pk])).status_code == 403
+    assert admin_denied(client_for(editor).get(reverse("members_admin:certificate", args=[member_a.pk])))
 
 
 @pytest.mark.parametrize(("status", "label"), [

@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from members import domain
 from members.models import DuesItem, DuesReminder, Membership, MembershipEvent, Payment
+from portal.core.workflow import WorkflowError
+
+from .conftest import admin_denied
 
 JOINED = datetime.date(2026, 3, 2)  # member_a joins on this day (fixture), dues year 2026 due that day
 
@@ -49,7 +52,7 @@ def test_partial_then_full_payment_in_admin_with_receipts(client_for, member_a, 
 def test_overpayment_refused(member_a, secretariat):
     item = member_a.dues_items.get()
     pay(item, secretariat, "5000")
-    with pytest.raises(domain.TransitionError, match="超过"):
+    with pytest.raises(WorkflowError, match="超过"):
         pay(item, secretariat, "2000.01")
     item.refresh_from_db()
     assert item.paid == Decimal("5000")
@@ -67,7 +70,7 @@ def test_overpayment_in_admin_shows_error(client_for, member_a, secretariat):
 
 @pytest.mark.parametrize("amount", ["0", "-5"])
 def test_zero_or_negative_payment_refused(member_a, secretariat, amount):
-    with pytest.raises(domain.TransitionError):
+    with pytest.raises(WorkflowError):
         pay(member_a.dues_items.get(), secretariat, amount)
 
 
@@ -76,7 +79,7 @@ def test_payment_by_council_forbidden(client_for, member_a, council):
     url = reverse("members_admin:membership", args=[member_a.pk])
     response = client_for(council).post(url, {"action": "payment", "pay-dues_item": item.pk, "pay-amount": "100",
                                               "pay-paid_on": "2026-04-01", "pay-method": "cash"})
-    assert response.status_code == 403
+    assert admin_denied(response)
     assert not Payment.objects.exists()
 
 

@@ -1,0 +1,42 @@
+"""Every membership step, one function each, by concept (pretalx's `domain/` layout).
+
+Each function takes keyword-only arguments and takes its step through the process tables in
+`members.workflows` (permission, recusal, row lock, state, guard, history, audit, emails after
+commit). Errors a user can fix raise `portal.core.workflow.WorkflowError`; the wrong role raises
+`PermissionDenied`; another unit's record is `NotFound`.
+
+- `applications`: the unit drafts and submits; reviewers return it;
+- `admission`: the council's decision, the membership and its number;
+- `dues`: dues items, payments and receipts, tier changes;
+- `lapse`: lapse and reinstatement;
+- `leaving`: withdrawal notices, expulsion, the certificate's return;
+- `jobs`: the daily job (tier changes, billing, reminders, lapses);
+- `organisation`: a firm user registers its unit.
+"""
+
+from .admission import admit, allocate_member_number, approve_application, reject_application
+from .applications import return_application, save_application_draft, submit_application
+from .common import current_membership_for, open_application_for, rules
+from .dues import (
+    allocate_receipt_number,
+    apply_tier_change,
+    arrears_of,
+    change_tier,
+    dues_amount,
+    dues_overview,
+    ensure_dues_items,
+    record_payment,
+)
+from .jobs import activity_model, inactive_memberships, run_membership_jobs
+from .lapse import lapse_membership, reinstate_membership
+from .leaving import confirm_withdrawal, expel_member, record_certificate_return, request_withdrawal
+from .organisation import register_organisation, update_organisation
+
+__all__ = [
+    "activity_model", "admit", "allocate_member_number", "allocate_receipt_number", "apply_tier_change", "approve_application",
+    "arrears_of", "change_tier", "confirm_withdrawal", "current_membership_for", "dues_amount", "dues_overview",
+    "ensure_dues_items", "expel_member", "inactive_memberships", "lapse_membership", "open_application_for",
+    "record_certificate_return", "record_payment", "register_organisation", "reinstate_membership",
+    "reject_application", "request_withdrawal", "return_application", "rules", "run_membership_jobs",
+    "save_application_draft", "submit_application", "update_organisation",
+]

@@ -1,0 +1,142 @@
+"""The daily membership job (`run_due_jobs`): tier changes, dues of the new year, reminders, lapses.
+
+Idempotent: every step checks what is already done, under a row lock, so a second run (or a second
+server running it at the same time) changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.audit import record
+
+from ..models import DuesItem, DuesReminder, Membership
+from .common import email_unit, rules
+from .dues import apply_tier_change, ensure_dues_items
+from .lapse import lapse_membership
+
+Status = Membership.Status
+
+
+def activity_model():
+    """services.EventRegistration (organisation, event.starts_at, attended), or None before it exists."""
+    try:
+        return apps.get_model("services", "EventRegistration")
+    except LookupError:
+        return None
+
+
+def inactive_memberships(*, today: datetime.date, the_rules=None):
+    """Active memberships (older than the window) with no attended event in the window.
+
+    Returns (queryset, activity_recorded): without the events model nothing can be judged.
+    """
+    the_rules = the_rules or rules()
+    since = today - datetime.timedelta(days=the_rules.inactivity_days)
+    qs = Membership.objects.filter(status=Status.ACTIVE, started_on__lte=since).select_related("organisation", "tier")
+    Registration = activity_model()
+    if Registration is None:
+        return qs.none(), False
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    end = datetime.datetime.combine(today, datetime.time.max, tzinfo=timezone.get_current_timezone())
+    active_orgs = Registration.objects.filter(attended=True, event__starts_at__range=(start, end)).values(
+        "organisation_id"
+    )
+    return qs.exclude(organisation_id__in=active_orgs).order_by("member_number"), True
+
+
+def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
+    """Dues items for the new dues year, reminders, lapse; yields report lines. Idempotent."""
+    the_rules = rules()
+    year = the_rules.dues_year_of(today)
+
+    # 1. Tier changes whose dues year has begun.
+    due_tiers = Membership.objects.filter(status__in=[Status.ACTIVE, Status.LAPSED], next_tier__isnull=False,
+                                          next_tier_from_year__lte=year)
+    if dry_run:
+        yield f"would apply {due_tiers.count()} tier change(s)"
+    else:
+        changed = 0
+        for membership in due_tiers.select_related("tier", "next_tier"):
+            apply_tier_change(membership=membership, today=today)
+            changed += 1
+        if changed:
+            yield f"applied {changed} tier change(s)"
+
+    # 2. Dues items for the current dues year.
+    missing = list(
+        Membership.objects.filter(status=Status.ACTIVE).exclude(dues_items__year=year).values_list("pk", flat=True)
+    )
+    created = 0
+    if not dry_run:
+        for pk in missing:
+            with transaction.atomic():
+                m = Membership.objects.select_for_update(of=("self",)).select_related("tier", "next_tier").get(pk=pk)
+                if m.status == Status.ACTIVE:
+                    created += len(ensure_dues_items(membership=m, today=today, the_rules=the_rules))
+    yield (f"would create dues items for {len(missing)} membership(s) for {year}" if dry_run
+           else f"created {created} dues item(s) for {year}")
+
+    # 3. Reminders and 4. lapse, for unpaid items of active memberships.
+    lapse_days = datetime.timedelta(days=the_rules.lapse_after_days)
+    reminder_days = the_rules.reminder_days
+    horizon = today - lapse_days + datetime.timedelta(days=max(reminder_days or [0]))
+    unpaid = (
+        DuesItem.objects.filter(membership__status=Status.ACTIVE, paid__lt=F("amount"), due_on__lte=horizon)
+        .select_related("membership__organisation")
+        .order_by("due_on", "pk")
+    )
+    reminded = lapsed = 0
+    lapsed_ids = set()
+    for item in unpaid:
+        if item.membership_id in lapsed_ids:
+            continue
+        lapse_on = item.due_on + lapse_days  # lapse the day after this
+        if today > lapse_on:
+            reason = _("Dues for %(year)s (%(amount)s yuan) unpaid for %(days)s days.") % {
+                "year": item.year, "amount": item.outstanding, "days": the_rules.lapse_after_days}
+            if dry_run:
+                lapsed += 1
+            elif lapse_membership(membership=item.membership, today=today, reason=reason, dues_item=item):
+                lapsed += 1
+            lapsed_ids.add(item.membership_id)
+            continue
+        reached = [d for d in reminder_days if today >= lapse_on - datetime.timedelta(days=d)]
+        if not reached:
+            continue
+        days = min(reached)
+        if dry_run:
+            if not item.reminders.filter(days_before_lapse__lte=days).exists():
+                reminded += 1
+            continue
+        if _send_reminder(item=item, days=days, today=today, lapse_on=lapse_on):
+            reminded += 1
+    verb = "would" if dry_run else ""
+    yield f"{verb + ' send' if dry_run else 'sent'} {reminded} dues reminder(s)"
+    yield f"{verb + ' lapse' if dry_run else 'lapsed'} {lapsed} membership(s)"
+
+    # 5. Members without activity: listed for the secretariat, never lapsed automatically.
+    inactive, recorded = inactive_memberships(today=today, the_rules=the_rules)
+    if recorded:
+        yield f"{inactive.count()} active member(s) without activity in {the_rules.inactivity_days} days (listed in the admin)"
+
+
+def _send_reminder(*, item: DuesItem, days: int, today: datetime.date, lapse_on: datetime.date) -> bool:
+    with transaction.atomic():
+        locked = DuesItem.objects.select_for_update().get(pk=item.pk)
+        if locked.is_paid or locked.reminders.filter(days_before_lapse__lte=days).exists():
+            return False
+        DuesReminder.objects.create(dues_item=locked, days_before_lapse=days, sent_on=today)
+        membership = item.membership
+        record(locked, "members.dues.remind", data={"days": days, "member_number": membership.member_number})
+        email_unit(membership.organisation,
+                   _("Reminder: membership dues for %(year)s are unpaid") % {"year": item.year},
+                   "members/email/dues_reminder.txt",
+                   {"item": locked, "membership": membership, "lapse_on": lapse_on, "days": days})
+    return True

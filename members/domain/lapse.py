@@ -1,0 +1,56 @@
+"""自动退会: a member that pays no dues for a year is treated as having left (SPEC §2, L1458).
+
+The lapse is a recorded status change by the scheduled job, reversible by the secretariat's
+reinstatement once the arrears are paid; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.workflow import WorkflowError
+
+from ..models import DuesItem, Membership
+from ..workflows import MEMBERSHIPS
+from .common import email_unit, moment, rules
+from .dues import ensure_dues_items
+
+
+def lapse_membership(*, membership: Membership, today: datetime.date, reason: str,
+                     dues_item: DuesItem | None = None) -> bool:
+    """The job lapses an active membership; False if it is no longer active or `dues_item` was paid meanwhile."""
+
+    def change(m):
+        if dues_item is not None and DuesItem.objects.get(pk=dues_item.pk).is_paid:
+            raise WorkflowError(_("The dues were paid meanwhile."))
+
+    def notify(m):
+        email_unit(m.organisation, _("Your membership has lapsed"), "members/email/membership_lapsed.txt",
+                   {"membership": m, "reason": reason})
+
+    try:
+        MEMBERSHIPS.transition(membership, "lapse", user=None, note=reason, change=change, notify=notify,
+                               when=moment(today), data={"reason": reason, "on": today.isoformat()})
+    except WorkflowError:
+        return False
+    return True
+
+
+def reinstate_membership(*, membership: Membership, user, note: str = "", request=None, today=None) -> Membership:
+    """The secretariat reverses a lapse once the arrears are paid; the current dues year is billed."""
+    today = today or timezone.localdate()
+    the_rules = rules()
+
+    def notify(m):
+        email_unit(m.organisation, _("Your membership has been reinstated"),
+                   "members/email/membership_reinstated.txt", {"membership": m})
+
+    with transaction.atomic():
+        m = MEMBERSHIPS.transition(membership, "reinstate", user=user, request=request, note=note, notify=notify,
+                                   when=moment(today), data={"note": note})
+        ensure_dues_items(membership=m, today=today, the_rules=the_rules)
+    return m

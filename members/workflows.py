@@ -1,0 +1,260 @@
+"""The membership processes as tables (see `portal.core.workflow`); `members.domain` takes every step.
+
+Application (入会申请)::
+
+    (new) ─create─▶ draft ─submit─▶ submitted ─approve─▶ approved   (the council's decision)
+                      ▲   save        │   └────reject──▶ rejected
+                      └── returned ◀──┘ return (for more material)
+
+Membership (会员资格)::
+
+    (new) ─admit─▶ active ─lapse (dues unpaid a year; job)─▶ lapsed ─reinstate─▶ active
+    active, lapsed ─withdraw (notice confirmed)─▶ withdrawn
+    active, lapsed ─expel (council vote)─▶ expelled
+
+Withdrawal notice (退会申请): (new) ─request─▶ pending ─confirm─▶ confirmed
+
+Dues item (会费): unpaid, partly paid ─pay_part─▶ partly paid; ─pay_in_full─▶ paid (each payment gets a receipt)
+
+A person acting for the unit concerned (a council member who works for the applicant, say) is
+recused from every decision about it (`recused_from_unit`).
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.roles import Role, has_role
+from portal.core.workflow import NEW, SYSTEM, HasRole, Transition, Workflow
+from portal.organisations.actors import ForTheUnit, recused_from_unit
+
+from .models import (
+    DuesItem,
+    Membership,
+    MembershipApplication,
+    MembershipEvent,
+    WithdrawalRequest,
+)
+
+A = MembershipApplication.Status
+M = Membership.Status
+W = WithdrawalRequest.Status
+D = DuesItem.Status
+
+COUNCIL = HasRole(Role.COUNCIL)
+SECRETARIAT = HasRole(Role.SECRETARIAT)
+REVIEWERS = HasRole(Role.COUNCIL, Role.SECRETARIAT)
+
+
+def _membership_unit(obj) -> int | None:
+    return obj.membership.organisation_id
+
+
+APPLICANT = ForTheUnit(label=_("the applying unit"))
+MEMBER = ForTheUnit(label=_("the member unit"))
+MEMBER_OF_NOTICE = ForTheUnit(_membership_unit, label=_("the member unit"))
+MEMBER_OF_ITEM = ForTheUnit(_membership_unit, label=_("the member unit"))
+
+
+def _reviewer(user) -> bool:
+    return has_role(user, Role.COUNCIL, Role.SECRETARIAT)
+
+
+# ------------------------------------------------------------------------------------ applications
+
+
+def _application_visible(user, application) -> bool:
+    """The unit sees its own; reviewers see an application once it is submitted (a draft is the unit's)."""
+    if APPLICANT.permits(user, application):
+        return True
+    return _reviewer(user) and application.status != A.DRAFT
+
+
+def may_open_application(application):
+    """The unit is not a member already and has no other open application."""
+    from .domain.common import current_membership_for, open_application_for
+
+    if current_membership_for(application.organisation):
+        return [gettext("Your organisation is already a member.")]
+    if open_application_for(application.organisation):
+        return [gettext("Your organisation already has an open application.")]
+    return []
+
+
+def materials_complete(application):
+    """The charter accepted, the signed letter and the licence copy uploaded."""
+    missing = application.missing_for_submission()
+    if missing:
+        return [gettext("Still missing before you can submit: %(items)s.") % {"items": "、".join(missing)}]
+    return []
+
+
+APPLICATIONS = Workflow(
+    "members.application",
+    MembershipApplication,
+    label=_("membership application"),
+    visible=_application_visible,
+    recused=recused_from_unit(),
+    transitions=[
+        Transition("create", _("Start an application"), source=[NEW], target=A.DRAFT, actors=[APPLICANT],
+                   guard=may_open_application),
+        Transition("save", _("Save the draft"), source=[A.DRAFT, A.RETURNED], target=None, actors=[APPLICANT],
+                   wrong_state_message=_("This application can no longer be changed.")),
+        Transition("submit", _("Submit to the council"), source=[A.DRAFT, A.RETURNED], target=A.SUBMITTED,
+                   actors=[APPLICANT], guard=materials_complete, style="primary",
+                   wrong_state_message=_("This application has already been submitted.")),
+        Transition("return", _("Return for more material"), source=[A.SUBMITTED], target=A.RETURNED,
+                   actors=[REVIEWERS]),
+        Transition("approve", _("Approve"), source=[A.SUBMITTED], target=A.APPROVED, actors=[COUNCIL],
+                   style="primary"),
+        Transition("reject", _("Reject"), source=[A.SUBMITTED], target=A.REJECTED, actors=[COUNCIL],
+                   style="danger"),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------------- memberships
+
+
+def _membership_visible(user, membership) -> bool:
+    return MEMBER.permits(user, membership) or _reviewer(user)
+
+
+_KINDS = {
+    "admit": MembershipEvent.Kind.JOINED,
+    "change_tier": MembershipEvent.Kind.TIER_CHANGED,
+    "apply_tier": MembershipEvent.Kind.TIER_CHANGED,
+    "lapse": MembershipEvent.Kind.LAPSED,
+    "reinstate": MembershipEvent.Kind.REINSTATED,
+    "withdraw": MembershipEvent.Kind.WITHDRAWN,
+    "expel": MembershipEvent.Kind.EXPELLED,
+}
+
+
+def _membership_history(membership, *, transition, previous, user, note, when):
+    MembershipEvent.objects.create(
+        membership=membership, kind=_KINDS[transition.action], on=timezone.localdate(when),
+        by=user if getattr(user, "pk", None) else None, note=note,
+        from_status="" if transition.target is None else previous,
+        to_status="" if transition.target is None else membership.status,
+    )
+
+
+def not_yet_a_member(membership):
+    """The unit has no current membership."""
+    current = Membership.objects.filter(organisation_id=membership.organisation_id, status__in=[M.ACTIVE, M.LAPSED])
+    if current.exclude(pk=membership.pk).exists():
+        return [gettext("This organisation already has a current membership.")]
+    return []
+
+
+def no_arrears(membership):
+    """Dues of earlier years are paid."""
+    from .domain.dues import arrears_of
+
+    owed = arrears_of(membership, today=timezone.localdate())
+    if owed > 0:
+        return [gettext("%(amount)s yuan of arrears are still unpaid: record the payment first.") % {"amount": owed}]
+    return []
+
+
+MEMBERSHIPS = Workflow(
+    "members.membership",
+    Membership,
+    label=_("membership"),
+    visible=_membership_visible,
+    recused=recused_from_unit(),
+    history=_membership_history,
+    lock_related=("organisation",),
+    transitions=[
+        Transition("admit", _("Admit"), source=[NEW], target=M.ACTIVE, actors=[COUNCIL], guard=not_yet_a_member),
+        Transition("change_tier", _("Change tier"), source=[M.ACTIVE], target=None, actors=[SECRETARIAT],
+                   wrong_state_message=_("Only an active membership can change tier.")),
+        Transition("apply_tier", _("Apply the tier change"), source=[M.ACTIVE, M.LAPSED], target=None,
+                   actors=[SYSTEM]),
+        Transition("lapse", _("Lapse (dues unpaid for a year)"), source=[M.ACTIVE], target=M.LAPSED,
+                   actors=[SYSTEM]),
+        Transition("reinstate", _("Reinstate"), source=[M.LAPSED], target=M.ACTIVE, actors=[SECRETARIAT],
+                   guard=no_arrears, style="primary",
+                   wrong_state_message=_("Only a lapsed membership can be reinstated.")),
+        Transition("withdraw", _("Confirm the withdrawal"), source=[M.ACTIVE, M.LAPSED], target=M.WITHDRAWN,
+                   actors=[SECRETARIAT], style="danger",
+                   wrong_state_message=_("This membership has already ended.")),
+        Transition("expel", _("Expel"), source=[M.ACTIVE, M.LAPSED], target=M.EXPELLED, actors=[COUNCIL],
+                   style="danger", wrong_state_message=_("This membership has already ended.")),
+        Transition("certificate_returned", _("Record the certificate's return"), source=[M.WITHDRAWN, M.EXPELLED],
+                   target=None, actors=[SECRETARIAT], history=False,
+                   wrong_state_message=_("The certificate is returned only when a membership ends.")),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------------- withdrawals
+
+
+def _notice_visible(user, notice) -> bool:
+    return MEMBER_OF_NOTICE.permits(user, notice) or _reviewer(user)
+
+
+def membership_current(notice):
+    """The membership has not ended and no other notice is waiting."""
+    membership = Membership.objects.get(pk=notice.membership_id)
+    if not membership.is_current:
+        return [gettext("This membership has already ended.")]
+    pending = membership.withdrawals.filter(status=W.PENDING)
+    if notice.pk:
+        pending = pending.exclude(pk=notice.pk)
+    if pending.exists():
+        return [gettext("A withdrawal notice is already waiting for the secretariat.")]
+    return []
+
+
+def _notice_history(notice, *, transition, previous, user, note, when):
+    if transition.action == "request":
+        MembershipEvent.objects.create(
+            membership_id=notice.membership_id, kind=MembershipEvent.Kind.WITHDRAWAL_REQUESTED,
+            on=timezone.localdate(when), by=user if getattr(user, "pk", None) else None, note=note,
+        )
+
+
+WITHDRAWALS = Workflow(
+    "members.withdrawal",
+    WithdrawalRequest,
+    label=_("withdrawal notice"),
+    visible=_notice_visible,
+    recused=recused_from_unit(_membership_unit),
+    history=_notice_history,
+    lock_related=("membership",),
+    transitions=[
+        Transition("request", _("Give notice of withdrawal"), source=[NEW], target=W.PENDING,
+                   actors=[MEMBER_OF_NOTICE], guard=membership_current),
+        Transition("confirm", _("Confirm the withdrawal"), source=[W.PENDING], target=W.CONFIRMED,
+                   actors=[SECRETARIAT], style="danger",
+                   wrong_state_message=_("This withdrawal has already been confirmed.")),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------------------- dues
+
+
+def _item_visible(user, item) -> bool:
+    return MEMBER_OF_ITEM.permits(user, item) or _reviewer(user)
+
+
+DUES = Workflow(
+    "members.dues",
+    DuesItem,
+    label=_("dues item"),
+    visible=_item_visible,
+    recused=recused_from_unit(_membership_unit),
+    lock_related=("membership",),
+    transitions=[
+        Transition("pay_part", _("Record a part payment"), source=[D.UNPAID, D.PARTIAL], target=D.PARTIAL,
+                   actors=[SECRETARIAT], history=False,
+                   wrong_state_message=_("This year's dues are already paid in full.")),
+        Transition("pay_in_full", _("Record the payment"), source=[D.UNPAID, D.PARTIAL], target=D.PAID,
+                   actors=[SECRETARIAT], history=False,
+                   wrong_state_message=_("This year's dues are already paid in full.")),
+    ],
+)
