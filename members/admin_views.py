@@ -37,6 +37,7 @@ from .models import (
     WithdrawalRequest,
 )
 from .pdfs import certificate_pdf, receipt_pdf
+from .workflows import APPLICATIONS
 
 STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 PAGE_SIZE = 25
@@ -100,8 +101,7 @@ def application_detail(request, pk):
     return render(request, "members/admin/application_detail.html", {
         "page_title": _("Application: %(name)s") % {"name": application.organisation.name}, "header_icon": "form",
         "application": application, "organisation": application.organisation, "form": form,
-        "can_decide": has_role(request.user, Role.COUNCIL), "can_return": has_role(request.user, *STAFF),
-        "other_applications": other,
+        "actions": APPLICATIONS.action_names(request.user, application), "other_applications": other,
     })
 
 

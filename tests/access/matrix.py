@@ -3,7 +3,9 @@
 Rules (docs/CONVENTIONS.md, SPEC.md "Who uses it"):
 - anonymous on a login-only page → 302 to /accounts/login/;
 - another firm's object (or an unassigned expert's / another agency's application) → 404;
-- wrong role → 403 (checked before the object); a firm user in /admin/ → 302 to /account/
+- wrong role → 403 (checked before the object); a person who holds a staff role and is registered with a
+  unit uses the firm pages of that unit too (the agency user, and the multi-role users of EXTRA_CASES);
+  a firm user in /admin/ → 302 to /account/
   (`AdminAccessMiddleware`); Wagtail's own generic viewset views deny with Wagtail's redirect to the
   dashboard (`WAGTAIL_DENIED`), and so do our admin views that raise PermissionDenied inside the
   admin (Wagtail's `require_admin_access` answers for them);
@@ -71,8 +73,13 @@ def logged_in() -> dict[str, Outcome]:
 
 
 def firm_page(a: Outcome = OK, b: Outcome = OK) -> dict[str, Outcome]:
-    """Firm users only: staff answer 403."""
-    return {"anonymous": LOGIN, "firm_a": a, "firm_b": b, **dict.fromkeys(STAFF, DENY)}
+    """Firm pages: the users of a unit, whatever other roles they hold; staff who act for no unit answer 403.
+
+    The agency user is registered with the agency (a unit of its own, with no membership or application),
+    so it sees the firm pages as another firm: firm A's objects are 404 to it, as to firm B.
+    """
+    agency = OK if b.status == 302 else b
+    return {"anonymous": LOGIN, "firm_a": a, "firm_b": b, **dict.fromkeys(STAFF, DENY), "agency": agency}
 
 
 def firm_post_only() -> dict[str, Outcome]:
@@ -404,6 +411,8 @@ def _post_cases() -> list[PostCase]:
                  to(lambda w: f"/admin/membership/applications/{w.member_application_b.pk}/"), _member_app_b_state,
                  changes=True),
         PostCase("members_admin:membership", "secretariat", membership_a, expel, DENY, _membership_a_state),
+        # A council member who works for firm B is recused from deciding firm B's application.
+        PostCase("members_admin:application", "council_firm_b", app_b, approve, DENY, _member_app_b_state),
         # Programme: only the secretariat decides, only the campaign's agency reviews, only the expert scores.
         *[PostCase("showcase_admin:decide", role, round_a, decide, DENY, _round_a_state)
           for role in ("editor", "council", "agency", "expert")],
@@ -448,6 +457,14 @@ class ExtraCase:
 
 
 EXTRA_CASES = [
+    # A council member registered with firm A: firm A's pages with the same account, and the admin.
+    *[ExtraCase(key, "council_firm_a", kwargs, OK) for key, kwargs in [
+        ("members:membership", None), ("members:certificate", None), ("members:receipt", pk("payment_a")),
+        ("members:application", pk("member_application_a")), ("services:requests", None),
+        ("services:request", pk("service_request_a")), ("showcase:mine", None), ("showcase:detail", pk("showcase_a")),
+        ("members_admin:memberships", None), ("members_admin:application", pk("member_application_b")),
+    ]],
+    ExtraCase("members:application", "council_firm_b", pk("member_application_a"), NF),  # firm A's, seen as firm B
     ExtraCase("services:desk", "provider_user", None, OK),
     ExtraCase("services:desk_detail", "provider_user", pk("service_request_a"), OK),
     ExtraCase("services:desk_detail", "other_provider_user", pk("service_request_a"), NF),

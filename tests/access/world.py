@@ -83,8 +83,11 @@ def build_world() -> SimpleNamespace:
         **{name: _user(name, role) for name, role in ROLE_OF.items()},
     }
     u = w.users
-    w.firm_a = _organisation(1, "甲信用科技有限公司", [u["firm_a"]])
-    w.firm_b = _organisation(2, "乙贸易有限公司", [u["firm_b"]], division="330203")
+    # A person may hold several roles: council members who work for firm A and firm B (not among the eight).
+    u["council_firm_a"] = _user("council-firm-a", Role.COUNCIL)
+    u["council_firm_b"] = _user("council-firm-b", Role.COUNCIL)
+    w.firm_a = _organisation(1, "甲信用科技有限公司", [u["firm_a"], u["council_firm_a"]])
+    w.firm_b = _organisation(2, "乙贸易有限公司", [u["firm_b"], u["council_firm_b"]], division="330203")
     w.agency_org = _organisation(3, "杭州智库信用评估有限公司", [u["agency"]])
     _build_members(w)
     _build_services(w)
