@@ -137,10 +137,11 @@ class PaymentForm(forms.ModelForm):
         fields = ["dues_item", "amount", "paid_on", "method", "reference"]
         widgets = {"paid_on": DateInput()}
 
-    def __init__(self, *args, membership=None, **kwargs):
+    def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        items = DuesItem.objects.filter(membership=membership).order_by("year") if membership else DuesItem.objects.none()
-        self.fields["dues_item"].queryset = items
+        if not hasattr(items, "filter"):  # a list of items: the ones offered now
+            items = DuesItem.objects.filter(pk__in=[i.pk for i in items])
+        self.fields["dues_item"].queryset = items.select_related("tier").order_by("year")
         self.fields["dues_item"].label_from_instance = lambda i: (
             f"{i.year}（{i.tier.name}，应缴 {i.amount:,.2f}，尚欠 {i.outstanding:,.2f}）"
         )

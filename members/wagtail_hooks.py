@@ -4,17 +4,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.accounts.roles import Role, has_role, is_firm_user
 from portal.core.audit import register_actions
-from portal.organisations.models import Organisation, OrganisationUser
 
-from . import admin_urls
+from . import admin_views
 from .demo import load_membership_demo
-from .models import Membership, MembershipApplication, MembershipTier, active_member_ids
+from .models import Membership, MembershipApplication, active_member_ids
 
 STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 
@@ -22,57 +20,14 @@ STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 # --------------------------------------------------------------------------- admin: viewsets, views, menu
 
 
-class OrganisationViewSet(ModelViewSet):
-    model = Organisation
-    icon = "home"
-    menu_label = _("Organisations")
-    add_to_admin_menu = False
-    list_display = ["name", "credit_code", "region_name", "unit_type", "created_at"]
-    list_filter = ["unit_type"]
-    search_fields = ["name", "credit_code"]
-    search_backend_name = None
-    form_fields = [
-        "name", "credit_code", "unit_type", "legal_representative", "established_on", "registered_address",
-        "contact_person", "phone", "email", "website",
-    ]
-    inspect_view_enabled = True
-
-
-class OrganisationUserViewSet(ModelViewSet):
-    """The secretariat attaches further users to an organisation."""
-
-    model = OrganisationUser
-    icon = "user"
-    menu_label = _("Organisation users")
-    add_to_admin_menu = False
-    list_display = ["user", "organisation", "added_at"]
-    search_fields = ["user__email", "user__display_name", "organisation__name"]
-    search_backend_name = None
-    form_fields = ["user", "organisation"]
-
-
-class MembershipTierViewSet(ModelViewSet):
-    model = MembershipTier
-    icon = "tag"
-    menu_label = _("Membership tiers")
-    add_to_admin_menu = False
-    list_display = ["name", "annual_dues", "order", "is_active"]
-    form_fields = ["name", "name_en", "annual_dues", "order", "description", "is_active"]
-
-
-organisation_viewset = OrganisationViewSet("members_organisations")
-organisation_user_viewset = OrganisationUserViewSet("members_organisation_users")
-tier_viewset = MembershipTierViewSet("members_tiers")
-
-
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [organisation_viewset, organisation_user_viewset, tier_viewset]
+    return admin_views.MembershipViewSetGroup()
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("membership/", include((admin_urls.urlpatterns, "members_admin"), namespace="members_admin"))]
+    return [path("membership/", include((admin_views.urlpatterns, "members_admin"), namespace="members_admin"))]
 
 
 class RoleMenuItem(MenuItem):
@@ -84,26 +39,14 @@ class RoleMenuItem(MenuItem):
         return has_role(request.user, *self.roles)
 
 
-class MembershipSubmenu(SubmenuMenuItem):
-    def is_shown(self, request):
-        return has_role(request.user, *STAFF)
+@hooks.register(admin_views.SUBMENU_HOOK)
+def reports_menu_item():
+    return RoleMenuItem(_("Reports"), reverse("members_admin:reports"), icon_name="table", order=300)
 
 
-@hooks.register("register_admin_menu_item")
-def register_menu():
-    items = [
-        RoleMenuItem(_("Applications"), reverse("members_admin:applications"), icon_name="form", order=100),
-        RoleMenuItem(_("Members"), reverse("members_admin:memberships"), icon_name="group", order=200),
-        RoleMenuItem(_("Reports"), reverse("members_admin:reports"), icon_name="table", order=300),
-        RoleMenuItem(_("Without activity"), reverse("members_admin:inactive"), icon_name="warning", order=400),
-        RoleMenuItem(_("Organisations"), reverse(organisation_viewset.get_url_name("index")), icon_name="home",
-                     order=500),
-        RoleMenuItem(_("Organisation users"), reverse(organisation_user_viewset.get_url_name("index")),
-                     icon_name="user", order=600, roles=(Role.SECRETARIAT,)),
-        RoleMenuItem(_("Membership tiers"), reverse(tier_viewset.get_url_name("index")), icon_name="tag", order=700,
-                     roles=(Role.SECRETARIAT,)),
-    ]
-    return MembershipSubmenu(pgettext_lazy("members", "Membership"), Menu(items=items), icon_name="group", order=250)
+@hooks.register(admin_views.SUBMENU_HOOK)
+def inactive_menu_item():
+    return RoleMenuItem(_("Without activity"), reverse("members_admin:inactive"), icon_name="warning", order=400)
 
 
 class MembershipDashboardPanel(Component):

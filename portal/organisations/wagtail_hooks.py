@@ -1,12 +1,79 @@
 """Units in the admin, and the answer to "does this user act for a unit" (`portal.accounts.roles`)."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
 
-from portal.accounts.roles import ACTS_FOR_A_UNIT_HOOK
+from portal.accounts.roles import ACTS_FOR_A_UNIT_HOOK, Role
+from portal.core.permissions import RolePermissionPolicy
 
-from .models import organisation_for
+from .models import Organisation, OrganisationUser, organisation_for
+
+REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
+SECRETARIAT = (Role.SECRETARIAT,)
 
 
 @hooks.register(ACTS_FOR_A_UNIT_HOOK)
 def acts_for_a_unit(user) -> bool:
     return organisation_for(user) is not None
+
+
+# The council reads the units; the secretariat also registers units and attaches their users.
+register_permission_policy(
+    Organisation, RolePermissionPolicy(Organisation, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT),
+    exact_class=True,
+)
+register_permission_policy(
+    OrganisationUser,
+    RolePermissionPolicy(OrganisationUser, view=SECRETARIAT, add=SECRETARIAT, change=SECRETARIAT, delete=SECRETARIAT),
+    exact_class=True,
+)
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "home"
+    menu_label = _("Organisations")
+    list_display = ["name", "credit_code", "region_name", "unit_type", "created_at"]
+    list_filter = ["unit_type"]
+    search_fields = ["name", "credit_code"]
+    search_backend_name = None
+    form_fields = [
+        "name", "credit_code", "unit_type", "legal_representative", "established_on", "registered_address",
+        "contact_person", "phone", "email", "website",
+    ]
+    list_export = ["name", "credit_code", "region_name", "unit_type", "legal_representative", "contact_person",
+                   "phone", "email", "created_at"]
+    export_filename = "organisations"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class OrganisationUserViewSet(ModelViewSet):
+    """The secretariat attaches further users to an organisation."""
+
+    model = OrganisationUser
+    icon = "user"
+    menu_label = _("Organisation users")
+    list_display = ["user", "organisation", "added_at"]
+    search_fields = ["user__email", "user__display_name", "organisation__name"]
+    search_backend_name = None
+    form_fields = ["user", "organisation"]
+    copy_view_enabled = False
+
+
+organisation_viewset = OrganisationViewSet("organisations")
+organisation_user_viewset = OrganisationUserViewSet("organisation_users")
+
+
+class OrganisationViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Organisations")
+    menu_icon = "home"
+    menu_order = 260
+    items = (organisation_viewset, organisation_user_viewset)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return OrganisationViewSetGroup()

@@ -108,12 +108,12 @@ def test_application_file_editor_is_404(client_for, submitted_application, edito
 
 def test_council_approves_in_admin(client_for, submitted_application, council, django_capture_on_commit_callbacks,
                                    mailoutbox):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
+    url = reverse("members_applications:inspect", args=[submitted_application.pk])
     client = client_for(council)
     page = client.get(url).content.decode()
     assert "批准" in page and "申请书.pdf" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"decision": "approve", "note": ""})
+        response = client.post(url, {"action": "approve", "note": ""})
     assert response.status_code == 302
     membership = Membership.objects.get()
     year = membership.started_on.year
@@ -137,15 +137,15 @@ def test_approval_email_sent_only_after_commit(submitted_application, council, d
 
 
 def test_secretariat_cannot_approve(client_for, submitted_application, secretariat):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
-    response = client_for(secretariat).post(url, {"decision": "approve"})
+    url = reverse("members_applications:inspect", args=[submitted_application.pk])
+    response = client_for(secretariat).post(url, {"action": "approve"})
     assert admin_denied(response)
     assert not Membership.objects.exists()
 
 
 def test_secretariat_returns_for_more_material(client_for, submitted_application, secretariat, firm_a_user):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
-    client_for(secretariat).post(url, {"decision": "return", "note": "请补充加盖公章的申请书。"})
+    url = reverse("members_applications:inspect", args=[submitted_application.pk])
+    client_for(secretariat).post(url, {"action": "return", "note": "请补充加盖公章的申请书。"})
     submitted_application.refresh_from_db()
     assert submitted_application.status == "returned"
     # the firm can edit and resubmit
@@ -164,8 +164,8 @@ def test_return_without_message_refused(submitted_application, secretariat):
 
 
 def test_reject_requires_reason(client_for, submitted_application, council):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
-    response = client_for(council).post(url, {"decision": "reject", "note": ""}, follow=True)
+    url = reverse("members_applications:inspect", args=[submitted_application.pk])
+    response = client_for(council).post(url, {"action": "reject", "note": ""}, follow=True)
     assert "驳回申请必须填写理由" in response.content.decode()
     submitted_application.refresh_from_db()
     assert submitted_application.status == "submitted"
@@ -178,13 +178,13 @@ def test_reject_requires_reason(client_for, submitted_application, council):
 def test_admin_views_wrong_role_forbidden(client_for, editor, expert, submitted_application):
     for user in (editor, expert):
         client = client_for(user)
-        assert admin_denied(client.get(reverse("members_admin:applications")))
-        assert admin_denied(client.get(reverse("members_admin:application", args=[submitted_application.pk])))
+        assert admin_denied(client.get(reverse("members_applications:index")))
+        assert admin_denied(client.get(reverse("members_applications:inspect", args=[submitted_application.pk])))
         assert admin_denied(client.get(reverse("members_admin:reports")))
 
 
 def test_admin_views_firm_user_kept_out(client_for, firm_a_user):
-    response = client_for(firm_a_user).get(reverse("members_admin:applications"))
+    response = client_for(firm_a_user).get(reverse("members_applications:index"))
     assert response.status_code in (302, 403)
 
 
@@ -194,11 +194,11 @@ def test_applications_index_filters(client_for, council, submitted_application, 
     other = make_organisation(users=[other_user], name="丙咨询有限公司")
     make_application(other, other_user, tier="会员单位")
     client = client_for(council)
-    page = client.get(reverse("members_admin:applications")).content.decode()
+    page = client.get(reverse("members_applications:index")).content.decode()
     assert "甲信用科技有限公司" in page and "丙咨询有限公司" in page
-    page = client.get(reverse("members_admin:applications"), {"q": "丙咨询"}).content.decode()
+    page = client.get(reverse("members_applications:index"), {"q": "丙咨询"}).content.decode()
     assert "甲信用科技有限公司" not in page and "丙咨询有限公司" in page
-    page = client.get(reverse("members_admin:applications"), {"status": "approved"}).content.decode()
+    page = client.get(reverse("members_applications:index"), {"status": "approved"}).content.decode()
     assert "丙咨询有限公司" not in page
 
 

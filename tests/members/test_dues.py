@@ -28,7 +28,7 @@ def pay(item, user, amount, day=datetime.date(2026, 4, 1), method="bank"):
 
 def test_partial_then_full_payment_in_admin_with_receipts(client_for, member_a, secretariat, firm_a_user):
     item = member_a.dues_items.get()
-    url = reverse("members_admin:membership", args=[member_a.pk])
+    url = reverse("members_memberships:inspect", args=[member_a.pk])
     client = client_for(secretariat)
     for amount in ("3000", "4000"):
         response = client.post(url, {"action": "payment", "pay-dues_item": item.pk, "pay-amount": amount,
@@ -61,7 +61,7 @@ def test_overpayment_refused(member_a, secretariat):
 
 def test_overpayment_in_admin_shows_error(client_for, member_a, secretariat):
     item = member_a.dues_items.get()
-    url = reverse("members_admin:membership", args=[member_a.pk])
+    url = reverse("members_memberships:inspect", args=[member_a.pk])
     response = client_for(secretariat).post(url, {"action": "payment", "pay-dues_item": item.pk, "pay-amount": "7001",
                                                   "pay-paid_on": "2026-04-01", "pay-method": "cash"}, follow=True)
     assert "不能多收" in response.content.decode()
@@ -76,7 +76,7 @@ def test_zero_or_negative_payment_refused(member_a, secretariat, amount):
 
 def test_payment_by_council_forbidden(client_for, member_a, council):
     item = member_a.dues_items.get()
-    url = reverse("members_admin:membership", args=[member_a.pk])
+    url = reverse("members_memberships:inspect", args=[member_a.pk])
     response = client_for(council).post(url, {"action": "payment", "pay-dues_item": item.pk, "pay-amount": "100",
                                               "pay-paid_on": "2026-04-01", "pay-method": "cash"})
     assert admin_denied(response)
@@ -115,7 +115,7 @@ def test_due_job_creates_next_years_items_once(member_a):
 
 
 def test_tier_change_applies_from_next_dues_year(client_for, member_a, secretariat, tiers):
-    url = reverse("members_admin:membership", args=[member_a.pk])
+    url = reverse("members_memberships:inspect", args=[member_a.pk])
     client_for(secretariat).post(url, {"action": "tier", "tier-tier": tiers["副会长单位"].pk})
     member_a.refresh_from_db()
     assert member_a.tier.name == "理事单位"
@@ -185,7 +185,7 @@ def test_reinstate_refused_with_arrears_then_allowed(client_for, make_member, fi
     run_jobs(joined + datetime.timedelta(days=366))
     membership.refresh_from_db()
     assert membership.status == "lapsed"
-    url = reverse("members_admin:membership", args=[membership.pk])
+    url = reverse("members_memberships:inspect", args=[membership.pk])
     client = client_for(secretariat)
     response = client.post(url, {"action": "reinstate", "re-note": ""}, follow=True)
     assert "欠费未缴" in response.content.decode()

@@ -25,7 +25,7 @@ def test_withdrawal_requested_then_confirmed_with_certificate_return(client, cli
     assert "正等待秘书处确认" in firm.get(reverse("members:membership")).content.decode()
 
     staff = client_for(secretariat)
-    url = reverse("members_admin:membership", args=[member_a.pk])
+    url = reverse("members_memberships:inspect", args=[member_a.pk])
     assert staff.get(reverse("members_admin:withdrawal_letter", args=[withdrawal.pk])).status_code == 200
     response = staff.post(url, {"action": "confirm_withdrawal", "wd-certificate_returned_on": "2026-11-01"})
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def expulsion_data(**overrides):
 
 
 def test_council_expels_by_vote(client, client_for, member_a, council):
-    response = client_for(council).post(reverse("members_admin:membership", args=[member_a.pk]), expulsion_data())
+    response = client_for(council).post(reverse("members_memberships:inspect", args=[member_a.pk]), expulsion_data())
     assert response.status_code == 302
     member_a.refresh_from_db()
     assert member_a.status == "expelled"
@@ -86,7 +86,7 @@ def test_council_expels_by_vote(client, client_for, member_a, council):
 
 
 def test_expulsion_vote_not_passed_refused(client_for, member_a, council):
-    response = client_for(council).post(reverse("members_admin:membership", args=[member_a.pk]),
+    response = client_for(council).post(reverse("members_memberships:inspect", args=[member_a.pk]),
                                         expulsion_data(**{"ex-votes_for": "5", "ex-votes_against": "5"}))
     assert response.status_code == 200
     assert "表决未通过" in response.content.decode()
@@ -94,6 +94,6 @@ def test_expulsion_vote_not_passed_refused(client_for, member_a, council):
 
 
 def test_expulsion_by_secretariat_forbidden(client_for, member_a, secretariat):
-    response = client_for(secretariat).post(reverse("members_admin:membership", args=[member_a.pk]), expulsion_data())
+    response = client_for(secretariat).post(reverse("members_memberships:inspect", args=[member_a.pk]), expulsion_data())
     assert admin_denied(response)
     assert Membership.objects.get(pk=member_a.pk).status == "active"

@@ -71,6 +71,6 @@ def test_secretariat_member_of_a_firm_recused_from_its_dues_and_tier(make_user, 
 
 
 def test_recused_councillor_sees_no_decision_buttons(client_for, councillor_of_a, submitted_application):
-    page = client_for(councillor_of_a).get(reverse("members_admin:application", args=[submitted_application.pk]))
+    page = client_for(councillor_of_a).get(reverse("members_applications:inspect", args=[submitted_application.pk]))
     assert page.status_code == 200
     assert 'value="approve"' not in page.content.decode()

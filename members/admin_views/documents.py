@@ -1,0 +1,38 @@
+"""Documents for reviewers: certificates, receipts, withdrawal letters, council minutes (council and secretariat)."""
+
+from django.shortcuts import get_object_or_404
+
+from portal.accounts.roles import Role, role_required
+from portal.core.pdf import pdf_response
+from portal.core.uploads import serve_private_file
+
+from ..models import Expulsion, Membership, Payment, WithdrawalRequest
+from ..pdfs import certificate_pdf, receipt_pdf
+
+REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
+
+
+@role_required(*REVIEWERS)
+def membership_certificate(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("organisation", "tier"), pk=pk)
+    return pdf_response(certificate_pdf(membership), f"会员证-{membership.member_number}.pdf")
+
+
+@role_required(*REVIEWERS)
+def payment_receipt(request, pk):
+    payment = get_object_or_404(
+        Payment.objects.select_related("dues_item__tier", "dues_item__membership__organisation"), pk=pk
+    )
+    return pdf_response(receipt_pdf(payment), f"收据-{payment.receipt_number}.pdf")
+
+
+@role_required(*REVIEWERS)
+def withdrawal_letter(request, pk):
+    withdrawal = get_object_or_404(WithdrawalRequest, pk=pk)
+    return serve_private_file(withdrawal.letter, download_name=withdrawal.letter_name, inline=True)
+
+
+@role_required(*REVIEWERS)
+def expulsion_minutes(request, pk):
+    expulsion = get_object_or_404(Expulsion, pk=pk)
+    return serve_private_file(expulsion.minutes, download_name=expulsion.minutes_name, inline=True)
