@@ -332,6 +332,20 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The receipt as issued: its figures frozen on the row, the PDF archived (never re-rendered).
+    payer_name = models.CharField(_("paying unit"), max_length=200, blank=True)
+    member_number = models.CharField(_("member number"), max_length=20, blank=True)
+    dues_year = models.PositiveSmallIntegerField(_("dues year"), null=True, blank=True)
+    tier_name = models.CharField(_("tier"), max_length=50, blank=True)
+    amount_due = models.DecimalField(_("amount due (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    paid_to_date = models.DecimalField(_("paid to date (yuan)"), max_digits=10, decimal_places=2, null=True,
+                                       blank=True)
+    outstanding_after = models.DecimalField(_("still owed after this payment (yuan)"), max_digits=10,
+                                            decimal_places=2, null=True, blank=True)
+    receipt_file = models.FileField(
+        _("receipt as issued"), storage=private_files, upload_to=PrivateUploadTo("members/receipts"), blank=True,
+        max_length=200,
+    )
 
     class Meta:
         verbose_name = _("payment")

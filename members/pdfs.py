@@ -114,27 +114,25 @@ def _seal_flowable(radius: float):
 
 
 def receipt_pdf(payment) -> bytes:
-    """A receipt (收据) for one payment."""
+    """A receipt (收据) for one payment, from the figures frozen on the payment when it was recorded."""
     from reportlab.lib.pagesizes import A5, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
-    item = payment.dues_item
-    membership = item.membership
-    organisation = membership.organisation
     rows = [
         ["收据编号", payment.receipt_number, "收款日期", f"{payment.paid_on:%Y-%m-%d}"],
-        ["交款单位", organisation.name, "会员编号", membership.member_number],
-        ["收款事由", f"{item.year}年度会费（{item.tier.name}）", "支付方式", payment.get_method_display()],
+        ["交款单位", payment.payer_name, "会员编号", payment.member_number],
+        ["收款事由", f"{payment.dues_year}年度会费（{payment.tier_name}）", "支付方式", payment.get_method_display()],
         ["金额（小写）", f"¥{payment.amount:,.2f}", "金额（大写）", amount_in_words(payment.amount)],
-        ["参考号", payment.reference or "—", "本年度尚欠", f"¥{item.outstanding:,.2f}"],
+        ["参考号", payment.reference or "—", "本年度尚欠", f"¥{payment.outstanding_after:,.2f}"],
     ]
     story = [
         pdf.paragraph("浙江省信用协会", "center"),
         pdf.paragraph("收  据", "title"),
         pdf.table(rows, col_widths=[26 * mm, 62 * mm, 26 * mm, 62 * mm], header=False),
         Spacer(1, 4 * mm),
-        pdf.paragraph(f"应缴 ¥{item.amount:,.2f}，已缴 ¥{item.paid:,.2f}。本收据为会费缴纳凭证，请妥善保管。", "small"),
+        pdf.paragraph(f"应缴 ¥{payment.amount_due:,.2f}，已缴 ¥{payment.paid_to_date:,.2f}。"
+                      "本收据为会费缴纳凭证，请妥善保管。", "small"),
         _seal_flowable(14 * mm),
         pdf.paragraph("收款单位：浙江省信用协会（盖章）", "right"),
     ]

@@ -21,6 +21,7 @@ from portal.organisations.models import organisation_for
 from portal.organisations.regions import city_name
 
 from . import content, domain
+from .domain.documents import receipt_bytes
 from .forms import ApplicationForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
 from .models import (
     Membership,
@@ -28,7 +29,7 @@ from .models import (
     MembershipTier,
     Payment,
 )
-from .pdfs import certificate_pdf, receipt_pdf
+from .pdfs import certificate_pdf
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -210,9 +211,7 @@ def certificate(request, organisation):
 
 
 def _payment_for_receipt(pk):
-    return get_object_or_404(
-        Payment.objects.select_related("dues_item__tier", "dues_item__membership__organisation"), pk=pk
-    )
+    return get_object_or_404(Payment.objects.select_related("dues_item__membership"), pk=pk)
 
 
 @organisation_required
@@ -220,7 +219,7 @@ def receipt(request, organisation, pk):
     payment = _payment_for_receipt(pk)
     if payment.dues_item.membership.organisation_id != organisation.pk:
         raise Http404
-    return pdf_response(receipt_pdf(payment), f"收据-{payment.receipt_number}.pdf")
+    return pdf_response(receipt_bytes(payment), f"收据-{payment.receipt_number}.pdf")
 
 
 @organisation_required

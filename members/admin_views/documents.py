@@ -6,8 +6,9 @@ from portal.accounts.roles import Role, role_required
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 
+from ..domain.documents import receipt_bytes
 from ..models import Expulsion, Membership, Payment, WithdrawalRequest
-from ..pdfs import certificate_pdf, receipt_pdf
+from ..pdfs import certificate_pdf
 
 REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
 
@@ -20,10 +21,8 @@ def membership_certificate(request, pk):
 
 @role_required(*REVIEWERS)
 def payment_receipt(request, pk):
-    payment = get_object_or_404(
-        Payment.objects.select_related("dues_item__tier", "dues_item__membership__organisation"), pk=pk
-    )
-    return pdf_response(receipt_pdf(payment), f"收据-{payment.receipt_number}.pdf")
+    payment = get_object_or_404(Payment, pk=pk)
+    return pdf_response(receipt_bytes(payment), f"收据-{payment.receipt_number}.pdf")
 
 
 @role_required(*REVIEWERS)

@@ -15,6 +15,7 @@ from portal.core.workflow import WorkflowError
 from ..models import DuesItem, Membership, MembershipRules, MembershipTier, Payment
 from ..workflows import DUES, MEMBERSHIPS
 from .common import email_unit, moment, rules
+from .documents import issue_receipt
 
 
 def _quantize(amount: Decimal) -> Decimal:
@@ -80,10 +81,12 @@ def record_payment(*, dues_item: DuesItem, user, amount, paid_on: datetime.date,
         if (amount == item.outstanding) != (action == "pay_in_full"):  # another payment was recorded meanwhile
             raise WorkflowError(_("Another payment for this dues item was recorded meanwhile: check and try again."))
         item.paid = item.paid + amount
-        made["payment"] = Payment.objects.create(
+        payment = Payment.objects.create(
             dues_item=item, amount=amount, paid_on=paid_on, method=method, reference=reference.strip(),
             recorded_by=user, receipt_number=allocate_receipt_number(paid_on.year),
         )
+        made["payment"] = issue_receipt(payment, item=item, organisation=item.membership.organisation,
+                                        membership=item.membership)
 
     def notify(item):
         membership = Membership.objects.select_related("organisation").get(pk=item.membership_id)
