@@ -61,6 +61,10 @@ class Membership(models.Model):
         verbose_name=_("tier from next dues year"),
     )
     next_tier_from_year = models.PositiveSmallIntegerField(_("new tier applies from dues year"), null=True, blank=True)
+    dues_from = models.DateField(
+        _("dues billed from"), null=True, blank=True,
+        help_text=_("The last reinstatement: the dues years a membership spent lapsed are not billed."),
+    )
     certificate_returned_on = models.DateField(_("certificate returned on"), null=True, blank=True)
 
     class Meta:

@@ -32,13 +32,16 @@ def dues_amount(*, tier, year: int, started_on: datetime.date, the_rules: Member
 
 
 def ensure_dues_items(*, membership: Membership, today: datetime.date, the_rules=None) -> list[DuesItem]:
-    """Bill the dues years from the joining year up to the one containing `today` that have no item yet.
+    """Bill the dues years up to the one containing `today` that have no item yet; only an active membership.
 
-    Call inside the transaction of the step that makes or keeps the membership active; a pending tier
-    change applies from its year on.
+    Years are billed from the joining year, or from the last reinstatement: the years a membership
+    spent lapsed are never billed. Call inside the transaction of the step that makes or keeps the
+    membership active; a pending tier change applies from its year on.
     """
+    if membership.status != Membership.Status.ACTIVE:
+        return []
     the_rules = the_rules or rules()
-    first = the_rules.dues_year_of(membership.started_on)
+    first = the_rules.dues_year_of(membership.dues_from or membership.started_on)
     last = the_rules.dues_year_of(today)
     existing = set(membership.dues_items.values_list("year", flat=True))
     created = []

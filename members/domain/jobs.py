@@ -1,4 +1,4 @@
-"""The daily membership job (`run_due_jobs`): tier changes, dues of the new year, reminders, lapses.
+"""The daily membership job (`run_due_jobs`): tier changes, reminders, lapses, then the new year's dues.
 
 Idempotent: every step checks what is already done, under a row lock, so a second run (or a second
 server running it at the same time) changes nothing.
@@ -52,7 +52,7 @@ def inactive_memberships(*, today: datetime.date, the_rules=None):
 
 
 def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
-    """Dues items for the new dues year, reminders, lapse; yields report lines. Idempotent."""
+    """Tier changes, reminders and lapses, then the dues of the new year; yields report lines. Idempotent."""
     the_rules = rules()
     year = the_rules.dues_year_of(today)
 
@@ -69,21 +69,8 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
         if changed:
             yield f"applied {changed} tier change(s)"
 
-    # 2. Dues items for the current dues year.
-    missing = list(
-        Membership.objects.filter(status=Status.ACTIVE).exclude(dues_items__year=year).values_list("pk", flat=True)
-    )
-    created = 0
-    if not dry_run:
-        for pk in missing:
-            with transaction.atomic():
-                m = Membership.objects.select_for_update(of=("self",)).select_related("tier", "next_tier").get(pk=pk)
-                if m.status == Status.ACTIVE:
-                    created += len(ensure_dues_items(membership=m, today=today, the_rules=the_rules))
-    yield (f"would create dues items for {len(missing)} membership(s) for {year}" if dry_run
-           else f"created {created} dues item(s) for {year}")
-
-    # 3. Reminders and 4. lapse, for unpaid items of active memberships.
+    # 2. Reminders and 3. lapse, for unpaid items of active memberships: lapse first, never bill a member
+    # that is not active.
     lapse_days = datetime.timedelta(days=the_rules.lapse_after_days)
     reminder_days = the_rules.reminder_days
     horizon = today - lapse_days + datetime.timedelta(days=max(reminder_days or [0]))
@@ -120,6 +107,20 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
     verb = "would" if dry_run else ""
     yield f"{verb + ' send' if dry_run else 'sent'} {reminded} dues reminder(s)"
     yield f"{verb + ' lapse' if dry_run else 'lapsed'} {lapsed} membership(s)"
+
+    # 4. Dues items for the current dues year, for the memberships still active after step 3.
+    missing = [
+        pk for pk in Membership.objects.filter(status=Status.ACTIVE).exclude(dues_items__year=year)
+        .values_list("pk", flat=True) if pk not in lapsed_ids  # (a dry run lapsed nobody)
+    ]
+    created = 0
+    if not dry_run:
+        for pk in missing:
+            with transaction.atomic():
+                m = Membership.objects.select_for_update(of=("self",)).select_related("tier", "next_tier").get(pk=pk)
+                created += len(ensure_dues_items(membership=m, today=today, the_rules=the_rules))
+    yield (f"would create dues items for {len(missing)} membership(s) for {year}" if dry_run
+           else f"created {created} dues item(s) for {year}")
 
     # 5. Members without activity: listed for the secretariat, never lapsed automatically.
     inactive, recorded = inactive_memberships(today=today, the_rules=the_rules)

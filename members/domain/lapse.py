@@ -41,16 +41,19 @@ def lapse_membership(*, membership: Membership, today: datetime.date, reason: st
 
 
 def reinstate_membership(*, membership: Membership, user, note: str = "", request=None, today=None) -> Membership:
-    """The secretariat reverses a lapse once the arrears are paid; the current dues year is billed."""
+    """The secretariat reverses a lapse once the arrears are paid; dues are billed again from this dues year."""
     today = today or timezone.localdate()
     the_rules = rules()
+
+    def change(m):
+        m.dues_from = today  # billed again from this dues year; not for the years spent lapsed
 
     def notify(m):
         email_unit(m.organisation, _("Your membership has been reinstated"),
                    "members/email/membership_reinstated.txt", {"membership": m})
 
     with transaction.atomic():
-        m = MEMBERSHIPS.transition(membership, "reinstate", user=user, request=request, note=note, notify=notify,
-                                   when=moment(today), data={"note": note})
+        m = MEMBERSHIPS.transition(membership, "reinstate", user=user, request=request, note=note, change=change,
+                                   notify=notify, when=moment(today), data={"note": note})
         ensure_dues_items(membership=m, today=today, the_rules=the_rules)
     return m
