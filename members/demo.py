@@ -70,10 +70,14 @@ def load_membership_demo(demo) -> None:
     from portal.organisations.models import OrganisationUser
 
     from . import domain
-    from .models import Membership, MembershipApplication, MembershipTier
+    from .models import Membership, MembershipApplication, MembershipRules, MembershipTier
 
     today = timezone.localdate()
-    council = demo.user("council", name="理事会 李强", role=Role.COUNCIL)
+    demo.user("council", name="理事会 李强", role=Role.COUNCIL)
+    rules = MembershipRules.load()
+    if not rules.council_size:  # the association's council: 15 members (quorum 10, resolutions need 2/3)
+        rules.council_size = 15
+        rules.save()
     secretariat = demo.user("secretariat", name="秘书处 张敏", role=Role.SECRETARIAT)
     tiers = {t.name: t for t in MembershipTier.objects.all()}
     firm_a, firm_b = demo_firms(demo)
@@ -103,8 +107,12 @@ def load_membership_demo(demo) -> None:
         user = org.user_links.first().user
         with transaction.atomic():
             application = _apply(org, user, tiers[tier_name])
-            membership = domain.approve_application(application=application, user=council, today=joined)
-            membership = Membership.objects.select_for_update().get(pk=membership.pk)
+            domain.record_admission_resolution(
+                user=secretariat, meeting_date=joined, members_present=12, votes_for=11, votes_against=0,
+                votes_abstaining=1, note="理事会会议（演示）",
+                decisions=[{"application": application, "decision": "approve", "tier": tiers[tier_name]}],
+            )
+            membership = Membership.objects.select_for_update().get(application=application)
             domain.ensure_dues_items(membership=membership, today=today)
             for item in membership.dues_items.order_by("year"):
                 paid_on = min(max(item.due_on, joined) + datetime.timedelta(days=20), today)

@@ -184,20 +184,46 @@ class CertificateReturnForm(forms.Form):
     returned_on = forms.DateField(label=_("Certificate returned on"), widget=DateInput())
 
 
-class ExpulsionForm(forms.Form):
+class MeetingForm(forms.Form):
+    """A council meeting's vote on a resolution (the workflow checks quorum and majority)."""
+
     meeting_date = forms.DateField(label=_("Council meeting date"), widget=DateInput())
+    members_present = forms.IntegerField(label=_("Members present"), min_value=1)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0)
     votes_abstaining = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)
+
+
+class ExpulsionForm(MeetingForm):
     reason = forms.CharField(label=_("Breach of the charter"), widget=forms.Textarea(attrs={"rows": 3}))
     minutes = PrivateFileField(label=_("Meeting minutes"))
 
-    def clean(self):
-        data = super().clean()
-        if data.get("votes_for") is not None and data.get("votes_against") is not None:
-            if data["votes_for"] <= data["votes_against"]:
-                raise forms.ValidationError(_("The vote did not pass: expulsion needs more votes for than against."))
-        return data
+
+class AdmissionResolutionForm(MeetingForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("E.g. the meeting's name and agenda item."))
+    minutes = PrivateFileField(label=_("Meeting minutes"), required=False)
+
+
+class AdmissionDecisionForm(forms.Form):
+    """One submitted application on the resolution screen: on this meeting's agenda or not, and the decision."""
+
+    application = forms.ModelChoiceField(queryset=MembershipApplication.objects.none(), widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Decision"), required=False,
+        choices=[("", _("Not decided at this meeting")), ("approve", _("Admit")), ("reject", _("Reject"))],
+    )
+    tier = forms.ModelChoiceField(queryset=MembershipTier.objects.all(), label=_("Tier admitted"), required=False,
+                                  empty_label=None)
+    reason = forms.CharField(label=_("Reason for rejection"), required=False, max_length=1000)
+
+    def __init__(self, *args, applications=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications if applications is not None else (
+            MembershipApplication.objects.none())
+
+
+AdmissionDecisionFormSet = forms.formset_factory(AdmissionDecisionForm, extra=0)
 
 
 class DirectoryFilterForm(forms.Form):

@@ -135,9 +135,56 @@ class MembershipRules(BaseGenericSetting):
     inactivity_days = models.PositiveSmallIntegerField(
         _("list members without activity for (days)"), default=365,
     )
+    # Council decisions (admission, expulsion): defaults from the civil-affairs model charter for social
+    # organisations (two thirds of the council present, two thirds of those present in favour).
+    council_size = models.PositiveSmallIntegerField(
+        _("council members"), default=0,
+        help_text=_("0 = the number of active accounts holding the council role."),
+    )
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum: numerator"), default=2,
+                                                        validators=[MinValueValidator(1)])
+    quorum_denominator = models.PositiveSmallIntegerField(
+        _("quorum: denominator"), default=3, validators=[MinValueValidator(1)],
+        help_text=_("A council meeting decides when at least this fraction of the council is present."),
+    )
+    majority_numerator = models.PositiveSmallIntegerField(_("majority: numerator"), default=2,
+                                                          validators=[MinValueValidator(1)])
+    majority_denominator = models.PositiveSmallIntegerField(
+        _("majority: denominator"), default=3, validators=[MinValueValidator(1)],
+        help_text=_("A resolution is adopted when at least this fraction of the members present vote for it."),
+    )
 
     class Meta:
         verbose_name = _("membership rules")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.quorum_numerator > self.quorum_denominator:
+            errors["quorum_numerator"] = _("A fraction of at most 1.")
+        if self.majority_numerator > self.majority_denominator:
+            errors["majority_numerator"] = _("A fraction of at most 1.")
+        if errors:
+            raise ValidationError(errors)
+
+    def current_council_size(self) -> int:
+        """The council's size: the setting, or the active accounts holding the council role."""
+        if self.council_size:
+            return self.council_size
+        from django.contrib.auth import get_user_model
+
+        from portal.accounts.roles import Role
+
+        return get_user_model().objects.filter(groups__name=str(Role.COUNCIL), is_active=True).distinct().count()
+
+    def quorum(self, council_size: int) -> int:
+        """Members who must be present: ⌈numerator / denominator × council size⌉."""
+        return -(-self.quorum_numerator * council_size // self.quorum_denominator)
+
+    def majority(self, present: int) -> int:
+        """Votes for a resolution needs: ⌈numerator / denominator × members present⌉."""
+        return -(-self.majority_numerator * present // self.majority_denominator)
 
     @property
     def reminder_days(self) -> list[int]:
@@ -421,21 +468,87 @@ class WithdrawalRequest(models.Model):
         return f"{self.membership} ({self.get_status_display()})"
 
 
+class CouncilResolution(models.Model):
+    """A resolution of a council meeting (理事会决议): admission of members (one or several applications,
+    each approved at the tier the council decides, or rejected) or an expulsion.
+
+    Recorded by the secretariat or a council member; `members.workflows.RESOLUTIONS` checks the quorum
+    and the majority the rules set. The council's size is frozen on the row as it was at the meeting.
+    """
+
+    class Kind(models.TextChoices):
+        ADMISSION = "admission", _("Admission of members")
+        EXPULSION = "expulsion", _("Expulsion")
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+
+    number = models.CharField(_("resolution number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECORDED)
+    meeting_date = models.DateField(_("council meeting date"))
+    council_size = models.PositiveSmallIntegerField(_("council members"))
+    members_present = models.PositiveSmallIntegerField(_("members present"))
+    votes_for = models.PositiveSmallIntegerField(_("votes for"))
+    votes_against = models.PositiveSmallIntegerField(_("votes against"))
+    votes_abstaining = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    minutes = models.FileField(
+        _("meeting minutes"), storage=private_files, upload_to=PrivateUploadTo("members/minutes"), max_length=200,
+        blank=True,
+    )
+    minutes_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("council resolution")
+        verbose_name_plural = _("council resolutions")
+        ordering = ["-meeting_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"
+
+
+class AdmissionDecision(models.Model):
+    """One application decided by an admission resolution."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Admit")
+        REJECT = "reject", _("Reject")
+
+    resolution = models.ForeignKey(CouncilResolution, on_delete=models.PROTECT, related_name="decisions",
+                                   verbose_name=_("council resolution"))
+    application = models.OneToOneField(MembershipApplication, on_delete=models.PROTECT, related_name="council_decision",
+                                       verbose_name=_("application"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    tier = models.ForeignKey(MembershipTier, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("tier admitted"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("admission decision")
+        verbose_name_plural = _("admission decisions")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(decision="approve") | models.Q(tier__isnull=False),
+                                   name="admission_has_a_tier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resolution.number} {self.application} {self.get_decision_display()}"
+
+
 class Expulsion(models.Model):
-    """A council vote expelling a member (除名) for a serious breach of the charter."""
+    """A member expelled (除名) by a council resolution for a serious breach of the charter."""
 
     membership = models.OneToOneField(
         Membership, on_delete=models.PROTECT, related_name="expulsion", verbose_name=_("membership")
     )
-    meeting_date = models.DateField(_("council meeting date"))
-    votes_for = models.PositiveSmallIntegerField(_("votes for"))
-    votes_against = models.PositiveSmallIntegerField(_("votes against"))
-    votes_abstaining = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    resolution = models.OneToOneField(CouncilResolution, on_delete=models.PROTECT, related_name="expulsion",
+                                      verbose_name=_("council resolution"))
     reason = models.TextField(_("reason"))
-    minutes = models.FileField(
-        _("meeting minutes"), storage=private_files, upload_to=PrivateUploadTo("members/minutes"), max_length=200
-    )
-    minutes_name = models.CharField(_("minutes file name"), max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )
@@ -446,4 +559,4 @@ class Expulsion(models.Model):
         verbose_name_plural = _("expulsions")
 
     def __str__(self) -> str:
-        return f"{self.membership} {self.meeting_date}"
+        return f"{self.membership} {self.resolution.meeting_date}"

@@ -2,9 +2,12 @@
 
 Application (入会申请)::
 
-    (new) ─create─▶ draft ─submit─▶ submitted ─approve─▶ approved   (the council's decision)
+    (new) ─create─▶ draft ─submit─▶ submitted ─approve─▶ approved   (by a council resolution)
                       ▲   save        │   └────reject──▶ rejected
                       └── returned ◀──┘ return (for more material)
+
+Council resolution (理事会决议): (new) ─record─▶ recorded, when the meeting was quorate and the
+resolution adopted by the majority the rules set; it admits or rejects applications, or expels a member.
 
 Membership (会员资格)::
 
@@ -29,7 +32,10 @@ from portal.core.workflow import NEW, SYSTEM, HasRole, Transition, Workflow
 from portal.organisations.actors import ForTheUnit, recused_from_unit
 
 from .models import (
+    AdmissionDecision,
+    CouncilResolution,
     DuesItem,
+    Expulsion,
     Membership,
     MembershipApplication,
     MembershipEvent,
@@ -41,7 +47,6 @@ M = Membership.Status
 W = WithdrawalRequest.Status
 D = DuesItem.Status
 
-COUNCIL = HasRole(Role.COUNCIL)
 SECRETARIAT = HasRole(Role.SECRETARIAT)
 REVIEWERS = HasRole(Role.COUNCIL, Role.SECRETARIAT)
 
@@ -89,6 +94,25 @@ def materials_complete(application):
     return []
 
 
+def _council_decided(application, decision: str):
+    return AdmissionDecision.objects.filter(application_id=application.pk, decision=decision,
+                                            resolution__status=CouncilResolution.Status.RECORDED).exists()
+
+
+def admitted_by_council(application):
+    """A council resolution admits the applicant."""
+    if not _council_decided(application, AdmissionDecision.Decision.APPROVE):
+        return [gettext("No council resolution admits this applicant: record the council's resolution.")]
+    return []
+
+
+def rejected_by_council(application):
+    """A council resolution rejects the application."""
+    if not _council_decided(application, AdmissionDecision.Decision.REJECT):
+        return [gettext("No council resolution rejects this application: record the council's resolution.")]
+    return []
+
+
 APPLICATIONS = Workflow(
     "members.application",
     MembershipApplication,
@@ -105,10 +129,12 @@ APPLICATIONS = Workflow(
                    wrong_state_message=_("This application has already been submitted.")),
         Transition("return", _("Return for more material"), source=[A.SUBMITTED], target=A.RETURNED,
                    actors=[REVIEWERS]),
-        Transition("approve", _("Approve"), source=[A.SUBMITTED], target=A.APPROVED, actors=[COUNCIL],
-                   style="primary"),
-        Transition("reject", _("Reject"), source=[A.SUBMITTED], target=A.REJECTED, actors=[COUNCIL],
-                   style="danger"),
+        Transition("approve", _("Approve"), source=[A.SUBMITTED], target=A.APPROVED, actors=[REVIEWERS],
+                   guard=admitted_by_council, style="primary",
+                   wrong_state_message=_("This application is not waiting for the council's decision.")),
+        Transition("reject", _("Reject"), source=[A.SUBMITTED], target=A.REJECTED, actors=[REVIEWERS],
+                   guard=rejected_by_council, style="danger",
+                   wrong_state_message=_("This application is not waiting for the council's decision.")),
     ],
 )
 
@@ -140,11 +166,22 @@ def _membership_history(membership, *, transition, previous, user, note, when):
     )
 
 
-def not_yet_a_member(membership):
-    """The unit has no current membership."""
+def admission(membership):
+    """The council admitted the application and the unit has no current membership."""
+    problems = []
+    if membership.application is None or membership.application.status != A.APPROVED:
+        problems.append(gettext("No council resolution admits this applicant: record the council's resolution."))
     current = Membership.objects.filter(organisation_id=membership.organisation_id, status__in=[M.ACTIVE, M.LAPSED])
     if current.exclude(pk=membership.pk).exists():
-        return [gettext("This organisation already has a current membership.")]
+        problems.append(gettext("This organisation already has a current membership."))
+    return problems
+
+
+def expelled_by_council(membership):
+    """A council resolution expels the member."""
+    if not Expulsion.objects.filter(membership_id=membership.pk,
+                                    resolution__kind=CouncilResolution.Kind.EXPULSION).exists():
+        return [gettext("No council resolution expels this member: record the council's resolution.")]
     return []
 
 
@@ -167,7 +204,7 @@ MEMBERSHIPS = Workflow(
     history=_membership_history,
     lock_related=("organisation",),
     transitions=[
-        Transition("admit", _("Admit"), source=[NEW], target=M.ACTIVE, actors=[COUNCIL], guard=not_yet_a_member),
+        Transition("admit", _("Admit"), source=[NEW], target=M.ACTIVE, actors=[REVIEWERS], guard=admission),
         Transition("change_tier", _("Change tier"), source=[M.ACTIVE], target=None, actors=[SECRETARIAT],
                    wrong_state_message=_("Only an active membership can change tier.")),
         Transition("apply_tier", _("Apply the tier change"), source=[M.ACTIVE, M.LAPSED], target=None,
@@ -180,8 +217,9 @@ MEMBERSHIPS = Workflow(
         Transition("withdraw", _("Confirm the withdrawal"), source=[M.ACTIVE, M.LAPSED], target=M.WITHDRAWN,
                    actors=[SECRETARIAT], style="danger",
                    wrong_state_message=_("This membership has already ended.")),
-        Transition("expel", _("Expel"), source=[M.ACTIVE, M.LAPSED], target=M.EXPELLED, actors=[COUNCIL],
-                   style="danger", wrong_state_message=_("This membership has already ended.")),
+        Transition("expel", _("Expel"), source=[M.ACTIVE, M.LAPSED], target=M.EXPELLED, actors=[REVIEWERS],
+                   guard=expelled_by_council, style="danger",
+                   wrong_state_message=_("This membership has already ended.")),
         Transition("certificate_returned", _("Record the certificate's return"), source=[M.WITHDRAWN, M.EXPELLED],
                    target=None, actors=[SECRETARIAT], history=False,
                    wrong_state_message=_("The certificate is returned only when a membership ends.")),
@@ -256,5 +294,48 @@ DUES = Workflow(
         Transition("pay_in_full", _("Record the payment"), source=[D.UNPAID, D.PARTIAL], target=D.PAID,
                    actors=[SECRETARIAT], history=False,
                    wrong_state_message=_("This year's dues are already paid in full.")),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ council resolutions
+
+
+def adopted_by_a_quorate_meeting(resolution):
+    """The meeting was quorate and the resolution won the majority the rules set."""
+    from .domain.common import rules
+
+    the_rules = rules()
+    size, present = resolution.council_size, resolution.members_present
+    votes = resolution.votes_for + resolution.votes_against + resolution.votes_abstaining
+    problems = []
+    if resolution.meeting_date > timezone.localdate():
+        problems.append(gettext("The meeting date cannot be in the future."))
+    if present > size:
+        problems.append(gettext("%(present)s members present, but the council has %(size)s members.")
+                        % {"present": present, "size": size})
+    if votes > present:
+        problems.append(gettext("%(votes)s votes cast: more than the %(present)s members present.")
+                        % {"votes": votes, "present": present})
+    needed = the_rules.quorum(size)
+    if present < max(needed, 1):
+        problems.append(gettext("No quorum: %(present)s of the %(size)s council members were present; at least "
+                                "%(needed)s are needed.") % {"present": present, "size": size, "needed": needed})
+    elif resolution.votes_for < the_rules.majority(present):
+        problems.append(gettext("Not adopted: %(votes)s of the %(present)s members present voted for it; at least "
+                                "%(needed)s votes for are needed.")
+                        % {"votes": resolution.votes_for, "present": present, "needed": the_rules.majority(present)})
+    if resolution.kind == CouncilResolution.Kind.EXPULSION and not resolution.minutes:
+        problems.append(gettext("An expulsion needs the meeting minutes."))
+    return problems
+
+
+RESOLUTIONS = Workflow(
+    "members.resolution",
+    CouncilResolution,
+    label=_("council resolution"),
+    transitions=[
+        Transition("record", _("Record the council's resolution"), source=[NEW], target=CouncilResolution.Status.RECORDED,
+                   actors=[REVIEWERS], guard=adopted_by_a_quorate_meeting),
     ],
 )

@@ -12,12 +12,14 @@ from . import policies  # noqa: F401 - registers the permission policies
 from .applications import ApplicationViewSet
 from .memberships import MembershipViewSet
 from .payments import MembershipTierViewSet, PaymentViewSet
+from .resolutions import ResolutionViewSet
 from .urls import urlpatterns  # noqa: F401
 
 SUBMENU_HOOK = "register_membership_menu_item"
 
 applications = ApplicationViewSet("members_applications")
 memberships = MembershipViewSet("members_memberships")
+resolutions = ResolutionViewSet("members_resolutions")
 payments = PaymentViewSet("members_payments")
 tiers = MembershipTierViewSet("members_tiers")
 
@@ -27,7 +29,7 @@ class MembershipViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     submenu_hook = SUBMENU_HOOK
-    items = (applications, memberships, payments, tiers)
+    items = (applications, resolutions, memberships, payments, tiers)
 
 
-__all__ = ["MembershipViewSetGroup", "SUBMENU_HOOK", "applications", "memberships", "payments", "tiers"]
+__all__ = ["MembershipViewSetGroup", "SUBMENU_HOOK", "applications", "memberships", "payments", "resolutions", "tiers"]

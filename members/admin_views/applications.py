@@ -1,7 +1,6 @@
 """Applications in the admin: list (filters, search, export) and an inspect page whose buttons are the
 steps the table allows this user now (`members.workflows.APPLICATIONS`)."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from ..models import MembershipApplication
 from ..workflows import APPLICATIONS
 
 A = MembershipApplication.Status
-DECISIONS = ("approve", "reject", "return")
+STEPS = ("return",)  # approval and rejection are council resolutions (`resolutions`)
 
 
 def _reviewed():
@@ -42,33 +41,26 @@ class ApplicationInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         application = self.object
-        actions = APPLICATIONS.actions_for(self.request.user, application, only=DECISIONS)
+        user = self.request.user
+        actions = APPLICATIONS.actions_for(user, application, only=STEPS)
         context.update({
             "application": application,
             "organisation": application.organisation,
-            "decision_form": ActionForm(actions=actions) if actions else None,
+            "step_form": ActionForm(actions=actions) if actions else None,
+            "council_may_decide": APPLICATIONS.allows(user, application, "approve"),
+            "council_decision": getattr(application, "council_decision", None),
             "other_applications": application.organisation.applications.exclude(pk=application.pk)
             .exclude(status=A.DRAFT).select_related("tier"),
         })
         return context
 
     def post(self, request, *args, **kwargs):
-        """One decision step; the domain checks role, recusal and state (nothing is checked here)."""
-        action, note = request.POST.get("action", ""), request.POST.get("note", "")
-        user, application = request.user, self.object
-        if action == "approve":
-            membership = run_step(request, domain.approve_application, application=application, user=user,
-                                  request=request)
-            if membership:
-                messages.success(request, _("Approved: member number %(number)s.") % {"number": membership.member_number})
-        elif action == "reject":
-            run_step(request, domain.reject_application, application=application, user=user, reason=note,
-                     request=request, success=_("The application was rejected."))
-        elif action == "return":
-            run_step(request, domain.return_application, application=application, user=user, message=note,
-                     request=request, success=_("The application was returned to the applicant."))
-        else:
+        """Return the application for more material; the domain checks role, recusal and state."""
+        if request.POST.get("action") != "return":
             raise Http404
+        run_step(request, domain.return_application, application=self.object, user=request.user,
+                 message=request.POST.get("note", ""), request=request,
+                 success=_("The application was returned to the applicant."))
         return redirect(request.path)
 
 

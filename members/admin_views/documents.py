@@ -7,7 +7,7 @@ from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 
 from ..domain.documents import receipt_bytes
-from ..models import Expulsion, Membership, Payment, WithdrawalRequest
+from ..models import CouncilResolution, Membership, Payment, WithdrawalRequest
 from ..pdfs import certificate_pdf
 
 REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
@@ -32,6 +32,6 @@ def withdrawal_letter(request, pk):
 
 
 @role_required(*REVIEWERS)
-def expulsion_minutes(request, pk):
-    expulsion = get_object_or_404(Expulsion, pk=pk)
-    return serve_private_file(expulsion.minutes, download_name=expulsion.minutes_name, inline=True)
+def resolution_minutes(request, pk):
+    resolution = get_object_or_404(CouncilResolution, pk=pk)
+    return serve_private_file(resolution.minutes, download_name=resolution.minutes_name, inline=True)

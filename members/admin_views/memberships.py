@@ -25,7 +25,7 @@ from ..forms import (
     ReinstateForm,
     TierChangeForm,
 )
-from ..models import DuesItem, Membership, WithdrawalRequest
+from ..models import DuesItem, Expulsion, Membership, WithdrawalRequest
 from ..workflows import DUES, MEMBERSHIPS, WITHDRAWALS
 
 M = Membership.Status
@@ -117,7 +117,7 @@ class MembershipInspectView(generic.InspectView):
             "dues_items": domain.dues_overview(membership),
             "events": membership.events.select_related("by"),
             "withdrawals": membership.withdrawals.all(),
-            "expulsion": getattr(membership, "expulsion", None),
+            "expulsion": Expulsion.objects.filter(membership=membership).select_related("resolution").first(),
             "arrears": domain.arrears_of(membership, today=timezone.localdate()),
             "step_forms": forms,
         })
@@ -182,7 +182,8 @@ class MembershipInspectView(generic.InspectView):
                      success=_("The certificate's return was recorded."))
         elif action == "expel":
             run_step(request, domain.expel_member, membership=membership, user=user, meeting_date=data["meeting_date"],
-                     votes_for=data["votes_for"], votes_against=data["votes_against"],
+                     members_present=data["members_present"], votes_for=data["votes_for"],
+                     votes_against=data["votes_against"],
                      votes_abstaining=data["votes_abstaining"] or 0, reason=data["reason"], minutes=data["minutes"],
                      minutes_name=data["minutes"].name, request=request, success=_("The expulsion was recorded."))
 

@@ -11,12 +11,20 @@ from wagtail.permissions import register_permission_policy
 from portal.accounts.roles import Role
 from portal.core.permissions import RolePermissionPolicy
 
-from ..models import DuesItem, Membership, MembershipApplication, MembershipTier, Payment, WithdrawalRequest
+from ..models import (
+    CouncilResolution,
+    DuesItem,
+    Membership,
+    MembershipApplication,
+    MembershipTier,
+    Payment,
+    WithdrawalRequest,
+)
 
 REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
 SECRETARIAT = (Role.SECRETARIAT,)
 
-for model in (MembershipApplication, Membership, DuesItem, Payment, WithdrawalRequest):
+for model in (MembershipApplication, Membership, DuesItem, Payment, WithdrawalRequest, CouncilResolution):
     register_permission_policy(model, RolePermissionPolicy(model, view=REVIEWERS), exact_class=True)
 register_permission_policy(
     MembershipTier,

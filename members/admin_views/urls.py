@@ -6,7 +6,7 @@ urlpatterns = [
     path("members/<int:pk>/certificate.pdf", documents.membership_certificate, name="certificate"),
     path("receipts/<int:pk>.pdf", documents.payment_receipt, name="receipt"),
     path("withdrawals/<int:pk>/letter/", documents.withdrawal_letter, name="withdrawal_letter"),
-    path("expulsions/<int:pk>/minutes/", documents.expulsion_minutes, name="expulsion_minutes"),
+    path("resolutions/<int:pk>/minutes/", documents.resolution_minutes, name="resolution_minutes"),
     path("reports/", reports.reports_view, name="reports"),
     path("inactive/", reports.inactive_view, name="inactive"),
 ]

@@ -6,7 +6,7 @@ commit). Errors a user can fix raise `portal.core.workflow.WorkflowError`; the w
 `PermissionDenied`; another unit's record is `NotFound`.
 
 - `applications`: the unit drafts and submits; reviewers return it;
-- `admission`: the council's decision, the membership and its number;
+- `council`: council resolutions (quorum, majority): admission (membership, number, first dues), expulsion;
 - `dues`: dues items, payments and receipts, tier changes;
 - `lapse`: lapse and reinstatement;
 - `leaving`: withdrawal notices, expulsion, the certificate's return;
@@ -14,9 +14,15 @@ commit). Errors a user can fix raise `portal.core.workflow.WorkflowError`; the w
 - `organisation`: a firm user registers its unit.
 """
 
-from .admission import admit, allocate_member_number, approve_application, reject_application
 from .applications import return_application, save_application_draft, submit_application
 from .common import current_membership_for, open_application_for, rules
+from .council import (
+    admit,
+    allocate_member_number,
+    allocate_resolution_number,
+    record_admission_resolution,
+    record_resolution,
+)
 from .dues import (
     allocate_receipt_number,
     apply_tier_change,
@@ -33,10 +39,11 @@ from .leaving import confirm_withdrawal, expel_member, record_certificate_return
 from .organisation import register_organisation, update_organisation
 
 __all__ = [
-    "activity_model", "admit", "allocate_member_number", "allocate_receipt_number", "apply_tier_change", "approve_application",
-    "arrears_of", "change_tier", "confirm_withdrawal", "current_membership_for", "dues_amount", "dues_overview",
-    "ensure_dues_items", "expel_member", "inactive_memberships", "lapse_membership", "open_application_for",
-    "record_certificate_return", "record_payment", "register_organisation", "reinstate_membership",
-    "reject_application", "request_withdrawal", "return_application", "rules", "run_membership_jobs",
+    "activity_model", "admit", "allocate_member_number", "allocate_receipt_number", "allocate_resolution_number",
+    "apply_tier_change", "arrears_of", "change_tier", "confirm_withdrawal", "current_membership_for", "dues_amount",
+    "dues_overview", "ensure_dues_items", "expel_member", "inactive_memberships", "lapse_membership",
+    "open_application_for", "record_admission_resolution", "record_certificate_return", "record_payment",
+    "record_resolution", "register_organisation", "reinstate_membership", "request_withdrawal",
+    "return_application", "rules", "run_membership_jobs",
     "save_application_draft", "submit_application", "update_organisation",
 ]

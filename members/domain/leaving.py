@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from portal.accounts.roles import Role
 from portal.core.workflow import WorkflowError
 
-from ..models import Expulsion, Membership, WithdrawalRequest
+from ..models import CouncilResolution, Expulsion, Membership, WithdrawalRequest
 from ..workflows import MEMBERSHIPS, WITHDRAWALS
 from .common import email_roles, email_unit, moment
+from .council import record_resolution
 
 
 def request_withdrawal(*, membership: Membership, user, letter, letter_name: str, reason: str = "",
@@ -74,29 +75,30 @@ def record_certificate_return(*, membership: Membership, user, returned_on: date
                                   data={"on": returned_on.isoformat()})
 
 
-def expel_member(*, membership: Membership, user, meeting_date: datetime.date, votes_for: int, votes_against: int,
-                 votes_abstaining: int = 0, reason: str, minutes, minutes_name: str, request=None) -> Expulsion:
-    """Expulsion (除名) by council vote: passes only with more votes for than against."""
-    if votes_for <= votes_against:
-        raise WorkflowError(_("The vote did not pass: expulsion needs more votes for than against."))
-    if meeting_date > timezone.localdate():
-        raise WorkflowError(_("The meeting date cannot be in the future."))
-    made = {}
-
-    def change(m):
-        m.ended_on = meeting_date
-        made["expulsion"] = Expulsion.objects.create(
-            membership=m, meeting_date=meeting_date, votes_for=votes_for, votes_against=votes_against,
-            votes_abstaining=votes_abstaining, reason=reason, minutes=minutes, minutes_name=minutes_name[:200],
-            recorded_by=user,
+def expel_member(*, membership: Membership, user, meeting_date: datetime.date, members_present: int, votes_for: int,
+                 votes_against: int, votes_abstaining: int = 0, reason: str, minutes, minutes_name: str,
+                 request=None) -> Expulsion:
+    """Expulsion (除名) by a council resolution, under the same quorum and majority as admission."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("State the breach of the charter."))
+    with transaction.atomic():
+        resolution = record_resolution(
+            kind=CouncilResolution.Kind.EXPULSION, user=user, meeting_date=meeting_date,
+            members_present=members_present, votes_for=votes_for, votes_against=votes_against,
+            votes_abstaining=votes_abstaining, note=reason, minutes=minutes, minutes_name=minutes_name,
+            request=request, data={"member_number": membership.member_number},
         )
+        expulsion = Expulsion.objects.create(membership=membership, resolution=resolution, reason=reason,
+                                             recorded_by=user)
 
-    def notify(m):
-        email_unit(m.organisation, _("Council decision on your membership"), "members/email/membership_expelled.txt",
-                   {"membership": m, "expulsion": made["expulsion"]})
+        def change(m):
+            m.ended_on = meeting_date
 
-    MEMBERSHIPS.transition(membership, "expel", user=user, request=request, note=reason, change=change, notify=notify,
-                           when=moment(meeting_date),
-                           data={"votes_for": votes_for, "votes_against": votes_against,
-                                 "meeting_date": meeting_date.isoformat()})
-    return made["expulsion"]
+        def notify(m):
+            email_unit(m.organisation, _("Council decision on your membership"),
+                       "members/email/membership_expelled.txt", {"membership": m, "expulsion": expulsion})
+
+        MEMBERSHIPS.transition(membership, "expel", user=user, request=request, note=reason, change=change,
+                               notify=notify, when=moment(meeting_date), data={"resolution": resolution.number})
+    return expulsion

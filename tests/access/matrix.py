@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .world import ROLES
+from .world import ROLES, pdf_upload
 
 STAFF = ("editor", "secretariat", "council", "agency", "expert")
 FIRMS = ("firm_a", "firm_b")
@@ -139,11 +139,15 @@ for key, kwargs in {
     "members_memberships:inspect": pk("membership_a"),
     "members_payments:index": None,
     "members_payments:index_results": None,
+    "members_resolutions:index": None,
+    "members_resolutions:index_results": None,
+    "members_resolutions:inspect": pk("resolution_a"),
+    "members_resolutions:record_admission": None,
     # plain admin views
     "members_admin:certificate": pk("membership_a"),
     "members_admin:receipt": pk("payment_a"),
     "members_admin:withdrawal_letter": pk("withdrawal"),
-    "members_admin:expulsion_minutes": pk("expulsion"),
+    "members_admin:resolution_minutes": lambda w: {"pk": w.expulsion.resolution_id},
     "members_admin:reports": None,
     "members_admin:inactive": None,
 }.items():
@@ -308,6 +312,7 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 
 
 WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
+                    "members_resolutions:",
                     "showcase_admin:", "awards_admin:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
@@ -403,23 +408,35 @@ def _score_data(w):
 
 def _post_cases() -> list[PostCase]:
     app_b, membership_a, round_a = pk("member_application_b"), pk("membership_a"), pk("round_a")
-    approve = lambda w: {"action": "approve", "note": ""}  # noqa: E731
+    admit_b = lambda w: {  # noqa: E731
+        "meeting_date": _today(), "members_present": w.council_size, "votes_for": w.council_size, "votes_against": 0,
+        "votes_abstaining": 0, "decisions-TOTAL_FORMS": 1, "decisions-INITIAL_FORMS": 1,
+        "decisions-0-application": w.member_application_b.pk, "decisions-0-decision": "approve",
+        "decisions-0-tier": w.member_application_b.tier_id,
+    }
     decide = lambda w: {"result": "accepted", "decided_on": _today(), "note": ""}  # noqa: E731
-    expel = lambda w: {"action": "expel", "ex-meeting_date": _today(), "ex-votes_for": "9",  # noqa: E731
-                       "ex-votes_against": "0", "ex-reason": "违反章程"}
+    expel = lambda w: {"action": "expel", "ex-meeting_date": _today(), "ex-members_present": w.council_size,  # noqa: E731
+                       "ex-votes_for": w.council_size, "ex-votes_against": "0", "ex-votes_abstaining": "0",
+                       "ex-reason": "违反章程", "ex-minutes": pdf_upload("会议纪要.pdf")}
     passed = lambda w: {"outcome": "pass", "text": ""}  # noqa: E731
     revoke = lambda w: {"ground": "fraud", "facts": "弄虚作假", "revoked_on": _today(), "announcement": ""}  # noqa: E731
     cases = [
-        # Membership: only the council approves (the secretariat may return, not approve) or expels.
-        *[PostCase("members_applications:inspect", role, app_b, approve, outcome, _member_app_b_state)
-          for role, outcome in [("anonymous", LOGIN), ("firm_b", ACCOUNT), ("editor", DENY), ("secretariat", DENY),
-                                ("agency", DENY), ("expert", DENY)]],
-        PostCase("members_applications:inspect", "council", app_b, approve,
-                 to(lambda w: f"/admin/members_applications/inspect/{w.member_application_b.pk}/"), _member_app_b_state,
+        # Membership: the council's resolutions are recorded by the secretariat or a council member, never by
+        # another role; a council member who works for firm B is recused from deciding firm B's application.
+        *[PostCase("members_resolutions:record_admission", role, lambda w: {}, admit_b, outcome, _member_app_b_state)
+          for role, outcome in [("anonymous", LOGIN), ("firm_b", ACCOUNT), ("editor", DENY), ("agency", DENY),
+                                ("expert", DENY), ("council_firm_b", DENY)]],
+        PostCase("members_resolutions:record_admission", "council", lambda w: {}, admit_b,
+                 to(lambda w: "/admin/members_resolutions/inspect/"), _member_app_b_state, changes=True),
+        # One-click approval is gone: the application's page takes no such step.
+        PostCase("members_applications:inspect", "council", app_b, lambda w: {"action": "approve"}, NF,
+                 _member_app_b_state),
+        # Expulsion: the same rules; recused for one's own firm; never by another role.
+        *[PostCase("members_memberships:inspect", role, membership_a, expel, DENY, _membership_a_state)
+          for role in ("editor", "expert", "council_firm_a")],
+        PostCase("members_memberships:inspect", "council", membership_a, expel,
+                 to(lambda w: f"/admin/members_memberships/inspect/{w.membership_a.pk}/"), _membership_a_state,
                  changes=True),
-        PostCase("members_memberships:inspect", "secretariat", membership_a, expel, DENY, _membership_a_state),
-        # A council member who works for firm B is recused from deciding firm B's application.
-        PostCase("members_applications:inspect", "council_firm_b", app_b, approve, DENY, _member_app_b_state),
         # Programme: only the secretariat decides, only the campaign's agency reviews, only the expert scores.
         *[PostCase("showcase_admin:decide", role, round_a, decide, DENY, _round_a_state)
           for role in ("editor", "council", "agency", "expert")],

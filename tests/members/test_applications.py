@@ -12,7 +12,7 @@ from members.models import Membership, MembershipApplication
 from portal.core.models import Counter, OutboundEmail
 from portal.core.workflow import WorkflowError
 
-from .conftest import admin_denied, pdf_bytes, png_bytes
+from .conftest import admin_denied, admit, pdf_bytes, png_bytes
 
 APPLY = reverse("members:apply")
 
@@ -111,9 +111,14 @@ def test_council_approves_in_admin(client_for, submitted_application, council, d
     url = reverse("members_applications:inspect", args=[submitted_application.pk])
     client = client_for(council)
     page = client.get(url).content.decode()
-    assert "批准" in page and "申请书.pdf" in page
+    assert "记录理事会决议" in page and "申请书.pdf" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "approve", "note": ""})
+        response = client.post(reverse("members_resolutions:record_admission"), {
+            "meeting_date": "2026-03-02", "members_present": "1", "votes_for": "1", "votes_against": "0",
+            "votes_abstaining": "0", "decisions-TOTAL_FORMS": "1", "decisions-INITIAL_FORMS": "1",
+            "decisions-0-application": submitted_application.pk, "decisions-0-decision": "approve",
+            "decisions-0-tier": submitted_application.tier_id,
+        })
     assert response.status_code == 302
     membership = Membership.objects.get()
     year = membership.started_on.year
@@ -128,7 +133,7 @@ def test_council_approves_in_admin(client_for, submitted_application, council, d
 def test_approval_email_sent_only_after_commit(submitted_application, council, django_capture_on_commit_callbacks,
                                                mailoutbox):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        domain.approve_application(application=submitted_application, user=council)
+        admit(submitted_application, council)
     assert mailoutbox == []
     assert OutboundEmail.objects.filter(subject="入会申请已获批准", status="pending").count() == 1
     for callback in callbacks:
@@ -136,10 +141,10 @@ def test_approval_email_sent_only_after_commit(submitted_application, council, d
     assert [m.subject for m in mailoutbox] == ["入会申请已获批准"]
 
 
-def test_secretariat_cannot_approve(client_for, submitted_application, secretariat):
+def test_no_one_click_approval_in_admin(client_for, submitted_application, council, secretariat):
     url = reverse("members_applications:inspect", args=[submitted_application.pk])
-    response = client_for(secretariat).post(url, {"action": "approve"})
-    assert admin_denied(response)
+    for user in (council, secretariat):
+        assert client_for(user).post(url, {"action": "approve"}).status_code == 404
     assert not Membership.objects.exists()
 
 
@@ -164,12 +169,16 @@ def test_return_without_message_refused(submitted_application, secretariat):
 
 
 def test_reject_requires_reason(client_for, submitted_application, council):
-    url = reverse("members_applications:inspect", args=[submitted_application.pk])
-    response = client_for(council).post(url, {"action": "reject", "note": ""}, follow=True)
+    response = client_for(council).post(reverse("members_resolutions:record_admission"), {
+        "meeting_date": "2026-03-02", "members_present": "1", "votes_for": "1", "votes_against": "0",
+        "votes_abstaining": "0", "decisions-TOTAL_FORMS": "1", "decisions-INITIAL_FORMS": "1",
+        "decisions-0-application": submitted_application.pk, "decisions-0-decision": "reject",
+        "decisions-0-tier": submitted_application.tier_id, "decisions-0-reason": "",
+    }, follow=True)
     assert "驳回申请必须填写理由" in response.content.decode()
     submitted_application.refresh_from_db()
     assert submitted_application.status == "submitted"
-    domain.reject_application(application=submitted_application, user=council, reason="材料不实。")
+    admit(submitted_application, council, decision="reject", reason="材料不实。")
     submitted_application.refresh_from_db()
     assert submitted_application.status == "rejected"
     assert submitted_application.decision_note == "材料不实。"
@@ -204,16 +213,16 @@ def test_applications_index_filters(client_for, council, submitted_application, 
 
 def test_firm_cannot_decide_own_application(submitted_application, firm_a_user):
     with pytest.raises(PermissionDenied):
-        domain.approve_application(application=submitted_application, user=firm_a_user)
+        admit(submitted_application, firm_a_user)
 
 
 def test_concurrent_approval_second_is_refused(submitted_application, council, make_user):
     from portal.accounts.roles import Role
 
     other_councillor = make_user(Role.COUNCIL)
-    domain.approve_application(application=submitted_application, user=council)
+    admit(submitted_application, council)
     with pytest.raises(WorkflowError):
-        domain.approve_application(application=submitted_application, user=other_councillor)
+        admit(submitted_application, other_councillor)
     assert Membership.objects.count() == 1
     assert Counter.objects.get(key__startswith="member-").last == 1
 
@@ -245,7 +254,7 @@ def test_concurrent_approval_threads_one_membership(submitted_application, counc
 
         try:
             barrier.wait()
-            domain.approve_application(application=submitted_application, user=user)
+            admit(submitted_application, user)
             outcomes.append("ok")
         except WorkflowError:
             outcomes.append("refused")

@@ -37,8 +37,14 @@ def test_membership_journey(client_for, make_user, council, secretariat, django_
     assert application.status == "submitted"
     # 3. a council account approves in the admin
     council_client = client_for(council)
+    assert "杭州金信征信服务有限公司" in council_client.get(reverse("members_resolutions:record_admission")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        council_client.post(reverse("members_applications:inspect", args=[application.pk]), {"action": "approve"})
+        council_client.post(reverse("members_resolutions:record_admission"), {
+            "meeting_date": datetime.date.today().isoformat(), "members_present": "1", "votes_for": "1",
+            "votes_against": "0", "votes_abstaining": "0", "decisions-TOTAL_FORMS": "1", "decisions-INITIAL_FORMS": "1",
+            "decisions-0-application": application.pk, "decisions-0-decision": "approve",
+            "decisions-0-tier": tiers["理事单位"].pk,
+        })
     membership = Membership.objects.get()
     assert any("入会申请已获批准" == m.subject for m in mailoutbox)
     # 4. the firm downloads its certificate; the QR code's page says valid

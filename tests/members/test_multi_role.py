@@ -13,6 +13,8 @@ from members.models import Membership, MembershipApplication
 from portal.accounts.roles import Role
 from portal.organisations.models import OrganisationUser
 
+from .conftest import admit
+
 
 @pytest.fixture
 def councillor_of_a(make_user, firm_a):
@@ -39,11 +41,11 @@ def test_council_member_without_a_firm_still_kept_off_the_firm_pages(client_for,
 
 def test_council_member_recused_from_approving_own_firm(councillor_of_a, submitted_application, make_user):
     with pytest.raises(PermissionDenied):
-        domain.approve_application(application=submitted_application, user=councillor_of_a)
+        admit(submitted_application, councillor_of_a)
     with pytest.raises(PermissionDenied):
         domain.return_application(application=submitted_application, user=councillor_of_a, message="补材料")
     assert MembershipApplication.objects.get(pk=submitted_application.pk).status == "submitted"
-    domain.approve_application(application=submitted_application, user=make_user(Role.COUNCIL))  # another councillor
+    admit(submitted_application, make_user(Role.COUNCIL))  # another councillor
     assert Membership.objects.filter(organisation=submitted_application.organisation).count() == 1
 
 
@@ -54,7 +56,7 @@ def test_council_member_recused_from_expelling_own_firm(councillor_of_a, member_
 
     with pytest.raises(PermissionDenied):
         domain.expel_member(membership=member_a, user=councillor_of_a, meeting_date=member_a.started_on,
-                            votes_for=9, votes_against=0, reason="违反章程",
+                            members_present=2, votes_for=2, votes_against=0, reason="违反章程",
                             minutes=SimpleUploadedFile("纪要.pdf", pdf_bytes()), minutes_name="纪要.pdf")
     assert Membership.objects.get(pk=member_a.pk).status == "active"
 
@@ -71,6 +73,9 @@ def test_secretariat_member_of_a_firm_recused_from_its_dues_and_tier(make_user, 
 
 
 def test_recused_councillor_sees_no_decision_buttons(client_for, councillor_of_a, submitted_application):
-    page = client_for(councillor_of_a).get(reverse("members_applications:inspect", args=[submitted_application.pk]))
+    client = client_for(councillor_of_a)
+    page = client.get(reverse("members_applications:inspect", args=[submitted_application.pk]))
     assert page.status_code == 200
-    assert 'value="approve"' not in page.content.decode()
+    assert reverse("members_resolutions:record_admission") not in page.content.decode()
+    screen = client.get(reverse("members_resolutions:record_admission")).content.decode()
+    assert "甲信用科技有限公司" not in screen  # not offered on the resolution screen either
