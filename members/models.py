@@ -61,9 +61,10 @@ class Membership(models.Model):
         verbose_name=_("tier from next dues year"),
     )
     next_tier_from_year = models.PositiveSmallIntegerField(_("new tier applies from dues year"), null=True, blank=True)
-    dues_from = models.DateField(
-        _("dues billed from"), null=True, blank=True,
-        help_text=_("The last reinstatement: the dues years a membership spent lapsed are not billed."),
+    reinstated_on = models.DateField(
+        _("last reinstated on"), null=True, blank=True,
+        help_text=_("Dues are billed again from this dues year (not for the years spent lapsed), and the year "
+                    "without activity counts from this day."),
     )
     certificate_returned_on = models.DateField(_("certificate returned on"), null=True, blank=True)
 
@@ -124,16 +125,18 @@ class MembershipRules(BaseGenericSetting):
         help_text=_("Otherwise the joining year is charged for the remaining months only."),
     )
     first_reminder_days = models.PositiveSmallIntegerField(
-        _("first reminder (days before lapse)"), default=60,
+        _("first reminder (days before a lapse)"), default=60,
     )
     second_reminder_days = models.PositiveSmallIntegerField(
-        _("second reminder (days before lapse)"), default=30,
+        _("second reminder (days before a lapse)"), default=30,
     )
     lapse_after_days = models.PositiveSmallIntegerField(
         _("lapse when a dues year is unpaid for (days)"), default=365,
     )
     inactivity_days = models.PositiveSmallIntegerField(
-        _("list members without activity for (days)"), default=365,
+        _("lapse when a member takes part in no activity for (days)"), default=365,
+        help_text=_("Activity: attended association events and what the secretariat records by hand. The same "
+                    "reminders as for unpaid dues are sent before."),
     )
     # Council decisions (admission, expulsion): defaults from the civil-affairs model charter for social
     # organisations (two thirds of the council present, two thirds of those present in favour).
@@ -286,6 +289,7 @@ class MembershipEvent(models.Model):
     class Kind(models.TextChoices):
         JOINED = "joined", _("Joined")
         LAPSED = "lapsed", _("Lapsed (dues unpaid for a year)")
+        LAPSED_INACTIVE = "lapsed_inactive", _("Lapsed (no activity for a year)")
         REINSTATED = "reinstated", _("Reinstated")
         WITHDRAWAL_REQUESTED = "withdrawal_requested", _("Withdrawal requested")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -424,6 +428,64 @@ class DuesReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dues_item} −{self.days_before_lapse}"
+
+
+class ActivityRecord(models.Model):
+    """A unit's participation in an association activity that the secretariat records by hand.
+
+    Attended events (`portal.services`) count on their own; this covers meetings, forums, trainings and
+    other work the association runs outside the events module. The activity rule (a year without any
+    lapses the membership) reads both.
+    """
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        TRAINING = "training", _("Training")
+        FORUM = "forum", _("Forum or salon")
+        ENTRUSTED_WORK = "work", _("Work entrusted by the association")
+        OTHER = "other", _("Other activity")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="activity_records",
+                                     verbose_name=_("organisation"))
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("kind of activity"), max_length=10, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("activity"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity record")
+        verbose_name_plural = _("activity records")
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.organisation} {self.title}"
+
+
+class InactivityReminder(models.Model):
+    """A reminder that a membership will lapse for want of activity (each kind once per lapse date)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="inactivity_reminders",
+                                   verbose_name=_("membership"))
+    lapse_on = models.DateField(_("lapses after"))
+    days_before_lapse = models.PositiveSmallIntegerField(_("days before lapse"))
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("inactivity reminder")
+        verbose_name_plural = _("inactivity reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "lapse_on", "days_before_lapse"],
+                                    name="one_inactivity_reminder_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} −{self.days_before_lapse} ({self.lapse_on})"
 
 
 class WithdrawalRequest(models.Model):

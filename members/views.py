@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, firm_required, has_role
@@ -26,6 +27,7 @@ from .forms import ApplicationForm, DirectoryFilterForm, OrganisationForm, Withd
 from .models import (
     Membership,
     MembershipApplication,
+    MembershipEvent,
     MembershipTier,
     Payment,
 )
@@ -193,9 +195,13 @@ def membership_detail(request, organisation):
         "last_application": organisation.applications.select_related("tier").order_by("-created_at").first(),
     }
     if membership:
+        events = list(membership.events.all())
+        lapses = [e for e in events if e.kind in (MembershipEvent.Kind.LAPSED, MembershipEvent.Kind.LAPSED_INACTIVE)]
         context.update({
             "dues_items": domain.dues_overview(membership),
-            "events": membership.events.all(),
+            "events": events,
+            "last_lapse": lapses[-1] if lapses else None,
+            "last_activity": domain.last_activity([organisation.pk], today=timezone.localdate()).get(organisation.pk),
             "pending_withdrawal": membership.withdrawals.filter(status="pending").first(),
         })
     return render(request, "members/membership_detail.html", context)

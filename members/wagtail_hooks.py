@@ -46,7 +46,7 @@ def reports_menu_item():
 
 @hooks.register(admin_views.SUBMENU_HOOK)
 def inactive_menu_item():
-    return RoleMenuItem(_("Without activity"), reverse("members_admin:inactive"), icon_name="warning", order=400)
+    return RoleMenuItem(_("Activity watch"), reverse("members_admin:inactive"), icon_name="warning", order=400)
 
 
 class MembershipDashboardPanel(Component):
@@ -84,6 +84,7 @@ def register_log_actions(actions):
         "members.organisation.register": (_("Register organisation"), _("Organisation registered")),
         "members.organisation.edit": (_("Edit organisation"), _("Organisation details changed")),
         "members.dues.remind": (_("Dues reminder"), _("Dues reminder sent")),
+        "members.activity.remind": (_("Activity reminder"), _("Reminder sent: no activity this year")),
     })
 
 

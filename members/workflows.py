@@ -11,7 +11,8 @@ resolution adopted by the majority the rules set; it admits or rejects applicati
 
 Membership (会员资格)::
 
-    (new) ─admit─▶ active ─lapse (dues unpaid a year; job)─▶ lapsed ─reinstate─▶ active
+    (new) ─admit─▶ active ─lapse (dues unpaid a year) / lapse_inactive (no activity a year); job─▶ lapsed
+    lapsed ─reinstate─▶ active
     active, lapsed ─withdraw (notice confirmed)─▶ withdrawn
     active, lapsed ─expel (council vote)─▶ expelled
 
@@ -151,6 +152,7 @@ _KINDS = {
     "change_tier": MembershipEvent.Kind.TIER_CHANGED,
     "apply_tier": MembershipEvent.Kind.TIER_CHANGED,
     "lapse": MembershipEvent.Kind.LAPSED,
+    "lapse_inactive": MembershipEvent.Kind.LAPSED_INACTIVE,
     "reinstate": MembershipEvent.Kind.REINSTATED,
     "withdraw": MembershipEvent.Kind.WITHDRAWN,
     "expel": MembershipEvent.Kind.EXPELLED,
@@ -210,6 +212,8 @@ MEMBERSHIPS = Workflow(
         Transition("apply_tier", _("Apply the tier change"), source=[M.ACTIVE, M.LAPSED], target=None,
                    actors=[SYSTEM]),
         Transition("lapse", _("Lapse (dues unpaid for a year)"), source=[M.ACTIVE], target=M.LAPSED,
+                   actors=[SYSTEM]),
+        Transition("lapse_inactive", _("Lapse (no activity for a year)"), source=[M.ACTIVE], target=M.LAPSED,
                    actors=[SYSTEM]),
         Transition("reinstate", _("Reinstate"), source=[M.LAPSED], target=M.ACTIVE, actors=[SECRETARIAT],
                    guard=no_arrears, style="primary",

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import policies  # noqa: F401 - registers the permission policies
+from .activity import ActivityRecordViewSet
 from .applications import ApplicationViewSet
 from .memberships import MembershipViewSet
 from .payments import MembershipTierViewSet, PaymentViewSet
@@ -20,6 +21,7 @@ SUBMENU_HOOK = "register_membership_menu_item"
 applications = ApplicationViewSet("members_applications")
 memberships = MembershipViewSet("members_memberships")
 resolutions = ResolutionViewSet("members_resolutions")
+activity = ActivityRecordViewSet("members_activity")
 payments = PaymentViewSet("members_payments")
 tiers = MembershipTierViewSet("members_tiers")
 
@@ -29,7 +31,7 @@ class MembershipViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     submenu_hook = SUBMENU_HOOK
-    items = (applications, resolutions, memberships, payments, tiers)
+    items = (applications, resolutions, memberships, payments, activity, tiers)
 
 
-__all__ = ["MembershipViewSetGroup", "SUBMENU_HOOK", "applications", "memberships", "payments", "resolutions", "tiers"]
+__all__ = ["MembershipViewSetGroup", "SUBMENU_HOOK", "activity", "applications", "memberships", "payments", "resolutions", "tiers"]

@@ -12,6 +12,7 @@ from portal.accounts.roles import Role
 from portal.core.permissions import RolePermissionPolicy
 
 from ..models import (
+    ActivityRecord,
     CouncilResolution,
     DuesItem,
     Membership,
@@ -29,5 +30,10 @@ for model in (MembershipApplication, Membership, DuesItem, Payment, WithdrawalRe
 register_permission_policy(
     MembershipTier,
     RolePermissionPolicy(MembershipTier, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT),
+    exact_class=True,
+)
+register_permission_policy(
+    ActivityRecord,
+    RolePermissionPolicy(ActivityRecord, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT, delete=SECRETARIAT),
     exact_class=True,
 )

@@ -65,13 +65,12 @@ def _export(kind: str, dues, members, today) -> HttpResponse:
 
 @role_required(*REVIEWERS)
 def inactive_view(request):
+    """Active members by the day they lapse for want of activity, soonest first, with their last activity."""
     today = timezone.localdate()
     the_rules = MembershipRules.load()
-    qs, recorded = domain.inactive_memberships(today=today, the_rules=the_rules)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("p"))
-    query = request.GET.copy()
-    query.pop("p", None)
+    rows = domain.activity_watch(today=today, the_rules=the_rules)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
     return render(request, "members/admin/inactive.html", {
-        "page_title": _("Members without activity"), "header_icon": "warning", "page_obj": page,
-        "query": query.urlencode(), "recorded": recorded, "days": the_rules.inactivity_days,
+        "page_title": _("Activity watch"), "header_icon": "warning", "page_obj": page, "query": "",
+        "days": the_rules.inactivity_days, "today": today,
     })

@@ -8,12 +8,14 @@ commit). Errors a user can fix raise `portal.core.workflow.WorkflowError`; the w
 - `applications`: the unit drafts and submits; reviewers return it;
 - `council`: council resolutions (quorum, majority): admission (membership, number, first dues), expulsion;
 - `dues`: dues items, payments and receipts, tier changes;
-- `lapse`: lapse and reinstatement;
+- `lapse`: lapse (dues unpaid, no activity for a year) and reinstatement;
+- `activity`: recorded participation (attended events, activities recorded by hand);
 - `leaving`: withdrawal notices, expulsion, the certificate's return;
 - `jobs`: the daily job (tier changes, billing, reminders, lapses);
 - `organisation`: a firm user registers its unit.
 """
 
+from .activity import activity_watch, last_activity
 from .applications import return_application, save_application_draft, submit_application
 from .common import current_membership_for, open_application_for, rules
 from .council import (
@@ -33,15 +35,15 @@ from .dues import (
     ensure_dues_items,
     record_payment,
 )
-from .jobs import activity_model, inactive_memberships, run_membership_jobs
-from .lapse import lapse_membership, reinstate_membership
+from .jobs import run_membership_jobs
+from .lapse import lapse_for_inactivity, lapse_membership, reinstate_membership
 from .leaving import confirm_withdrawal, expel_member, record_certificate_return, request_withdrawal
 from .organisation import register_organisation, update_organisation
 
 __all__ = [
-    "activity_model", "admit", "allocate_member_number", "allocate_receipt_number", "allocate_resolution_number",
+    "activity_watch", "admit", "allocate_member_number", "allocate_receipt_number", "allocate_resolution_number",
     "apply_tier_change", "arrears_of", "change_tier", "confirm_withdrawal", "current_membership_for", "dues_amount",
-    "dues_overview", "ensure_dues_items", "expel_member", "inactive_memberships", "lapse_membership",
+    "dues_overview", "ensure_dues_items", "expel_member", "lapse_for_inactivity", "lapse_membership", "last_activity",
     "open_application_for", "record_admission_resolution", "record_certificate_return", "record_payment",
     "record_resolution", "register_organisation", "reinstate_membership", "request_withdrawal",
     "return_application", "rules", "run_membership_jobs",

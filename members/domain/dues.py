@@ -41,7 +41,7 @@ def ensure_dues_items(*, membership: Membership, today: datetime.date, the_rules
     if membership.status != Membership.Status.ACTIVE:
         return []
     the_rules = the_rules or rules()
-    first = the_rules.dues_year_of(membership.dues_from or membership.started_on)
+    first = the_rules.dues_year_of(membership.reinstated_on or membership.started_on)
     last = the_rules.dues_year_of(today)
     existing = set(membership.dues_items.values_list("year", flat=True))
     created = []

@@ -1,4 +1,5 @@
-"""The daily membership job (`run_due_jobs`): tier changes, reminders, lapses, then the new year's dues.
+"""The daily membership job (`run_due_jobs`): tier changes, reminders and lapses (unpaid dues, no activity),
+then the new year's dues.
 
 Idempotent: every step checks what is already done, under a row lock, so a second run (or a second
 server running it at the same time) changes nothing.
@@ -8,51 +9,23 @@ from __future__ import annotations
 
 import datetime
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.audit import record
 
-from ..models import DuesItem, DuesReminder, Membership
+from ..models import DuesItem, DuesReminder, InactivityReminder, Membership
+from .activity import activity_watch
 from .common import email_unit, rules
 from .dues import apply_tier_change, ensure_dues_items
-from .lapse import lapse_membership
+from .lapse import lapse_for_inactivity, lapse_membership
 
 Status = Membership.Status
 
 
-def activity_model():
-    """services.EventRegistration (organisation, event.starts_at, attended), or None before it exists."""
-    try:
-        return apps.get_model("services", "EventRegistration")
-    except LookupError:
-        return None
-
-
-def inactive_memberships(*, today: datetime.date, the_rules=None):
-    """Active memberships (older than the window) with no attended event in the window.
-
-    Returns (queryset, activity_recorded): without the events model nothing can be judged.
-    """
-    the_rules = the_rules or rules()
-    since = today - datetime.timedelta(days=the_rules.inactivity_days)
-    qs = Membership.objects.filter(status=Status.ACTIVE, started_on__lte=since).select_related("organisation", "tier")
-    Registration = activity_model()
-    if Registration is None:
-        return qs.none(), False
-    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=timezone.get_current_timezone())
-    end = datetime.datetime.combine(today, datetime.time.max, tzinfo=timezone.get_current_timezone())
-    active_orgs = Registration.objects.filter(attended=True, event__starts_at__range=(start, end)).values(
-        "organisation_id"
-    )
-    return qs.exclude(organisation_id__in=active_orgs).order_by("member_number"), True
-
-
 def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
-    """Tier changes, reminders and lapses, then the dues of the new year; yields report lines. Idempotent."""
+    """Tier changes, reminders and lapses (dues, activity), then the new year's dues; yields report lines."""
     the_rules = rules()
     year = the_rules.dues_year_of(today)
 
@@ -108,6 +81,28 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
     yield f"{verb + ' send' if dry_run else 'sent'} {reminded} dues reminder(s)"
     yield f"{verb + ' lapse' if dry_run else 'lapsed'} {lapsed} membership(s)"
 
+    # 3b. A year without activity: reminders, then lapse (the same reminder days as for dues).
+    reminded = lapsed = 0
+    horizon = max(reminder_days or [0])
+    for membership, _activity, lapse_on in activity_watch(today=today, the_rules=the_rules, within_days=horizon):
+        if membership.pk in lapsed_ids:
+            continue
+        if today > lapse_on:
+            if dry_run or lapse_for_inactivity(membership=membership, today=today):
+                lapsed += 1
+            lapsed_ids.add(membership.pk)
+            continue
+        reached = [d for d in reminder_days if today >= lapse_on - datetime.timedelta(days=d)]
+        if not reached:
+            continue
+        days = min(reached)
+        if dry_run:
+            reminded += not membership.inactivity_reminders.filter(lapse_on=lapse_on, days_before_lapse__lte=days).exists()
+        elif _send_inactivity_reminder(membership=membership, days=days, today=today, lapse_on=lapse_on):
+            reminded += 1
+    yield f"{verb + ' send' if dry_run else 'sent'} {reminded} inactivity reminder(s)"
+    yield f"{verb + ' lapse' if dry_run else 'lapsed'} {lapsed} membership(s) without activity"
+
     # 4. Dues items for the current dues year, for the memberships still active after step 3.
     missing = [
         pk for pk in Membership.objects.filter(status=Status.ACTIVE).exclude(dues_items__year=year)
@@ -122,11 +117,6 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
     yield (f"would create dues items for {len(missing)} membership(s) for {year}" if dry_run
            else f"created {created} dues item(s) for {year}")
 
-    # 5. Members without activity: listed for the secretariat, never lapsed automatically.
-    inactive, recorded = inactive_memberships(today=today, the_rules=the_rules)
-    if recorded:
-        yield f"{inactive.count()} active member(s) without activity in {the_rules.inactivity_days} days (listed in the admin)"
-
 
 def _send_reminder(*, item: DuesItem, days: int, today: datetime.date, lapse_on: datetime.date) -> bool:
     with transaction.atomic():
@@ -140,4 +130,19 @@ def _send_reminder(*, item: DuesItem, days: int, today: datetime.date, lapse_on:
                    _("Reminder: membership dues for %(year)s are unpaid") % {"year": item.year},
                    "members/email/dues_reminder.txt",
                    {"item": locked, "membership": membership, "lapse_on": lapse_on, "days": days})
+    return True
+
+
+def _send_inactivity_reminder(*, membership: Membership, days: int, today: datetime.date,
+                              lapse_on: datetime.date) -> bool:
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
+        if locked.status != Status.ACTIVE or locked.inactivity_reminders.filter(
+                lapse_on=lapse_on, days_before_lapse__lte=days).exists():
+            return False
+        InactivityReminder.objects.create(membership=locked, lapse_on=lapse_on, days_before_lapse=days, sent_on=today)
+        record(locked, "members.activity.remind", data={"days": days, "lapse_on": lapse_on.isoformat()})
+        email_unit(locked.organisation, _("Reminder: your unit has taken part in no association activity this year"),
+                   "members/email/inactivity_reminder.txt",
+                   {"membership": locked, "lapse_on": lapse_on, "days": days})
     return True

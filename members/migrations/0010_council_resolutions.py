@@ -31,7 +31,7 @@ def expulsions_become_resolutions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_dues_from'),
+        ('members', '0009_reinstated_on'),
         ('core', '0003_counter'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -143,6 +143,7 @@ for key, kwargs in {
     "members_resolutions:index_results": None,
     "members_resolutions:inspect": pk("resolution_a"),
     "members_resolutions:record_admission": None,
+    "members_activity:add": None,
     # plain admin views
     "members_admin:certificate": pk("membership_a"),
     "members_admin:receipt": pk("payment_a"),
@@ -152,6 +153,7 @@ for key, kwargs in {
     "members_admin:inactive": None,
 }.items():
     MATRIX[key] = Entry(kwargs, admin(**MEMBERS_STAFF))
+MATRIX["members_activity:add"] = Entry(None, admin(secretariat=OK))  # activities are recorded by the secretariat
 
 # ---------------------------------------------------------------------------------------- services
 
@@ -312,7 +314,7 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 
 
 WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
-                    "members_resolutions:",
+                    "members_resolutions:", "members_activity:",
                     "showcase_admin:", "awards_admin:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 

@@ -208,46 +208,6 @@ def test_reinstate_by_council_forbidden(member_a, council):
         domain.reinstate_membership(membership=member_a, user=council)
 
 
-def test_inactive_members_listed_not_lapsed(client_for, member_a, secretariat, make_member, firm_b, firm_b_user):
-    Registration = domain.activity_model()
-    if Registration is None:
-        pytest.skip("services.EventRegistration not installed yet")
-    from django.utils import timezone
-
-    Event = Registration._meta.get_field("event").related_model
-    member_b = make_member(firm_b, firm_b_user, tier="会员单位")
-    today = datetime.date(2027, 4, 1)
-    starts = timezone.make_aware(datetime.datetime(2027, 2, 1, 9, 0))
-    event = Event(**_event_fields(Event, starts))
-    event.save()
-    extra = {"registered_by": firm_b_user} if any(f.name == "registered_by" for f in Registration._meta.fields) else {}
-    Registration.objects.create(event=event, organisation=firm_b, attended=True, **extra)
-    inactive, recorded = domain.inactive_memberships(today=today)
-    assert recorded
-    assert list(inactive) == [member_a]
-    member_b.refresh_from_db()
-    assert member_b.status == "active"
-
-
-def _event_fields(Event, starts):
-    """Required fields of the services Event, filled generically (the model belongs to another area)."""
-    from django.db import models
-
-    values = {"starts_at": starts}
-    for field in Event._meta.concrete_fields:
-        if field.name in values or field.primary_key or field.has_default() or field.null or field.blank:
-            continue
-        if isinstance(field, models.DateTimeField):
-            values[field.name] = starts + datetime.timedelta(hours=2)
-        elif isinstance(field, models.DateField):
-            values[field.name] = starts.date()
-        elif isinstance(field, models.CharField | models.TextField):
-            values[field.name] = (field.choices[0][0] if field.choices else "信用管理培训")[: field.max_length or 50]
-        elif isinstance(field, models.IntegerField | models.DecimalField):
-            values[field.name] = 0
-    return values
-
-
 def test_membership_page_other_roles(client_for, member_a, secretariat):
     assert client_for(secretariat).get(reverse("members:membership")).status_code == 403
 

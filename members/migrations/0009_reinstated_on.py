@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='membership',
-            name='dues_from',
-            field=models.DateField(blank=True, help_text='The last reinstatement: the dues years a membership spent lapsed are not billed.', null=True, verbose_name='dues billed from'),
+            name='reinstated_on',
+            field=models.DateField(blank=True, help_text='Dues are billed again from this dues year (not for the years spent lapsed), and the year without activity counts from this day.', null=True, verbose_name='last reinstated on'),
         ),
     ]
