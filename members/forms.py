@@ -45,11 +45,16 @@ class OrganisationForm(forms.ModelForm):
             "credit_code": _("18 characters, as printed on the business licence; the region is derived from it."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, registered_details_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["credit_code"].disabled = True
-            self.fields["credit_code"].help_text = _("To correct the credit code, contact the secretariat.")
+            self.fields["credit_code"].help_text = _("To change the credit code, request a change of registered "
+                                                     "details (with the new business licence).")
+        if registered_details_locked:  # a member or an applicant: the secretariat reviews a change of name
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _("To change the registered name, request a change of registered details "
+                                              "(with the new business licence).")
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "maxlength": 30})
 
     def clean_credit_code(self):
@@ -87,6 +92,26 @@ class OrganisationForm(forms.ModelForm):
         value = self.cleaned_data.get("established_on")
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The establishment date cannot be in the future."))
+        return value
+
+
+class DetailsChangeForm(forms.Form):
+    """A unit asks to change its registered name or credit code; the secretariat reviews it."""
+
+    new_name = forms.CharField(label=_("New registered name"), max_length=200, required=False)
+    new_credit_code = forms.CharField(label=_("New unified social credit code"), max_length=30, required=False,
+                                      help_text=_("Leave empty if only the name changes."))
+    licence = PrivateFileField(label=_("New business licence"))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_new_credit_code(self):
+        value = uscc.compact(self.cleaned_data.get("new_credit_code") or "").upper()
+        if value:
+            try:
+                uscc.validate(value)
+            except stdnum_errors.ValidationError as exc:
+                raise forms.ValidationError(_("“%(code)s” is not a valid unified social credit code (18 characters "
+                                              "with a correct check character).") % {"code": value}) from exc
         return value
 
 
@@ -158,6 +183,10 @@ class PaymentForm(forms.ModelForm):
 
 class TierChangeForm(forms.Form):
     tier = forms.ModelChoiceField(queryset=MembershipTier.objects.all(), label=_("New tier"), empty_label=None)
+
+
+class ReissueForm(forms.Form):
+    """Re-issue the member certificate (a new version; e.g. a lost certificate)."""
 
 
 class ReinstateForm(forms.Form):

@@ -204,6 +204,45 @@ class MembershipRules(BaseGenericSetting):
         return self.dues_year_start(year + 1) - datetime.timedelta(days=1)
 
 
+class MemberCertificate(models.Model):
+    """A member certificate (会员证) as issued: its text frozen on the row, its PDF archived.
+
+    Issued at admission; a re-issue (an approved change of the registered name, a tier change) is a
+    new version, and earlier versions stay as they were. Downloads serve the latest version's file.
+    """
+
+    class Reason(models.TextChoices):
+        ADMISSION = "admission", _("Admission")
+        REGISTERED_DETAILS = "registered_details", _("Change of registered name or credit code")
+        TIER = "tier", _("Tier change")
+        REISSUE = "reissue", _("Re-issue")
+
+    membership = models.ForeignKey("Membership", on_delete=models.PROTECT, related_name="certificates",
+                                   verbose_name=_("membership"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    member_number = models.CharField(_("member number"), max_length=20)
+    holder_name = models.CharField(_("holder"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    tier_name = models.CharField(_("tier"), max_length=50)
+    started_on = models.DateField(_("member since"))
+    issued_on = models.DateField(_("issued on"))
+    pdf = models.FileField(_("certificate as issued"), storage=private_files,
+                           upload_to=PrivateUploadTo("members/certificates"), max_length=200)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("issued by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member certificate")
+        verbose_name_plural = _("member certificates")
+        ordering = ["membership", "-version"]
+        constraints = [models.UniqueConstraint(fields=["membership", "version"], name="one_certificate_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.member_number} v{self.version}"
+
+
 class MembershipApplication(models.Model):
     """An organisation's application to join (入会申请), decided by the council."""
 
@@ -295,6 +334,7 @@ class MembershipEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EXPELLED = "expelled", _("Expelled")
         TIER_CHANGED = "tier_changed", _("Tier change")
+        CERTIFICATE_ISSUED = "certificate", _("Member certificate issued")
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events", verbose_name=_("membership"))
     kind = models.CharField(_("event type"), max_length=24, choices=Kind.choices)

@@ -40,13 +40,19 @@ def amount_in_words(amount: Decimal) -> str:
     return text + (DIGITS[fen] + "分" if fen else "")
 
 
-def certificate_pdf(membership) -> bytes:
-    """The member certificate: A4 landscape, frame, unit name, tier, dates, seal, QR to the verify page."""
+def _chinese_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def certificate_pdf(certificate) -> bytes:
+    """The member certificate: A4 landscape, frame, holder, tier, dates, seal, QR to the verify page.
+
+    Drawn from the `MemberCertificate` row (the text as issued), never from the unit's current data.
+    """
     from reportlab.lib.units import mm
 
     font = pdf.cjk_font()
-    organisation = membership.organisation
-    c, buffer = pdf.new_canvas(title=f"会员证 {membership.member_number}")
+    c, buffer = pdf.new_canvas(title=f"会员证 {certificate.member_number}")
     width, height = c._pagesize
     pdf.draw_certificate_frame(c)
     c.setFillColorRGB(0.62, 0.12, 0.12)
@@ -59,18 +65,20 @@ def certificate_pdf(membership) -> bytes:
     c.setFont(font, 17)
     left = 40 * mm
     c.drawString(left, height - 80 * mm, "兹证明")
-    name_size = 24 if len(organisation.name) <= 22 else 18
+    name_size = 24 if len(certificate.holder_name) <= 22 else 18
     c.setFont(font, name_size)
-    c.drawCentredString(width / 2, height - 95 * mm, organisation.name)
+    c.drawCentredString(width / 2, height - 95 * mm, certificate.holder_name)
     c.setFont(font, 17)
     c.drawString(left, height - 112 * mm,
-                 f"经浙江省信用协会理事会审议通过，为本协会{membership.tier.name}，特发此证。")
+                 f"经浙江省信用协会理事会审议通过，为本协会{certificate.tier_name}，特发此证。")
     c.setFont(font, 12)
     rows = [
-        ("会员编号", membership.member_number),
-        ("统一社会信用代码", organisation.credit_code),
-        ("入会日期", f"{membership.started_on:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")),
+        ("会员编号", certificate.member_number),
+        ("统一社会信用代码", certificate.credit_code),
+        ("入会日期", _chinese_date(certificate.started_on)),
     ]
+    if certificate.version > 1:
+        rows.append(("证书版本", f"第{certificate.version}版"))
     y = height - 135 * mm
     for label, value in rows:
         c.setFillGray(0.4)
@@ -83,16 +91,15 @@ def certificate_pdf(membership) -> bytes:
     c.setFont(font, 15)
     c.drawCentredString(issuer_x, 42 * mm, "浙江省信用协会")
     c.setFont(font, 12)
-    issued = membership.started_on
-    c.drawCentredString(issuer_x, 34 * mm, f"{issued.year}年{issued.month}月{issued.day}日")
+    c.drawCentredString(issuer_x, 34 * mm, _chinese_date(certificate.issued_on))
     pdf.draw_seal(c, issuer_x, 46 * mm, 20 * mm)
     # QR code, lower left
     qr_size = 30 * mm
-    pdf.draw_qr(c, verify_url(membership.member_number), left - 4 * mm, 24 * mm, qr_size)
+    pdf.draw_qr(c, verify_url(certificate.member_number), left - 4 * mm, 24 * mm, qr_size)
     c.setFont(font, 8)
     c.setFillGray(0.4)
     c.drawString(left + 28 * mm, 30 * mm, "扫码核验会员证状态")
-    c.drawString(left + 28 * mm, 25 * mm, verify_url(membership.member_number))
+    c.drawString(left + 28 * mm, 25 * mm, verify_url(certificate.member_number))
     c.showPage()
     c.save()
     return buffer.getvalue()

@@ -11,19 +11,22 @@ from django.db.models import Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, firm_required, has_role
+from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 from portal.core.workflow_views import run_step
+from portal.organisations import details
 from portal.organisations.models import organisation_for
 from portal.organisations.regions import city_name
 
 from . import content, domain
 from .domain.documents import receipt_bytes
-from .forms import ApplicationForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
+from .forms import ApplicationForm, DetailsChangeForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
 from .models import (
     Membership,
     MembershipApplication,
@@ -31,7 +34,6 @@ from .models import (
     MembershipTier,
     Payment,
 )
-from .pdfs import certificate_pdf
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -104,17 +106,45 @@ def join(request):
 @firm_required
 def organisation_edit(request):
     organisation = organisation_for(request.user)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    locked = details.is_vetted(organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, registered_details_locked=locked)
     if request.method == "POST" and form.is_valid():
         if organisation is None:
             domain.register_organisation(organisation=form.save(commit=False), user=request.user, request=request)
             messages.success(request, _("Your organisation is registered. You can now apply for membership."))
             return redirect("members:apply")
-        domain.update_organisation(organisation=form.save(commit=False), user=request.user, request=request,
-                                   changed=form.changed_data)
-        messages.success(request, _("Your organisation's details were saved."))
-        return redirect("members:membership")
-    return render(request, "members/organisation_form.html", {"form": form, "organisation": organisation})
+        if run_step(request, details.update_details, organisation=form.save(commit=False), user=request.user,
+                    request=request, changed=form.changed_data, success=_("Your organisation's details were saved.")):
+            return redirect("members:membership")
+    return render(request, "members/organisation_form.html", {
+        "form": form, "organisation": organisation, "locked": locked,
+        "pending_change": details.pending_change(organisation),
+    })
+
+
+@organisation_required
+def organisation_change(request, organisation):
+    """Ask the secretariat to change the registered name or credit code (with the new licence)."""
+    pending = details.pending_change(organisation)
+    form = DetailsChangeForm(request.POST or None, request.FILES or None,
+                             initial={"new_name": organisation.name})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run_step(
+            request, submit_once, request,
+            lambda: details.request_change(organisation=organisation, user=request.user, new_name=data["new_name"],
+                                           new_credit_code=data["new_credit_code"], reason=data["reason"],
+                                           licence=data["licence"], licence_name=data["licence"].name, request=request),
+            url_of=lambda change: reverse("members:organisation"),
+        )
+        if outcome is not None:
+            messages.success(request, ALREADY_SUBMITTED if outcome.duplicate else
+                             _("Your request was sent to the secretariat, which will review it with the new licence."))
+            return redirect(outcome.url)
+    return render(request, "members/organisation_change.html", {
+        "form": form, "organisation": organisation, "pending_change": pending,
+        "history": details.name_history(organisation),
+    })
 
 
 @organisation_required
@@ -209,11 +239,10 @@ def membership_detail(request, organisation):
 
 @organisation_required
 def certificate(request, organisation):
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "tier"), organisation=organisation,
-        status=Membership.Status.ACTIVE,
-    )
-    return pdf_response(certificate_pdf(membership), f"会员证-{membership.member_number}.pdf")
+    """The current member certificate as issued (the archived file of its latest version)."""
+    membership = get_object_or_404(Membership, organisation=organisation, status=Membership.Status.ACTIVE)
+    certificate = domain.current_certificate(membership)
+    return pdf_response(domain.certificate_bytes(certificate), f"会员证-{membership.member_number}.pdf")
 
 
 def _payment_for_receipt(pk):

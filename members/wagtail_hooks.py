@@ -9,6 +9,8 @@ from wagtail.admin.ui.components import Component
 
 from portal.accounts.roles import Role, has_role, is_firm_user
 from portal.core.audit import register_actions
+from portal.organisations.details import CHANGED_HOOK as REGISTERED_DETAILS_CHANGED_HOOK
+from portal.organisations.details import VETTED_HOOK as REGISTERED_DETAILS_VETTED_HOOK
 
 from . import admin_views
 from .demo import load_membership_demo
@@ -112,6 +114,11 @@ membership_due_jobs.job_name = "members"
 
 @hooks.register("register_certificate_verifier")
 def verify_member_certificate(number):
+    """The member certificate's status, the name it vouches for (as approved) and the unit's former names."""
+    from portal.organisations.details import name_history
+
+    from .domain import current_certificate
+
     membership = (
         Membership.objects.filter(member_number=number).select_related("organisation", "tier").first()
     )
@@ -119,22 +126,50 @@ def verify_member_certificate(number):
         return None
     labels = {
         Membership.Status.ACTIVE: _("Valid: a member in good standing"),
-        Membership.Status.LAPSED: _("Lapsed: treated as having left (dues unpaid)"),
+        Membership.Status.LAPSED: _("Lapsed: treated as having left (dues unpaid or no activity for a year)"),
         Membership.Status.WITHDRAWN: _("Withdrawn: no longer a member"),
         Membership.Status.EXPELLED: _("Expelled: no longer a member"),
     }
     active = membership.status == Membership.Status.ACTIVE
+    certificate = current_certificate(membership)
+    history = [
+        {"name": row.name, "valid_from": row.valid_from, "valid_until": row.valid_until}
+        for row in name_history(membership.organisation) if row.name != certificate.holder_name
+    ]
     return {
         "kind": _("Member certificate"),
         "number": membership.member_number,
-        "holder": membership.organisation.name,
+        "holder": certificate.holder_name,
         "status": "valid" if active else membership.status,
         "status_label": labels[membership.status],
         "detail_label": _("Tier"),
-        "detail": membership.tier.name,
+        "detail": certificate.tier_name,
         "valid_from": membership.started_on,
         "valid_until": membership.ended_on,
+        "issued_on": certificate.issued_on,
+        "history_label": _("Former registered names"),
+        "history": history,
     }
+
+
+@hooks.register(REGISTERED_DETAILS_VETTED_HOOK)
+def member_or_applicant(organisation) -> bool:
+    """A member's or an applicant's registered name and credit code change only by a reviewed request."""
+    return MembershipApplication.objects.filter(organisation=organisation).exclude(
+        status__in=[MembershipApplication.Status.DRAFT, MembershipApplication.Status.REJECTED]).exists() or (
+        Membership.objects.filter(organisation=organisation, status__in=[Membership.Status.ACTIVE,
+                                                                         Membership.Status.LAPSED]).exists())
+
+
+@hooks.register(REGISTERED_DETAILS_CHANGED_HOOK)
+def reissue_certificate_after_change(organisation, change, user):
+    """An approved change of the registered name or code: the current member certificate is re-issued."""
+    from .domain import current_membership_for, reissue_certificate
+    from .models import MemberCertificate
+
+    membership = current_membership_for(organisation)
+    if membership is not None:
+        reissue_certificate(membership=membership, user=user, reason=MemberCertificate.Reason.REGISTERED_DETAILS)
 
 
 @hooks.register("register_account_panel")

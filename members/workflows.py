@@ -156,6 +156,7 @@ _KINDS = {
     "reinstate": MembershipEvent.Kind.REINSTATED,
     "withdraw": MembershipEvent.Kind.WITHDRAWN,
     "expel": MembershipEvent.Kind.EXPELLED,
+    "reissue_certificate": MembershipEvent.Kind.CERTIFICATE_ISSUED,
 }
 
 
@@ -224,6 +225,9 @@ MEMBERSHIPS = Workflow(
         Transition("expel", _("Expel"), source=[M.ACTIVE, M.LAPSED], target=M.EXPELLED, actors=[REVIEWERS],
                    guard=expelled_by_council, style="danger",
                    wrong_state_message=_("This membership has already ended.")),
+        Transition("reissue_certificate", _("Re-issue the member certificate"), source=[M.ACTIVE, M.LAPSED],
+                   target=None, actors=[SECRETARIAT, SYSTEM],
+                   wrong_state_message=_("This membership has ended: its certificate is no longer re-issued.")),
         Transition("certificate_returned", _("Record the certificate's return"), source=[M.WITHDRAWN, M.EXPELLED],
                    target=None, actors=[SECRETARIAT], history=False,
                    wrong_state_message=_("The certificate is returned only when a membership ends.")),

@@ -6,17 +6,22 @@ from portal.accounts.roles import Role, role_required
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 
-from ..domain.documents import receipt_bytes
+from ..domain.documents import certificate_bytes, current_certificate, receipt_bytes
 from ..models import CouncilResolution, Membership, Payment, WithdrawalRequest
-from ..pdfs import certificate_pdf
 
 REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
 
 
 @role_required(*REVIEWERS)
 def membership_certificate(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("organisation", "tier"), pk=pk)
-    return pdf_response(certificate_pdf(membership), f"会员证-{membership.member_number}.pdf")
+    """The latest version of the certificate as issued, or `?version=N`."""
+    membership = get_object_or_404(Membership, pk=pk)
+    version = request.GET.get("version", "")
+    if version.isdigit():
+        certificate = get_object_or_404(membership.certificates, version=int(version))
+    else:
+        certificate = current_certificate(membership)
+    return pdf_response(certificate_bytes(certificate), f"会员证-{membership.member_number}-v{certificate.version}.pdf")
 
 
 @role_required(*REVIEWERS)

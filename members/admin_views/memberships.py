@@ -23,6 +23,7 @@ from ..forms import (
     ExpulsionForm,
     PaymentForm,
     ReinstateForm,
+    ReissueForm,
     TierChangeForm,
 )
 from ..models import DuesItem, Expulsion, Membership, WithdrawalRequest
@@ -82,6 +83,8 @@ class MembershipInspectView(generic.InspectView):
             return CertificateReturnForm(data, prefix="cr")
         if action == "expel":
             return ExpulsionForm(data, files, prefix="ex")
+        if action == "reissue":
+            return ReissueForm(data, prefix="ri")
         raise Http404
 
     def offered_forms(self):
@@ -104,6 +107,8 @@ class MembershipInspectView(generic.InspectView):
                 prefix="cr", initial={"returned_on": membership.certificate_returned_on or timezone.localdate()})
         if "expel" in allowed:
             forms["expel"] = ExpulsionForm(prefix="ex")
+        if "reissue_certificate" in allowed:
+            forms["reissue"] = ReissueForm(prefix="ri")
         return forms
 
     def get_context_data(self, **kwargs):
@@ -116,6 +121,7 @@ class MembershipInspectView(generic.InspectView):
             "organisation": membership.organisation,
             "dues_items": domain.dues_overview(membership),
             "events": membership.events.select_related("by"),
+            "certificates": membership.certificates.order_by("-version"),
             "withdrawals": membership.withdrawals.all(),
             "expulsion": Expulsion.objects.filter(membership=membership).select_related("resolution").first(),
             "arrears": domain.arrears_of(membership, today=timezone.localdate()),
@@ -134,7 +140,8 @@ class MembershipInspectView(generic.InspectView):
                 DUES.check_actor(user, item, DUES["pay_part"])
             return
         transition = {"tier": "change_tier", "reinstate": "reinstate", "confirm_withdrawal": "withdraw",
-                      "certificate_return": "certificate_returned", "expel": "expel"}.get(action)
+                      "certificate_return": "certificate_returned", "expel": "expel",
+                      "reissue": "reissue_certificate"}.get(action)
         if transition is None:
             raise Http404
         MEMBERSHIPS.check_actor(user, membership, MEMBERSHIPS[transition])
@@ -180,6 +187,12 @@ class MembershipInspectView(generic.InspectView):
             run_step(request, domain.record_certificate_return, membership=membership, user=user,
                      returned_on=data["returned_on"], request=request,
                      success=_("The certificate's return was recorded."))
+        elif action == "reissue":
+            certificate = run_step(request, domain.reissue_certificate, membership=membership, user=user,
+                                   request=request)
+            if certificate:
+                messages.success(request, _("The member certificate was re-issued (version %(version)s).")
+                                 % {"version": certificate.version})
         elif action == "expel":
             run_step(request, domain.expel_member, membership=membership, user=user, meeting_date=data["meeting_date"],
                      members_present=data["members_present"], votes_for=data["votes_for"],

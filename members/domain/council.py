@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from portal.core.numbering import formatted, highest_suffix
 from portal.core.workflow import WorkflowError
+from portal.organisations.details import record_approved_details
 
-from ..models import AdmissionDecision, CouncilResolution, Membership, MembershipApplication
+from ..models import AdmissionDecision, CouncilResolution, MemberCertificate, Membership, MembershipApplication
 from ..workflows import APPLICATIONS, MEMBERSHIPS, RESOLUTIONS
 from .common import email_unit, moment, rules
+from .documents import issue_certificate
 from .dues import ensure_dues_items
 
 Decision = AdmissionDecision.Decision
@@ -120,13 +122,18 @@ def record_admission_resolution(*, user, meeting_date: datetime.date, members_pr
 
 
 def admit(*, application, tier, user, today: datetime.date, resolution, request=None) -> Membership:
-    """The membership of an admitted application: number, first dues item, admission notice."""
+    """The membership of an admitted application: number, certificate, first dues item, admission notice.
+
+    The unit's registered name and code go on record as approved: from now on they change only by request.
+    """
     membership = Membership(organisation=application.organisation, tier=tier, started_on=today,
                             application=application, member_number=allocate_member_number(today.year))
     MEMBERSHIPS.create(membership, "admit", user=user, request=request, when=moment(today),
                        note=_("Council resolution %(number)s") % {"number": resolution.number},
                        data={"member_number": membership.member_number, "tier": tier.name,
                              "resolution": resolution.number})
+    record_approved_details(organisation=membership.organisation, user=user, on=today)  # the name admitted
+    issue_certificate(membership, reason=MemberCertificate.Reason.ADMISSION, user=user, on=today)
     items = ensure_dues_items(membership=membership, today=today)
     email_unit(membership.organisation, _("Your membership application was approved"),
                "members/email/application_approved.txt",

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from portal.core.numbering import formatted, highest_suffix
 from portal.core.workflow import WorkflowError
 
-from ..models import DuesItem, Membership, MembershipRules, MembershipTier, Payment
+from ..models import DuesItem, MemberCertificate, Membership, MembershipRules, MembershipTier, Payment
 from ..workflows import DUES, MEMBERSHIPS
 from .common import email_unit, moment, rules
-from .documents import issue_receipt
+from .documents import issue_certificate, issue_receipt
 
 
 def _quantize(amount: Decimal) -> Decimal:
@@ -129,11 +129,13 @@ def change_tier(*, membership: Membership, tier: MembershipTier, user, request=N
 
 
 def apply_tier_change(*, membership: Membership, today: datetime.date, user=None) -> Membership:
-    """The scheduled job makes a pending tier change the membership's tier once its dues year has begun."""
+    """The scheduled job makes a pending tier change the membership's tier once its dues year has begun; the
+    certificate is re-issued with the new tier (a new version)."""
     old = membership.tier
 
     def change(m):
         m.tier, m.next_tier, m.next_tier_from_year = m.next_tier, None, None
+        issue_certificate(m, reason=MemberCertificate.Reason.TIER, on=today)  # the certificate names the tier
 
     note = _("%(old)s → %(new)s from dues year %(year)s") % {
         "old": old.name, "new": membership.next_tier.name, "year": membership.next_tier_from_year}

@@ -1,4 +1,5 @@
-"""A firm user registers its unit (the organisation record lives in `portal.organisations`)."""
+"""A firm user registers its unit (the organisation record lives in `portal.organisations`, which also
+keeps its details: `portal.organisations.details`)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,4 @@ def register_organisation(*, organisation: Organisation, user, request=None) -> 
         record(organisation, "members.organisation.register", user=user, request=request,
                data={"credit_code": organisation.credit_code})
     user._organisation_cache = organisation
-    return organisation
-
-
-def update_organisation(*, organisation: Organisation, user, request=None, changed=()) -> Organisation:
-    from django.core.exceptions import PermissionDenied
-
-    own = organisation_for(user)
-    if own is None or own.pk != organisation.pk:
-        raise PermissionDenied
-    with transaction.atomic():
-        organisation.save()
-        record(organisation, "members.organisation.edit", user=user, request=request, data={"fields": list(changed)})
     return organisation

@@ -6,9 +6,11 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from portal.accounts.roles import ACTS_FOR_A_UNIT_HOOK, Role
+from portal.core.audit import register_actions
 from portal.core.permissions import RolePermissionPolicy
 
-from .models import Organisation, OrganisationUser, organisation_for
+from .admin_views import ChangeViewSet, OrganisationEditView, admin_urlpatterns
+from .models import Organisation, OrganisationUser, RegisteredDetailsChange, organisation_for
 
 REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
 SECRETARIAT = (Role.SECRETARIAT,)
@@ -24,6 +26,8 @@ register_permission_policy(
     Organisation, RolePermissionPolicy(Organisation, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT),
     exact_class=True,
 )
+register_permission_policy(RegisteredDetailsChange, RolePermissionPolicy(RegisteredDetailsChange, view=REVIEWERS),
+                           exact_class=True)
 register_permission_policy(
     OrganisationUser,
     RolePermissionPolicy(OrganisationUser, view=SECRETARIAT, add=SECRETARIAT, change=SECRETARIAT, delete=SECRETARIAT),
@@ -35,6 +39,7 @@ class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "home"
     menu_label = _("Organisations")
+    edit_view_class = OrganisationEditView
     list_display = ["name", "credit_code", "region_name", "unit_type", "created_at"]
     list_filter = ["unit_type"]
     search_fields = ["name", "credit_code"]
@@ -65,15 +70,28 @@ class OrganisationUserViewSet(ModelViewSet):
 
 organisation_viewset = OrganisationViewSet("organisations")
 organisation_user_viewset = OrganisationUserViewSet("organisation_users")
+change_viewset = ChangeViewSet("organisation_changes")
 
 
 class OrganisationViewSetGroup(ModelViewSetGroup):
     menu_label = _("Organisations")
     menu_icon = "home"
     menu_order = 260
-    items = (organisation_viewset, organisation_user_viewset)
+    items = (organisation_viewset, change_viewset, organisation_user_viewset)
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return OrganisationViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return admin_urlpatterns
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    register_actions(actions, {
+        "organisations.organisation.edit": (_("Edit organisation"), _("Organisation details changed")),
+    })

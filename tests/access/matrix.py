@@ -115,6 +115,7 @@ MATRIX: dict[str, Entry] = {
     "members:directory": Entry(None, public()),
     "members:join": Entry(None, public()),
     "members:organisation": Entry(None, firm_page()),
+    "members:organisation_change": Entry(None, firm_page()),
     "members:apply": Entry(None, firm_page(
         a=to(lambda w: "/members/membership/"),  # already a member
         b=to(lambda w: f"/members/applications/{w.member_application_b.pk}/"),  # submitted: follow it
@@ -154,6 +155,14 @@ for key, kwargs in {
 }.items():
     MATRIX[key] = Entry(kwargs, admin(**MEMBERS_STAFF))
 MATRIX["members_activity:add"] = Entry(None, admin(secretariat=OK))  # activities are recorded by the secretariat
+# Units and their registered-details changes (portal.organisations): read by the council, decided by the secretariat.
+MATRIX.update({
+    "organisations:edit": Entry(lambda w: {"pk": w.firm_a.pk}, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "organisation_changes:index": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_changes:index_results": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_changes:inspect": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisations_change_licence": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+})
 
 # ---------------------------------------------------------------------------------------- services
 
@@ -353,6 +362,12 @@ def _membership_a_state(w):
     return Membership.objects.get(pk=w.membership_a.pk).status, Expulsion.objects.filter(membership=w.membership_a).count()
 
 
+def _details_change_a_state(w):
+    from portal.organisations.models import Organisation, RegisteredDetailsChange
+
+    return RegisteredDetailsChange.objects.get(pk=w.details_change_a.pk).status, Organisation.objects.get(pk=w.firm_a.pk).name
+
+
 def _round_a_state(w):
     from showcase.models import Application, ReviewRound
 
@@ -410,6 +425,7 @@ def _score_data(w):
 
 def _post_cases() -> list[PostCase]:
     app_b, membership_a, round_a = pk("member_application_b"), pk("membership_a"), pk("round_a")
+    approve_change = lambda w: {"action": "approve", "note": ""}  # noqa: E731
     admit_b = lambda w: {  # noqa: E731
         "meeting_date": _today(), "members_present": w.council_size, "votes_for": w.council_size, "votes_against": 0,
         "votes_abstaining": 0, "decisions-TOTAL_FORMS": 1, "decisions-INITIAL_FORMS": 1,
@@ -438,6 +454,13 @@ def _post_cases() -> list[PostCase]:
           for role in ("editor", "expert", "council_firm_a")],
         PostCase("members_memberships:inspect", "council", membership_a, expel,
                  to(lambda w: f"/admin/members_memberships/inspect/{w.membership_a.pk}/"), _membership_a_state,
+                 changes=True),
+        # A change of registered details: only the secretariat decides it, and not for its own unit.
+        *[PostCase("organisation_changes:inspect", role, pk("details_change_a"), approve_change, outcome,
+                   _details_change_a_state)
+          for role, outcome in [("firm_a", ACCOUNT), ("council", WAGTAIL_DENIED), ("council_firm_a", WAGTAIL_DENIED)]],
+        PostCase("organisation_changes:inspect", "secretariat", pk("details_change_a"), approve_change,
+                 to(lambda w: f"/admin/organisation_changes/inspect/{w.details_change_a.pk}/"), _details_change_a_state,
                  changes=True),
         # Programme: only the secretariat decides, only the campaign's agency reviews, only the expert scores.
         *[PostCase("showcase_admin:decide", role, round_a, decide, DENY, _round_a_state)

@@ -150,6 +150,11 @@ def _build_members(w):
     membership_c = _admit(_membership_application(firm_c, c_user), u["council"], today)
     w.withdrawal = domain.request_withdrawal(membership=membership_c, user=c_user, letter=pdf_upload("退会函.pdf"),
                                              letter_name="退会函.pdf", reason="业务调整")
+    # Firm A asks to change its registered name (waiting for the secretariat).
+    from portal.organisations import details
+
+    w.details_change_a = details.request_change(organisation=w.firm_a, user=u["firm_a"], new_name="甲信用科技股份有限公司",
+                                                licence=pdf_upload("新执照.pdf"), licence_name="新执照.pdf")
     membership_d = _admit(_membership_application(firm_d, d_user), u["council"], today)
     w.expulsion = domain.expel_member(
         membership=membership_d, user=u["council"], meeting_date=today, members_present=w.council_size,
