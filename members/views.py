@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -19,6 +20,7 @@ from portal.accounts.roles import Role, firm_required, has_role
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.core.workflow import WorkflowError
 from portal.core.workflow_views import run_step
 from portal.organisations import details
 from portal.organisations.models import organisation_for
@@ -164,18 +166,38 @@ def apply(request, organisation):
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application,
                            initial={"tier": application.tier_id} if application.tier_id else None)
     if request.method == "POST" and form.is_valid():
-        saved = run_step(request, domain.save_application_draft, application=form.save(commit=False),
-                         user=request.user, request=request)
-        if saved is not None and "submit" in request.POST:
-            if run_step(request, domain.submit_application, application=saved, user=request.user, request=request,
-                        success=_("Your application was submitted to the council.")):
-                return redirect("members:application", pk=saved.pk)
-            return redirect("members:apply")
-        if saved is not None:
-            messages.success(request, _("Draft saved."))
-            return redirect("members:apply")
-        if application.pk:
-            return redirect("members:apply")
+        submitting, refused = "submit" in request.POST, []
+
+        def save_and_submit():
+            """Save the draft; submit it if asked (a refused submission keeps the saved draft)."""
+            saved = domain.save_application_draft(application=form.save(commit=False), user=request.user,
+                                                  request=request)
+            if submitting:
+                try:
+                    with transaction.atomic():
+                        domain.submit_application(application=saved, user=request.user, request=request)
+                except WorkflowError as exc:
+                    refused.append(exc)
+            return saved
+
+        def url_of(saved):
+            submitted = submitting and not refused
+            return reverse("members:application", args=[saved.pk]) if submitted else reverse("members:apply")
+
+        outcome = run_step(request, submit_once, request, save_and_submit, url_of=url_of)
+        if outcome is None:  # the draft itself was refused
+            return redirect("members:apply") if application.pk else render(
+                request, "members/application_form.html",
+                {"form": form, "application": application, "organisation": organisation})
+        for exc in refused:
+            for text in exc.messages_for_user:
+                messages.error(request, text)
+        if outcome.duplicate:
+            messages.info(request, ALREADY_SUBMITTED)
+        elif not refused:
+            messages.success(request, _("Your application was submitted to the council.") if submitting
+                             else _("Draft saved."))
+        return redirect(outcome.url)
     return render(request, "members/application_form.html", {
         "form": form, "application": application, "organisation": organisation,
     })

@@ -14,6 +14,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.workflow_views import run_step
 
 from .. import domain
@@ -160,12 +161,15 @@ class MembershipInspectView(generic.InspectView):
     def take(self, action, data):
         """Call the domain for the step (it checks role, recusal and state)."""
         request, user, membership = self.request, self.request.user, self.object
-        if action == "payment":
-            payment = run_step(request, domain.record_payment, dues_item=data["dues_item"], user=user,
-                               amount=data["amount"], paid_on=data["paid_on"], method=data["method"],
-                               reference=data["reference"], request=request)
-            if payment:
-                messages.success(request, _("Payment recorded: receipt %(number)s.") % {"number": payment.receipt_number})
+        if action == "payment":  # taken once however often the form is posted (a receipt each time otherwise)
+            outcome = run_step(request, submit_once, request, lambda: domain.record_payment(
+                dues_item=data["dues_item"], user=user, amount=data["amount"], paid_on=data["paid_on"],
+                method=data["method"], reference=data["reference"], request=request), url_of=lambda p: request.path)
+            if outcome is not None and outcome.duplicate:
+                messages.info(request, ALREADY_SUBMITTED)
+            elif outcome is not None:
+                messages.success(request, _("Payment recorded: receipt %(number)s.")
+                                 % {"number": outcome.result.receipt_number})
         elif action == "tier":
             m = run_step(request, domain.change_tier, membership=membership, tier=data["tier"], user=user,
                          request=request)

@@ -275,3 +275,15 @@ def test_draft_files_not_visible_to_reviewers(client_for, make_application, firm
     url = reverse("members:application_file", args=[draft.pk, "letter"])
     assert client_for(council).get(url).status_code == 404
     assert client_for(firm_a_user).get(url).status_code == 200
+
+
+def test_a_unit_just_admitted_cannot_open_a_new_draft(client_for, submitted_application, council, firm_a_user, tiers):
+    admit(submitted_application, council)
+    with pytest.raises(WorkflowError):
+        domain.save_application_draft(
+            application=MembershipApplication(organisation=submitted_application.organisation, tier=tiers["会员单位"]),
+            user=firm_a_user,
+        )
+    response = client_for(firm_a_user).post(APPLY, form_data(tiers, save="1"))
+    assert response.status_code == 302 and response.url == reverse("members:membership")
+    assert MembershipApplication.objects.count() == 1
