@@ -9,8 +9,6 @@ from wagtail.models import ModelLogEntry
 from members.models import MembershipApplication, Payment
 from portal.core.models import OutboundEmail
 
-from .conftest import letter_pdf, licence_png  # noqa: F401 - fixtures
-
 
 def token_in(html: str) -> str:
     """The form's one-time token; a form without one gets a token as a browser would post it (the double post)."""
