@@ -70,7 +70,7 @@ def load_membership_demo(demo) -> None:
     from portal.organisations.models import OrganisationUser
 
     from . import domain
-    from .models import Membership, MembershipApplication, MembershipRules, MembershipTier
+    from .models import ActivityRecord, Membership, MembershipApplication, MembershipRules, MembershipTier
 
     today = timezone.localdate()
     demo.user("council", name="理事会 李强", role=Role.COUNCIL)
@@ -126,6 +126,26 @@ def load_membership_demo(demo) -> None:
                 domain.record_payment(dues_item=item, user=secretariat, amount=amount, paid_on=paid_on,
                                       method="bank", reference=f"DEMO-{item.year}-{org.pk}")
         made += 1
+
+    # Members take part in the association's activities (the arrears member has not for a while).
+    for org, _tier_name, _years_ago, state in plans:
+        if state != "arrears":
+            ActivityRecord.objects.get_or_create(
+                organisation=org, title=f"{today.year}年度会员大会（演示）",
+                defaults={"on": today - datetime.timedelta(days=30), "kind": ActivityRecord.Kind.MEETING,
+                          "recorded_by": secretariat},
+            )
+    # One member asks to change its registered name (waiting for the secretariat's review).
+    renaming = next(org for org, _t, _y, state in plans if state == "current_unpaid")
+    if not renaming.details_changes.exists():
+        from django.core.files.base import ContentFile
+
+        from portal.organisations import details
+
+        details.request_change(
+            organisation=renaming, user=renaming.user_links.first().user, new_name="嘉兴禾信数字科技股份有限公司",
+            reason="公司更名（演示）", licence=ContentFile(_demo_png(), name="新营业执照.png"), licence_name="新营业执照.png",
+        )
 
     if not MembershipApplication.objects.filter(organisation=firm_b).exists():
         _apply(firm_b, firm_b.user_links.first().user, tiers["会员单位"])

@@ -74,7 +74,7 @@ class ApplicationViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["statement"]  # never used: no role may add or change (see policies)
     list_display = [
-        Column("organisation", label=gettext_lazy("Applicant"), accessor="organisation"),
+        "organisation",  # the title column: links to the application
         Column("tier", label=gettext_lazy("Tier requested"), accessor="tier"),
         Column("region", label=gettext_lazy("Region"), accessor="organisation.region_name"),
         DateColumn("submitted_at", label=gettext_lazy("Submitted on")),

@@ -215,7 +215,7 @@ class MembershipViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["tier"]  # never used: no role may add or change (see policies)
     list_display = [
-        Column("member_number", label=gettext_lazy("Member number")),
+        "member_number",  # the title column: links to the member's page
         Column("organisation", label=gettext_lazy("Unit"), accessor="organisation"),
         Column("tier", label=gettext_lazy("Tier"), accessor="tier"),
         StatusTagColumn("get_status_display", label=gettext_lazy("Status"), primary=lambda m: m.status == M.ACTIVE),

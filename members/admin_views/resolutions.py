@@ -132,7 +132,7 @@ class ResolutionViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["note"]  # never used: resolutions are recorded on the resolution screen
     list_display = [
-        Column("number", label=gettext_lazy("Number")),
+        "number",  # the title column: links to the resolution
         Column("get_kind_display", label=gettext_lazy("Kind")),
         DateColumn("meeting_date", label=gettext_lazy("Council meeting date")),
         Column("members_present", label=gettext_lazy("Members present")),

@@ -65,7 +65,7 @@ class ChangeViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["reason"]  # never used: requests are made by the units, decided on the inspect page
     list_display = [
-        Column("organisation", label=gettext_lazy("Unit"), accessor="organisation"),
+        "organisation",  # the title column: links to the request
         Column("name_after", label=gettext_lazy("New registered name")),
         Column("credit_code_after", label=gettext_lazy("New credit code")),
         DateColumn("requested_at", label=gettext_lazy("Requested at")),
