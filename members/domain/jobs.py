@@ -24,6 +24,12 @@ from .lapse import lapse_for_inactivity, lapse_membership
 Status = Membership.Status
 
 
+def reminder_due(today: datetime.date, lapse_on: datetime.date, reminder_days) -> int | None:
+    """The reminder (days before the lapse) whose day has come, the latest one; None before the first."""
+    reached = [d for d in reminder_days if today >= lapse_on - datetime.timedelta(days=d)]
+    return min(reached) if reached else None
+
+
 def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
     """Tier changes, reminders and lapses (dues, activity), then the new year's dues; yields report lines."""
     the_rules = rules()
@@ -67,15 +73,12 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
                 lapsed += 1
             lapsed_ids.add(item.membership_id)
             continue
-        reached = [d for d in reminder_days if today >= lapse_on - datetime.timedelta(days=d)]
-        if not reached:
+        days = reminder_due(today, lapse_on, reminder_days)
+        if days is None:
             continue
-        days = min(reached)
         if dry_run:
-            if not item.reminders.filter(days_before_lapse__lte=days).exists():
-                reminded += 1
-            continue
-        if _send_reminder(item=item, days=days, today=today, lapse_on=lapse_on):
+            reminded += not item.reminders.filter(days_before_lapse__lte=days).exists()
+        elif _send_reminder(item=item, days=days, today=today, lapse_on=lapse_on):
             reminded += 1
     verb = "would" if dry_run else ""
     yield f"{verb + ' send' if dry_run else 'sent'} {reminded} dues reminder(s)"
@@ -92,10 +95,9 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
                 lapsed += 1
             lapsed_ids.add(membership.pk)
             continue
-        reached = [d for d in reminder_days if today >= lapse_on - datetime.timedelta(days=d)]
-        if not reached:
+        days = reminder_due(today, lapse_on, reminder_days)
+        if days is None:
             continue
-        days = min(reached)
         if dry_run:
             reminded += not membership.inactivity_reminders.filter(lapse_on=lapse_on, days_before_lapse__lte=days).exists()
         elif _send_inactivity_reminder(membership=membership, days=days, today=today, lapse_on=lapse_on):

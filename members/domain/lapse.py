@@ -21,48 +21,46 @@ from .common import email_unit, moment, rules
 from .dues import ensure_dues_items
 
 
-def lapse_membership(*, membership: Membership, today: datetime.date, reason: str,
-                     dues_item: DuesItem | None = None) -> bool:
-    """The job lapses an active membership; False if it is no longer active or `dues_item` was paid meanwhile."""
-
-    def change(m):
-        if dues_item is not None and DuesItem.objects.get(pk=dues_item.pk).is_paid:
-            raise WorkflowError(_("The dues were paid meanwhile."))
+def _lapse(membership: Membership, action: str, *, today: datetime.date, reason: str, still_due) -> bool:
+    """The job's lapse step (`lapse` or `lapse_inactive`); `still_due(locked membership)` re-checks the rule
+    under the lock and raises `WorkflowError` when the member put it right meanwhile. False if not lapsed."""
 
     def notify(m):
         email_unit(m.organisation, _("Your membership has lapsed"), "members/email/membership_lapsed.txt",
                    {"membership": m, "reason": reason})
 
     try:
-        MEMBERSHIPS.transition(membership, "lapse", user=None, note=reason, change=change, notify=notify,
+        MEMBERSHIPS.transition(membership, action, user=None, note=reason, change=still_due, notify=notify,
                                when=moment(today), data={"reason": reason, "on": today.isoformat()})
-    except WorkflowError:
+    except WorkflowError:  # no longer active, or put right meanwhile
         return False
     return True
 
 
+def lapse_membership(*, membership: Membership, today: datetime.date, reason: str,
+                     dues_item: DuesItem | None = None) -> bool:
+    """The job lapses an active membership whose dues are a year overdue (unless `dues_item` was paid meanwhile)."""
+
+    def still_due(m):
+        if dues_item is not None and DuesItem.objects.get(pk=dues_item.pk).is_paid:
+            raise WorkflowError(_("The dues were paid meanwhile."))
+
+    return _lapse(membership, "lapse", today=today, reason=reason, still_due=still_due)
+
+
 def lapse_for_inactivity(*, membership: Membership, today: datetime.date) -> bool:
-    """The job lapses an active membership without activity for a year; False if activity was recorded meanwhile."""
+    """The job lapses an active membership without activity for a year (unless activity was recorded meanwhile)."""
     from .activity import inactivity_lapse_on, last_activity
 
     the_rules = rules()
-    reason = _("No association activity for %(days)s days.") % {"days": the_rules.inactivity_days}
 
-    def change(m):
+    def still_due(m):
         activity = last_activity([m.organisation_id], today=today).get(m.organisation_id)
         if today <= inactivity_lapse_on(m, activity, the_rules):
             raise WorkflowError(_("Activity was recorded meanwhile."))
 
-    def notify(m):
-        email_unit(m.organisation, _("Your membership has lapsed"), "members/email/membership_lapsed.txt",
-                   {"membership": m, "reason": reason})
-
-    try:
-        MEMBERSHIPS.transition(membership, "lapse_inactive", user=None, note=reason, change=change, notify=notify,
-                               when=moment(today), data={"reason": reason, "on": today.isoformat()})
-    except WorkflowError:
-        return False
-    return True
+    reason = _("No association activity for %(days)s days.") % {"days": the_rules.inactivity_days}
+    return _lapse(membership, "lapse_inactive", today=today, reason=reason, still_due=still_due)
 
 
 def reinstate_membership(*, membership: Membership, user, note: str = "", request=None, today=None) -> Membership:
