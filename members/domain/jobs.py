@@ -8,6 +8,8 @@ server running it at the same time) changes nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -22,6 +24,34 @@ from .dues import apply_tier_change, ensure_dues_items
 from .lapse import lapse_for_inactivity, lapse_membership
 
 Status = Membership.Status
+
+
+@dataclass
+class Case:
+    """A membership the lapse rule may reach: when it lapses, and its lapse and reminder steps."""
+
+    membership_id: int
+    lapse_on: datetime.date  # the last day kept; it lapses the day after
+    lapse: Callable[[], bool]
+    reminded: Callable[[int], bool]
+    remind: Callable[[int], bool]
+
+
+def _remind_then_lapse(cases, *, today, reminder_days, dry_run, lapsed_ids) -> tuple[int, int]:
+    """Send each case's due reminder (each kind once) or lapse it once its day has passed; (reminded, lapsed)."""
+    reminded = lapsed = 0
+    for case in cases:
+        if case.membership_id in lapsed_ids:
+            continue
+        if today > case.lapse_on:
+            if dry_run or case.lapse():
+                lapsed += 1
+            lapsed_ids.add(case.membership_id)
+            continue
+        days = reminder_due(today, case.lapse_on, reminder_days)
+        if days is not None and (not case.reminded(days) if dry_run else case.remind(days)):
+            reminded += 1
+    return reminded, lapsed
 
 
 def reminder_due(today: datetime.date, lapse_on: datetime.date, reminder_days) -> int | None:
@@ -48,62 +78,53 @@ def run_membership_jobs(*, today: datetime.date, dry_run: bool = False):
         if changed:
             yield f"applied {changed} tier change(s)"
 
-    # 2. Reminders and 3. lapse, for unpaid items of active memberships: lapse first, never bill a member
-    # that is not active.
+    # 2.–3. Reminders, then the lapse: for a dues year unpaid for a year, then for a year without activity.
+    # Lapse first (before step 4), never bill a member that is not active.
     lapse_days = datetime.timedelta(days=the_rules.lapse_after_days)
     reminder_days = the_rules.reminder_days
-    horizon = today - lapse_days + datetime.timedelta(days=max(reminder_days or [0]))
+    horizon = max(reminder_days or [0])
+    lapsed_ids: set[int] = set()
+    verb = "would " if dry_run else ""
+
     unpaid = (
-        DuesItem.objects.filter(membership__status=Status.ACTIVE, paid__lt=F("amount"), due_on__lte=horizon)
+        DuesItem.objects.filter(membership__status=Status.ACTIVE, paid__lt=F("amount"),
+                                due_on__lte=today - lapse_days + datetime.timedelta(days=horizon))
         .select_related("membership__organisation")
         .order_by("due_on", "pk")
     )
-    reminded = lapsed = 0
-    lapsed_ids = set()
-    for item in unpaid:
-        if item.membership_id in lapsed_ids:
-            continue
-        lapse_on = item.due_on + lapse_days  # lapse the day after this
-        if today > lapse_on:
-            reason = _("Dues for %(year)s (%(amount)s yuan) unpaid for %(days)s days.") % {
-                "year": item.year, "amount": item.outstanding, "days": the_rules.lapse_after_days}
-            if dry_run:
-                lapsed += 1
-            elif lapse_membership(membership=item.membership, today=today, reason=reason, dues_item=item):
-                lapsed += 1
-            lapsed_ids.add(item.membership_id)
-            continue
-        days = reminder_due(today, lapse_on, reminder_days)
-        if days is None:
-            continue
-        if dry_run:
-            reminded += not item.reminders.filter(days_before_lapse__lte=days).exists()
-        elif _send_reminder(item=item, days=days, today=today, lapse_on=lapse_on):
-            reminded += 1
-    verb = "would" if dry_run else ""
-    yield f"{verb + ' send' if dry_run else 'sent'} {reminded} dues reminder(s)"
-    yield f"{verb + ' lapse' if dry_run else 'lapsed'} {lapsed} membership(s)"
+    dues_cases = (
+        Case(
+            item.membership_id, item.due_on + lapse_days,
+            lapse=lambda item=item: lapse_membership(
+                membership=item.membership, today=today, dues_item=item,
+                reason=_("Dues for %(year)s (%(amount)s yuan) unpaid for %(days)s days.")
+                % {"year": item.year, "amount": item.outstanding, "days": the_rules.lapse_after_days}),
+            reminded=lambda days, item=item: item.reminders.filter(days_before_lapse__lte=days).exists(),
+            remind=lambda days, item=item: _send_reminder(item=item, days=days, today=today,
+                                                          lapse_on=item.due_on + lapse_days),
+        )
+        for item in unpaid
+    )
+    reminded, lapsed = _remind_then_lapse(dues_cases, today=today, reminder_days=reminder_days, dry_run=dry_run,
+                                          lapsed_ids=lapsed_ids)
+    yield f"{verb}{'send' if dry_run else 'sent'} {reminded} dues reminder(s)"
+    yield f"{verb}{'lapse' if dry_run else 'lapsed'} {lapsed} membership(s)"
 
-    # 3b. A year without activity: reminders, then lapse (the same reminder days as for dues).
-    reminded = lapsed = 0
-    horizon = max(reminder_days or [0])
-    for membership, _activity, lapse_on in activity_watch(today=today, the_rules=the_rules, within_days=horizon):
-        if membership.pk in lapsed_ids:
-            continue
-        if today > lapse_on:
-            if dry_run or lapse_for_inactivity(membership=membership, today=today):
-                lapsed += 1
-            lapsed_ids.add(membership.pk)
-            continue
-        days = reminder_due(today, lapse_on, reminder_days)
-        if days is None:
-            continue
-        if dry_run:
-            reminded += not membership.inactivity_reminders.filter(lapse_on=lapse_on, days_before_lapse__lte=days).exists()
-        elif _send_inactivity_reminder(membership=membership, days=days, today=today, lapse_on=lapse_on):
-            reminded += 1
-    yield f"{verb + ' send' if dry_run else 'sent'} {reminded} inactivity reminder(s)"
-    yield f"{verb + ' lapse' if dry_run else 'lapsed'} {lapsed} membership(s) without activity"
+    activity_cases = (
+        Case(
+            m.pk, lapse_on,
+            lapse=lambda m=m: lapse_for_inactivity(membership=m, today=today),
+            reminded=lambda days, m=m, lapse_on=lapse_on: m.inactivity_reminders.filter(
+                lapse_on=lapse_on, days_before_lapse__lte=days).exists(),
+            remind=lambda days, m=m, lapse_on=lapse_on: _send_inactivity_reminder(
+                membership=m, days=days, today=today, lapse_on=lapse_on),
+        )
+        for m, _activity, lapse_on in activity_watch(today=today, the_rules=the_rules, within_days=horizon)
+    )
+    reminded, lapsed = _remind_then_lapse(activity_cases, today=today, reminder_days=reminder_days, dry_run=dry_run,
+                                          lapsed_ids=lapsed_ids)
+    yield f"{verb}{'send' if dry_run else 'sent'} {reminded} inactivity reminder(s)"
+    yield f"{verb}{'lapse' if dry_run else 'lapsed'} {lapsed} membership(s) without activity"
 
     # 4. Dues items for the current dues year, for the memberships still active after step 3.
     missing = [
