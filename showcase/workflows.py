@@ -32,7 +32,7 @@ A = ExpertAssignment.Status
 SHEET = ScoreSheet.Status
 K = ApplicationEvent.Kind
 
-UNIT = ForTheUnit(label=_("the applying unit"))
+UNIT = ForTheUnit(label=pgettext_lazy("showcase", "the applying unit"))
 AGENCY = Predicate(lambda user, obj: access.is_agency_for(user, access.campaign_of(obj)),
                    _("the campaign's agency"))
 SECRETARIAT = HasRole(Role.SECRETARIAT)
@@ -76,7 +76,7 @@ APPLICATIONS = Workflow(
     visible=_visible,
     history=_timeline,
     transitions=[
-        Transition("create", _("Start an application"), source=[NEW], target=S.DRAFT, actors=[UNIT],
+        Transition("create", pgettext_lazy("showcase", "Start an application"), source=[NEW], target=S.DRAFT, actors=[UNIT],
                    guard=guards.may_start),
         Transition("edit", _("Edit the application form"), source=EDITING, target=None, actors=[UNIT],
                    history=False, wrong_state_message=_("The application form can no longer be changed.")),

@@ -45,6 +45,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,7 +102,8 @@ class HasRole(Actor):
 
     def __init__(self, *roles, label=None):
         self.roles = roles
-        self.label = label or " / ".join(str(r.label) for r in roles)
+        # lazy, so that tables read in the language of the moment (the README is rendered in English)
+        self.label = label or lazy(lambda: " / ".join(str(r.label) for r in roles), str)()
 
     def permits(self, user, obj) -> bool:
         from portal.accounts.roles import has_role
