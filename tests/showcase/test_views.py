@@ -73,8 +73,9 @@ def test_expert_must_declare_before_seeing_evidence(client_for, assigned, expert
 
 def test_wrong_role_is_refused(client_for, submitted, expert, agency):
     """Wagtail's admin answers PermissionDenied with a redirect to the dashboard and a message."""
-    for user, name in ((expert, "applications"), (agency, "workload"), (agency, "my_assignments")):
-        response = client_for(user).get(reverse(f"showcase_admin:{name}"))
+    for user, name in ((expert, "showcase_applications:index"), (agency, "showcase_admin:workload"),
+                       (agency, "showcase_admin:my_assignments")):
+        response = client_for(user).get(reverse(name))
         assert (response.status_code, response.url) == (302, "/admin/"), name
 
 
@@ -113,9 +114,9 @@ def test_staff_pages_render(client_for, assigned, secretariat, agency, experts, 
     for expert in experts[:3]:
         score(assigned, expert, items, levels)
     client = client_for(secretariat)
-    for name, args in [("dashboard", []), ("applications", []), ("application", [assigned.application_id]),
-                       ("workload", [])]:
-        response = client.get(reverse(f"showcase_admin:{name}", args=args))
+    for name, args in [("showcase_admin:dashboard", []), ("showcase_applications:index", []),
+                       ("showcase_admin:application", [assigned.application_id]), ("showcase_admin:workload", [])]:
+        response = client.get(reverse(name, args=args))
         assert response.status_code == 200, name
     body = client.get(reverse("showcase_admin:application", args=[assigned.application_id])).content.decode()
     assert "记录验收结论" in body and "100.00" in body
@@ -182,7 +183,7 @@ def test_full_path_through_the_ui(client, make_user, make_organisation, campaign
     assert application.status == Application.Status.SUBMITTED
 
     client.force_login(agency)
-    client.post(reverse("showcase_admin:preliminary", args=[application.pk]), {"outcome": "pass", "text": ""})
+    client.post(reverse("showcase_admin:preliminary", args=[application.pk]), {"outcome": "pass", "text": "", "not_credit_agency": "on"})
     assessment = {"assessed_on": timezone.localdate().isoformat(), "advice": "完善制度",
                   f"finding_{items[5].pk}": "部门职责不清"}
     client.post(reverse("showcase_admin:assessment", args=[application.pk]), assessment)
