@@ -113,3 +113,13 @@ def last_mail_link(pattern: str) -> str:
         if match:
             return match.group(0)
     raise AssertionError(f"no mail with a link matching {pattern!r} in {[m.subject for m in mail.outbox]}")
+
+
+def header_height(page) -> float:
+    """Height of the site header in CSS pixels."""
+    return page.evaluate("document.querySelector('header.site-header').getBoundingClientRect().height")
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0: no horizontal scrolling)."""
+    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)")
