@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.cache import cached_fragment
@@ -54,7 +55,7 @@ def main_nav(context):
 
 @register.filter
 def yuan(value) -> str:
-    """Format an amount in yuan: 15000 → "15,000 元"; None → "—"."""
+    """Format an amount in yuan: 15000 → "15,000 元" ("15,000 yuan" in English); None → "—"."""
     if value in (None, ""):
         return "—"
     try:
@@ -62,7 +63,23 @@ def yuan(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     text = f"{amount:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} 元"
+    return gettext("%(amount)s yuan") % {"amount": text}
+
+
+@register.filter
+def local_name(thing) -> str:
+    """A record's name in the visitor's language: `name_en` in English when it is filled in, else `name`.
+
+    For data kept in Chinese with an optional English name (membership tiers, magazine columns):
+    ``{{ membership.tier|local_name }}``.
+    """
+    if thing is None:
+        return ""
+    name = getattr(thing, "name", None) or getattr(thing, "name_zh", "") or ""
+    english = getattr(thing, "name_en", "") or ""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return name
 
 
 @register.simple_tag(takes_context=True)
