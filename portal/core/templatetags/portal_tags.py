@@ -104,3 +104,34 @@ def submit_once():
     from portal.core.idempotency import FIELD, new_token
 
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.simple_tag(takes_context=True)
+def email_greeting_name(context) -> str:
+    """Whom an email greets (core/email/greeting.txt): the `recipient` person's own name, else `greeting_name`
+    (e.g. the unit's name for an email to all its users), else nobody ("您好！"). Never a username or address."""
+    from portal.accounts.display import person_name
+
+    return person_name(context.get("recipient")) or str(context.get("greeting_name") or "").strip()
+
+
+@register.simple_tag
+def association_contact():
+    """The association's contact settings (site settings), for emails rendered without a request."""
+    from portal.core.models import AssociationContact
+
+    # not load(): it would create the row (and invalidate the public pages) from inside an email
+    return AssociationContact.objects.first() or AssociationContact()
+
+
+@register.simple_tag
+def association_name() -> str:
+    """The association's name from the site settings; in English its English name while the setting keeps the
+    default Chinese name."""
+    from portal.core.models import AssociationContact
+
+    name = association_contact().name
+    default = AssociationContact._meta.get_field("name").default
+    if name == default and (get_language() or "").startswith("en"):
+        return gettext("Zhejiang Credit Association")
+    return name
