@@ -117,6 +117,7 @@ def conflicts() -> dict[tuple[str | None, str], dict[str, object]]:
 # Area words that should not reach the admin get a context instead (pgettext / {% trans ... context ... %}).
 UPSTREAM_PACKAGES = ("django", "wagtail")
 UPSTREAM_DIFFERENCES_ALLOWED = {
+    ":": "form labels end with a full-width colon in Chinese (#14.18); Wagtail's admin labels carry no suffix",
     "Email": "电子邮箱 is the portal's word for an email address everywhere (allauth's pages too)",
     "email address": "电子邮箱 is the portal's word for an email address everywhere (allauth's pages too)",
     "Remove": "移除 (take an item off a list, e.g. an evidence file) reads better than 删除 there",

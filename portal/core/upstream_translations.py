@@ -26,3 +26,6 @@ ALLAUTH_WORDING = [
     _("Email Removed"),
     _("Password Reset Email"),
 ]
+
+# Django's label suffix: a full-width colon after Chinese labels (Django's zh_Hans keeps ASCII ":").
+DJANGO_WORDING = [_(":")]

@@ -240,6 +240,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "portal.accounts.adapter.PortalAccountAdapter"
+FORM_RENDERER = "portal.core.forms.PortalFormRenderer"  # required-field marker, full-width label colon (#14.18)
 ACCOUNT_USER_DISPLAY = "portal.accounts.display.user_display"  # the name or the address, never the username
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "浙江省信用协会"
