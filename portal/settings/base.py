@@ -293,6 +293,7 @@ CONTENT_SECURITY_POLICY = {
 
 # PDFs: an embedded TrueType CJK font; see portal/core/pdf.py.
 PDF_CJK_FONT_PATH = os.environ.get("PDF_CJK_FONT_PATH", "")
+PDF_CJK_FONT_SEARCH = env_bool("PDF_CJK_FONT_SEARCH", True)  # 0: only PDF_CJK_FONT_PATH (test a font-less machine)
 
 # The real 2019-3 issue the demo imports (never copied into the repository).
 DEMO_ISSUE_PATH = Path(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -92,13 +90,17 @@ def download(page, link) -> tuple[bytes, str]:
     return again.body(), unquote(match.group(1)) if match else ""
 
 
-def pdf_text(data: bytes, tmp_path: Path) -> str | None:
-    """The PDF's text by pdftotext (None when poppler-utils is missing)."""
-    if not shutil.which("pdftotext"):
+def pdf_text(data: bytes, tmp_path: Path | None = None) -> str | None:
+    """The PDF's text (pypdfium2), or None without an embedded Chinese font: the non-embedded fallback font's
+    text is not reliably extractable. (In CI, PORTAL_REQUIRE_SYSTEM_PACKAGES makes the missing font a failure.)"""
+    from portal.core.pdf import find_cjk_font_file
+    from tests.pdfs import need
+    from tests.pdfs import pdf_text as text_of
+
+    if find_cjk_font_file() is None:
+        need(False, "no TrueType Chinese font for reportlab to embed (Debian: apt-get install fonts-wqy-microhei)")
         return None
-    path = tmp_path / "downloaded.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text_of(data)
 
 
 def fetch(page, url: str) -> tuple[int, dict, bytes]:
