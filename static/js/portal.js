@@ -3,6 +3,11 @@
    script the link still works: it targets the header, and `.site-header:target` opens the menu in CSS. */
 (function () {
   "use strict";
+  // Wide tables scroll sideways inside .table-wrap: keyboard users must be able to focus the region to scroll it.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-wrap, [data-scroll-region]"), function (region) {
+    if (region.scrollWidth > region.clientWidth && !region.hasAttribute("tabindex")) { region.tabIndex = 0; }
+  });
+
   var header = document.getElementById("site-header");
   var toggle = header && header.querySelector(".menu-toggle");
   if (!toggle) { return; }
