@@ -44,6 +44,7 @@ lint: install-dev  ## ruff, layering contracts (import-linter), migrations, tran
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python scripts/i18n.py check
 	$(BIN)/python scripts/i18n.py conflicts
+	$(BIN)/python scripts/i18n.py upstream
 	$(BIN)/python scripts/workflows.py --check
 
 test-postgres: install-dev messages  ## the suite on a real PostgreSQL server (see scripts/with-postgres.sh)

@@ -1,8 +1,6 @@
 import csv
 import datetime
 import io
-import shutil
-import subprocess
 from io import StringIO
 
 import pytest
@@ -20,6 +18,7 @@ from showcase.awards.certificate import certificate_pdf
 from showcase.awards.models import ExpiryReminder, Revocation, Title, TitleStatus, title_status
 from showcase.eligibility import eligibility_problems
 from showcase.models import Application, Campaign, ExpertAssignment, ParticipationBan, ReviewRound, items_of
+from tests.pdfs import need_embedded_cjk_font, render
 
 from .conftest import at, pdf_upload, said
 
@@ -281,15 +280,10 @@ def test_certificate_download_own_firm_only(client_for, firm_a, firm_a_user, fir
     assert title.certificate_number in account and reverse("awards:certificate", args=[title.pk]) in account
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
 def test_certificate_renders_chinese(firm_a, awarded, tmp_path):
-    from PIL import Image
-
+    need_embedded_cjk_font()
     title = awarded(firm_a)
-    path = tmp_path / "c.pdf"
-    path.write_bytes(certificate_pdf(title))
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(tmp_path / "c")], check=True)
-    image = Image.open(tmp_path / "c.png").convert("L")
+    image = render(certificate_pdf(title), dpi=60)
     w, h = image.size
     title_box = image.crop((int(w * 0.3), int(h * 0.08), int(w * 0.7), int(h * 0.22)))  # 荣 誉 证 书
     dark = sum(1 for p in title_box.tobytes() if p < 200)

@@ -1,8 +1,6 @@
 """Pages: access (404 for others' objects), the scoring page's query budget, and the whole path through the UI."""
 
 import datetime
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -10,6 +8,7 @@ from django.utils import timezone
 
 from showcase import domain
 from showcase.models import Application, EvidenceFile, ReviewRound
+from tests.pdfs import need_embedded_cjk_font, render
 
 from .conftest import PDF, pdf_file, score, upload
 
@@ -140,14 +139,8 @@ def test_frozen_standard_edit_is_read_only(client_for, assigned, experts, items,
 def test_commitment_pdf_renders_chinese(client_for, draft, firm_a_user, tmp_path):
     response = client_for(firm_a_user).get(reverse("showcase:commitment_pdf", args=[draft.pk]))
     assert response["Content-Type"] == "application/pdf"
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm missing")
-    from PIL import Image
-
-    (tmp_path / "c.pdf").write_bytes(response.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "c.pdf"), str(tmp_path / "p")],
-                   check=True)
-    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    need_embedded_cjk_font()
+    image = render(response.content, dpi=40)
     width, height = image.size
     title = image.crop((0, 0, width, height // 6))  # the title 信用承诺书
     dark = sum(1 for px in title.getdata() if px < 128)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.cache import cached_fragment
@@ -54,7 +55,7 @@ def main_nav(context):
 
 @register.filter
 def yuan(value) -> str:
-    """Format an amount in yuan: 15000 → "15,000 元"; None → "—"."""
+    """Format an amount in yuan: 15000 → "15,000 元" ("15,000 yuan" in English); None → "—"."""
     if value in (None, ""):
         return "—"
     try:
@@ -62,7 +63,23 @@ def yuan(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     text = f"{amount:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} 元"
+    return gettext("%(amount)s yuan") % {"amount": text}
+
+
+@register.filter
+def local_name(thing) -> str:
+    """A record's name in the visitor's language: `name_en` in English when it is filled in, else `name`.
+
+    For data kept in Chinese with an optional English name (membership tiers, magazine columns):
+    ``{{ membership.tier|local_name }}``.
+    """
+    if thing is None:
+        return ""
+    name = getattr(thing, "name", None) or getattr(thing, "name_zh", "") or ""
+    english = getattr(thing, "name_en", "") or ""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return name
 
 
 @register.simple_tag(takes_context=True)
@@ -87,3 +104,34 @@ def submit_once():
     from portal.core.idempotency import FIELD, new_token
 
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.simple_tag(takes_context=True)
+def email_greeting_name(context) -> str:
+    """Whom an email greets (core/email/greeting.txt): the `recipient` person's own name, else `greeting_name`
+    (e.g. the unit's name for an email to all its users), else nobody ("您好！"). Never a username or address."""
+    from portal.accounts.display import person_name
+
+    return person_name(context.get("recipient")) or str(context.get("greeting_name") or "").strip()
+
+
+@register.simple_tag
+def association_contact():
+    """The association's contact settings (site settings), for emails rendered without a request."""
+    from portal.core.models import AssociationContact
+
+    # not load(): it would create the row (and invalidate the public pages) from inside an email
+    return AssociationContact.objects.first() or AssociationContact()
+
+
+@register.simple_tag
+def association_name() -> str:
+    """The association's name from the site settings; in English its English name while the setting keeps the
+    default Chinese name."""
+    from portal.core.models import AssociationContact
+
+    name = association_contact().name
+    default = AssociationContact._meta.get_field("name").default
+    if name == default and (get_language() or "").startswith("en"):
+        return gettext("Zhejiang Credit Association")
+    return name
