@@ -43,7 +43,7 @@ class RoleMenuItem(MenuItem):
 
 @hooks.register(admin_views.SUBMENU_HOOK)
 def reports_menu_item():
-    return RoleMenuItem(_("Reports"), reverse("members_admin:reports"), icon_name="table", order=300)
+    return RoleMenuItem(_("Membership reports"), reverse("members_admin:reports"), icon_name="table", order=300)
 
 
 @hooks.register(admin_views.SUBMENU_HOOK)

@@ -150,12 +150,9 @@ UPSTREAM_DIFFERENCES_ALLOWED = {
     "Reject": "驳回 is the association's word for refusing an application",
     "Rejected": "驳回 is the association's word for refusing an application",
     "Filter": "筛选 for list filters; Wagtail's 过滤器 only in its image filters",
-    "Reports": "TODO(members, #14.8): the two 统计报表 menus are being renamed by the lead",
     "Timeline": "进程 for an application's timeline",
     "Not started": "未开始, same meaning as Wagtail's 未启动",
     "comment": "评语 for an expert's comment on a score",
-    "group": "TODO(showcase, #14.8): creation-project groups need context 'showcase'; they rename Wagtail's groups",
-    "Groups": "TODO(showcase, #14.8): creation-project groups need context 'showcase'; they rename Wagtail's groups",
 }
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
@@ -91,7 +91,7 @@ class StandardViewSet(ModelViewSet):
     url_prefix = "showcase-standards"
     url_namespace = "showcase_standard"
     edit_view_class = FrozenStandardEditView
-    list_display = ["version", "title", "pass_threshold", "min_experts", Column("is_frozen", label=_("frozen")),
+    list_display = ["version", "title", "pass_threshold", "min_experts", BooleanColumn("is_frozen", label=_("frozen")),
                     CopyColumn("copy", label=_("Actions"))]
     search_fields = ["version", "title"]
     panels = [
@@ -101,7 +101,7 @@ class StandardViewSet(ModelViewSet):
         FieldPanel("notes"),
         InlinePanel("levels", label=_("Rating levels"), panels=[
             FieldPanel("name"), FieldPanel("fraction"), FieldPanel("comment_required"), FieldPanel("sort_order")]),
-        InlinePanel("groups", label=_("Groups"), panels=[FieldPanel("number"), FieldPanel("title")]),
+        InlinePanel("groups", label=pgettext_lazy("showcase", "Groups"), panels=[FieldPanel("number"), FieldPanel("title")]),
     ]
 
 
@@ -114,7 +114,8 @@ class StandardItemViewSet(ModelViewSet):
     url_namespace = "showcase_item"
     edit_view_class = FrozenStandardEditView
     delete_view_class = FrozenStandardDeleteView
-    list_display = ["code", "title", "group", "weight", "is_veto", "entered_by_agency"]
+    list_display = ["code", "title", "group", "weight", BooleanColumn("is_veto", label=_("veto item")),
+                    BooleanColumn("entered_by_agency", label=_("entered by the agency"))]
     list_filter = ["group__standard", "is_veto"]
     search_fields = ["code", "title"]
     form_fields = ["group", "code", "title", "evidence", "weight", "is_veto", "entered_by_agency", "sort_order"]
@@ -128,7 +129,8 @@ class CampaignViewSet(ModelViewSet):
     add_to_admin_menu = False
     url_prefix = "showcase-campaigns"
     url_namespace = "showcase_campaign"
-    list_display = ["year", "title", "opens_on", "deadline", "rolling", "status", "agency"]
+    list_display = ["year", "title", "opens_on", "deadline", BooleanColumn("rolling", label=_("rolling applications")),
+                    "status", "agency"]
     list_filter = ["status", "rolling"]
     search_fields = ["title"]
     form_fields = ["year", "title", "opens_on", "deadline", "rolling", "status", "standard", "agency",

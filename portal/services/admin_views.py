@@ -88,7 +88,8 @@ class ServiceItemViewSet(ModelViewSet):
     model = ServiceItem
     icon = "list-ul"
     menu_label = gettext_lazy("Service items")
-    list_display = ["name", "provider", "category", Column("fee", label=gettext_lazy("Fee")), "is_active"]
+    list_display = ["name", "provider", "category", Column("fee", label=gettext_lazy("Fee")),
+                    BooleanColumn("is_active", label=gettext_lazy("listed"))]
     list_filter = ["category", "provider", "fee_kind", "is_active"]
     search_fields = ["name", "description", "provider__name"]
     search_backend_name = None

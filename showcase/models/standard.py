@@ -194,7 +194,8 @@ class StandardGroup(_StandardPart):
 class StandardItem(_StandardPart):
     """An item the experts rate (验收标准), with the evidence it requires and its weight."""
 
-    group = models.ForeignKey(StandardGroup, on_delete=models.CASCADE, related_name="items", verbose_name=_("group"))
+    group = models.ForeignKey(StandardGroup, on_delete=models.CASCADE, related_name="items",
+                              verbose_name=pgettext_lazy("showcase", "group"))
     code = models.CharField(pgettext_lazy("showcase", "code"), max_length=10, help_text=_("For example 1.1 or 2.3a."))
     title = SingleLineModelField(pgettext_lazy("showcase", "title"), max_length=200)
     evidence = models.TextField(_("evidence required"))
