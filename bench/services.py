@@ -31,7 +31,7 @@ def build():
     )
     kinds = [
         {"fee_kind": "range", "fee_amount": Decimal("5000"), "fee_amount_max": Decimal("100000"), "fee_period": "year"},
-        {"fee_kind": "minimum_rate", "fee_amount": Decimal("1560"), "fee_rate": Decimal("0.00039"),
+        {"fee_kind": "minimum_rate", "fee_amount": Decimal("1560"), "fee_rate": Decimal("0.39"),
          "fee_rate_unit": "permille", "fee_base_name": "资产总额"},
         {"fee_kind": "negotiable"},
     ]

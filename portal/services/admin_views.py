@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
@@ -24,6 +24,7 @@ from portal.core.workflow_views import ActionForm, run_step
 
 from . import domain
 from .exports import export_response
+from .forms import PlainNumberInput
 from .models import Event, EventRegistration, Provider, ServiceCategory, ServiceItem, ServiceRequest
 from .workflows import REQUESTS
 
@@ -105,15 +106,15 @@ class ServiceItemViewSet(ModelViewSet):
                 FieldPanel("fee_amount"),
                 FieldPanel("fee_amount_max"),
                 FieldPanel("fee_period"),
-                FieldPanel("fee_rate"),
-                FieldPanel("fee_rate_unit"),
+                FieldRowPanel([FieldPanel("fee_rate", widget=PlainNumberInput(attrs={"step": "any", "min": "0"})),
+                               FieldPanel("fee_rate_unit")]),
                 FieldPanel("fee_base_name"),
                 FieldPanel("fee_rule"),
             ],
             heading=gettext_lazy("Fee"),
             help_text=gettext_lazy(
                 "Fixed: amount. Range: lower and upper bound, optional period. "
-                "Minimum and rate: minimum, rate as a fraction, rate base and rule. Negotiable: nothing else."
+                "Minimum and rate: minimum, rate as printed with its unit, rate base and rule. Negotiable: nothing else."
             ),
         ),
         FieldPanel("order"),

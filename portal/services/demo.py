@@ -41,7 +41,7 @@ SEED_PROVIDERS = [
         "提供审计、验资、高新技术企业认定审计和企业所得税汇算清缴报告。",
         "contact_person": "任爱苗",
         "phone": "13735538458",
-        "fee": {"fee_kind": FeeKind.MINIMUM_RATE, "fee_amount": Decimal("1560"), "fee_rate": Decimal("0.00039"),
+        "fee": {"fee_kind": FeeKind.MINIMUM_RATE, "fee_amount": Decimal("1560"), "fee_rate": Decimal("0.39"),
                 "fee_rate_unit": RateUnit.PERMILLE, "fee_base_name": "资产总额", "fee_rule": FeeRule.GREATER},
         "items": [
             ("management", "审计、验资"),
@@ -54,7 +54,7 @@ SEED_PROVIDERS = [
         "description": "提供常年法律顾问、专项法律顾问和争议纠纷解决服务。",
         "contact_person": "李辉",
         "phone": "13325819032",
-        "fee": {"fee_kind": FeeKind.MINIMUM_RATE, "fee_amount": Decimal("2000"), "fee_rate": Decimal("0.05"),
+        "fee": {"fee_kind": FeeKind.MINIMUM_RATE, "fee_amount": Decimal("2000"), "fee_rate": Decimal("5"),
                 "fee_rate_unit": RateUnit.PERCENT, "fee_base_name": "涉案金额", "fee_rule": FeeRule.GREATER},
         "items": [
             ("legal", "常年法律顾问"),

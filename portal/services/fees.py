@@ -17,9 +17,10 @@ rendered ``1560 元起，按资产总额的 0.39‰ 计收``. Because another pr
 "a fixed fee plus a rate" (``minimum + rate × base``), the rule is stored with each item
 (``Rule.SUM``, rendered ``1560 元另加资产总额的 0.39‰``) rather than assumed in code.
 
-Money and rates are ``Decimal`` throughout. A rate is stored as a fraction (0.39‰ is
-``Decimal("0.00039")``, 5% is ``Decimal("0.05")``) with the unit it is quoted in, so the
-display shows the figure the provider published. Estimates are rounded half-up to the fen.
+Money and rates are ``Decimal`` throughout. A service item stores the rate as the provider prints
+it, with its unit (0.39 and ‰; 5 and %), so that staff type what they read and the display shows
+the same figure; `Fee` works with the fraction (0.39‰ is ``Decimal("0.00039")``, see `fraction`).
+Estimates are rounded half-up to the fen.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ class FeeRule(models.TextChoices):
 
 
 RATE_FACTORS = {RateUnit.PERMILLE: Decimal("1000"), RateUnit.PERCENT: Decimal("100")}
+
+
+def fraction(printed: Decimal | None, unit: str) -> Decimal | None:
+    """A rate as printed in its unit, as a fraction: (0.39, ‰) → 0.00039, (5, %) → 0.05."""
+    if printed is None:
+        return None
+    return printed / RATE_FACTORS[RateUnit(unit)]
 
 
 def plain_number(value: Decimal) -> str:

@@ -5,11 +5,20 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .fees import WAN, FeeKind
+from .fees import WAN, FeeKind, plain_number
 from .models import EventRegistration, ServiceRequest
 
 # The largest base the estimator accepts: 1 万亿元 (10^8 万元) is beyond any member unit's assets.
 MAX_BASE_WAN = Decimal("100000000")
+
+
+class PlainNumberInput(forms.NumberInput):
+    """A number as a person writes it: the stored 0.39000000 shows as 0.39 (the fee rate in the admin)."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return plain_number(value)
+        return super().format_value(value)
 
 
 class CatalogueFilterForm(forms.Form):

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.text import SingleLineModelField
 
-from .fees import Fee, FeeKind, FeePeriod, FeeRule, RateUnit
+from .fees import Fee, FeeKind, FeePeriod, FeeRule, RateUnit, fraction
 
 ZERO = Decimal("0")
 
@@ -119,17 +119,20 @@ class ServiceItem(models.Model):
         validators=[MinValueValidator(ZERO)],
     )
     fee_period = models.CharField(_("fee period"), max_length=10, choices=FeePeriod.choices, blank=True, default="")
+    # The figure as the provider prints it, in `fee_rate_unit` (0.39 with ‰ is 0.39‰): typed as printed, shown as
+    # printed. A fraction here invited a thousandfold mistake (0.39 typed beside ‰ read as 390‰, issue #14.4).
     fee_rate = models.DecimalField(
-        _("rate (fraction)"),
-        max_digits=10,
+        _("rate"),
+        max_digits=14,
         decimal_places=8,
         null=True,
         blank=True,
         validators=[MinValueValidator(ZERO)],
-        help_text=_("As a fraction: 0.39‰ is 0.00039, 5% is 0.05."),
+        help_text=_("The figure as the provider publishes it, in the unit chosen beside it: for 0.39‰ enter 0.39 and "
+                    "choose ‰; for 5% enter 5 and choose %."),
     )
     fee_rate_unit = models.CharField(
-        _("rate shown in"), max_length=10, choices=RateUnit.choices, default=RateUnit.PERCENT
+        _("rate unit"), max_length=10, choices=RateUnit.choices, default=RateUnit.PERCENT
     )
     fee_base_name = SingleLineModelField(
         _("rate base"), max_length=40, blank=True, help_text=_("What the rate applies to, e.g. 资产总额 or 涉案金额.")
@@ -165,7 +168,7 @@ class ServiceItem(models.Model):
             amount=self.fee_amount,
             amount_max=self.fee_amount_max,
             period=self.fee_period,
-            rate=self.fee_rate,
+            rate=fraction(self.fee_rate, self.fee_rate_unit),
             rate_unit=self.fee_rate_unit,
             base_name=self.fee_base_name,
             rule=self.fee_rule,
@@ -185,8 +188,9 @@ class ServiceItem(models.Model):
                 errors[name] = _("Required for this fee kind.")
         if self.fee_kind == FeeKind.RANGE and not errors and self.fee_amount_max < self.fee_amount:
             errors["fee_amount_max"] = _("The upper bound must not be below the lower bound.")
-        if self.fee_kind == FeeKind.MINIMUM_RATE and self.fee_rate is not None and self.fee_rate >= 1:
-            errors["fee_rate"] = _("Enter the rate as a fraction below 1 (5% is 0.05).")
+        if self.fee_kind == FeeKind.MINIMUM_RATE and self.fee_rate is not None and fraction(
+                self.fee_rate, self.fee_rate_unit) >= 1:
+            errors["fee_rate"] = _("The rate must be below 100% (1000‰).")
         if self.fee_kind != FeeKind.RANGE and self.fee_amount_max is not None:
             errors["fee_amount_max"] = _("Only a fee range has an upper bound.")
         if self.fee_kind != FeeKind.MINIMUM_RATE and (self.fee_rate is not None or self.fee_base_name):

@@ -88,7 +88,7 @@ def big_catalogue(db):
                 name=f"服务项目{p:02d}-{i}",
                 fee_kind="minimum_rate",
                 fee_amount=Decimal("1000"),
-                fee_rate=Decimal("0.001"),
+                fee_rate=Decimal("1"),
                 fee_rate_unit="permille",
                 fee_base_name="资产总额",
             )

@@ -132,7 +132,8 @@ def test_item_clean_rejects_inverted_range_and_rate_of_one(seed_providers):
     with pytest.raises(ValidationError) as info:
         item.clean()
     assert list(info.value.message_dict) == ["fee_amount_max"]
-    item.fee_kind, item.fee_amount_max, item.fee_rate, item.fee_base_name = FeeKind.MINIMUM_RATE, None, D("5"), "资产总额"
+    item.fee_kind, item.fee_amount_max, item.fee_rate, item.fee_base_name = FeeKind.MINIMUM_RATE, None, D("100"), "资产总额"
+    item.fee_rate_unit = "percent"
     with pytest.raises(ValidationError) as info:
         item.clean()
     assert list(info.value.message_dict) == ["fee_rate"]
