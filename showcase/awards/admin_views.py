@@ -106,7 +106,9 @@ def objection_detail(request, pk):
     form = DecideObjectionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            if run_step(request, domain.decide_objection, user=request.user, request=request, success=_("The decision is recorded and the objector informed."),
+            success = (_("The decision is recorded and the objector informed.") if objection.email else
+                       _("The decision is recorded. The objector left only a phone number: call them."))
+            if run_step(request, domain.decide_objection, user=request.user, request=request, success=success,
                    objection=objection, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"]):
                 return redirect("awards_admin:objection", pk=objection.pk)
         else:

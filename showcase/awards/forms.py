@@ -17,7 +17,10 @@ class ObjectionForm(forms.Form):
     phone = SingleLineCharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("Email"), required=False,
                              help_text=_("Give a phone number or an email address (or both)."))
-    relationship = forms.ChoiceField(label=_("Your relationship to the unit"), choices=Objection.Relationship.choices)
+    # No answer is chosen for the objector: a preselected 客户或消费者 was filed by whoever did not look (#14.19).
+    relationship = forms.ChoiceField(label=_("Your relationship to the unit"),
+                                     choices=[("", pgettext_lazy("choice", "Please choose")),
+                                              *Objection.Relationship.choices])
     content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
                               help_text=_("Facts and where they can be checked."))
     evidence = PrivateFileField(label=_("Evidence (optional)"), required=False)
