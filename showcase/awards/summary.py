@@ -89,6 +89,11 @@ def _stage_frame(app_ids) -> pd.DataFrame:
     return frame
 
 
+def _one_decimal(value) -> float:
+    """Rounded to one decimal, and never negative zero (round(-0.01, 1) is -0.0, which prints as "-0.0")."""
+    return round(float(value), 1) + 0.0
+
+
 def compute(year: int) -> Summary:
     result = Summary(year=year)
     campaign = Campaign.objects.filter(year=year).select_related("standard").first()
@@ -107,10 +112,11 @@ def compute(year: int) -> Summary:
     # time per stage (days, from the timeline)
     frame = _stage_frame(app_ids)
     for key, label, start, end in STAGES:
-        days = ((frame[end] - frame[start]).dt.total_seconds() / 86400).dropna()
+        # A stage takes no time or some; milestones entered out of order count as none, never as "-0.0" days.
+        days = ((frame[end] - frame[start]).dt.total_seconds() / 86400).dropna().clip(lower=0)
         result.stages.append({"key": key, "label": label, "n": int(days.count()),
-                              "mean": round(float(days.mean()), 1) if len(days) else None,
-                              "median": round(float(days.median()), 1) if len(days) else None})
+                              "mean": _one_decimal(days.mean()) if len(days) else None,
+                              "median": _one_decimal(days.median()) if len(days) else None})
 
     # mean score per item over submitted initial sheets
     items = items_of(campaign.standard)
@@ -154,25 +160,30 @@ def compute(year: int) -> Summary:
 
 def bar_chart(rows: list[tuple[str, float | None]], *, unit: str, title: str, max_value: float | None = None,
               width: int = 560) -> str:
-    """A horizontal bar chart as inline SVG with a <title> and an accessible label (no script, no CDN)."""
+    """A horizontal bar chart as inline SVG with a <title> and an accessible label (no script, no CDN).
+
+    Each row's label stands whole on its own line above its bar, so that long item titles are never cut off
+    (a label column beside the bars clipped them)."""
     values = [v for _l, v in rows if v is not None]
     top = max_value or (max(values) if values else 1) or 1
-    bar_h, gap, label_w, pad = 18, 8, 190, 60
-    height = len(rows) * (bar_h + gap) + gap
+    label_h, bar_h, gap, pad = 16, 14, 10, 72
+    row_h = label_h + bar_h + gap
+    height = len(rows) * row_h + gap
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="aw-chart" role="img" aria-label="{escape(title)}" '
              f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
              f"<title>{escape(title)}</title>"]
-    span = width - label_w - pad
+    span = width - pad
     for i, (label, value) in enumerate(rows):
-        y = gap + i * (bar_h + gap)
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" font-size="12" fill="#1f2328">'
+        y = gap + i * row_h
+        parts.append(f'<text x="0" y="{y + 12}" text-anchor="start" font-size="12" fill="#1f2328">'
                      f"{escape(label)}</text>")
+        bar_y = y + label_h
         if value is None:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 13}" font-size="12" fill="#5b6470">—</text>')
+            parts.append(f'<text x="0" y="{bar_y + 11}" text-anchor="start" font-size="12" fill="#5b6470">—</text>')
             continue
         w = max(1, round(span * value / top))
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#1d3557" rx="2"/>')
-        parts.append(f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="12" fill="#1f2328">'
+        parts.append(f'<rect x="0" y="{bar_y}" width="{w}" height="{bar_h}" fill="#1d3557" rx="2"/>')
+        parts.append(f'<text x="{w + 4}" y="{bar_y + 11}" text-anchor="start" font-size="12" fill="#1f2328">'
                      f"{value:g}{escape(unit)}</text>")
     parts.append("</svg>")
     # every interpolated text is escaped above
@@ -181,7 +192,7 @@ def bar_chart(rows: list[tuple[str, float | None]], *, unit: str, title: str, ma
 
 def charts(data: Summary) -> dict:
     return {
-        "items": bar_chart([(f"{i['code']} {i['title'][:10]}", i["share"]) for i in data.items], unit="%",
+        "items": bar_chart([(f"{i['code']} {i['title']}", i["share"]) for i in data.items], unit="%",
                            title=_("Mean rating per item (% of full marks)"), max_value=100),
         "stages": bar_chart([(s["label"], s["mean"]) for s in data.stages], unit=_(" days"),
                             title=_("Mean days per stage")),
