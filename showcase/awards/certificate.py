@@ -55,3 +55,59 @@ def certificate_pdf(title) -> bytes:
     c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def stamp(archived: bytes, *, label: str, detail: str, checked_on=None) -> bytes:
+    """The archived certificate with a status stamp (已过期, 已撤销 …) laid over each page (pikepdf overlay).
+
+    The certificate is never re-rendered: its page content stays byte for byte what was issued; only a second,
+    transparent layer is added to the copy being downloaded."""
+    import io
+
+    import pikepdf
+    from reportlab.lib.units import mm
+
+    with pikepdf.open(io.BytesIO(archived)) as document:
+        box = [float(v) for v in document.pages[0].mediabox]
+        width, height = box[2] - box[0], box[3] - box[1]
+        overlay = _stamp_page(width, height, label=label, detail=detail, checked_on=checked_on, mm=mm)
+        with pikepdf.open(io.BytesIO(overlay)) as layer:
+            for page in document.pages:
+                page.add_overlay(layer.pages[0])
+            out = io.BytesIO()
+            document.save(out)
+    return out.getvalue()
+
+
+def _stamp_page(width, height, *, label, detail, checked_on, mm) -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(width, height))
+    font = pdf.cjk_font()
+    red = (0.75, 0.05, 0.05)
+    c.saveState()
+    c.translate(width / 2, height / 2 + 8 * mm)
+    c.rotate(12)
+    c.setStrokeColorRGB(*red)
+    c.setFillColorRGB(*red)
+    c.setFillAlpha(0.82)
+    c.setStrokeAlpha(0.82)
+    c.setLineWidth(3)
+    c.roundRect(-70 * mm, -22 * mm, 140 * mm, 48 * mm, 4 * mm, stroke=1, fill=0)
+    c.setLineWidth(1)
+    c.roundRect(-67 * mm, -19 * mm, 134 * mm, 42 * mm, 3 * mm, stroke=1, fill=0)
+    c.setFont(font, 54)
+    c.drawCentredString(0, 2 * mm, label)
+    c.setFont(font, 16)
+    c.drawCentredString(0, -13 * mm, detail)
+    c.restoreState()
+    if checked_on is not None:
+        c.setFillColorRGB(*red)
+        c.setFont(font, 10)
+        c.drawCentredString(width / 2, height - 20 * mm, f"状态截至 {checked_on:%Y-%m-%d}，以扫码核验结果为准")
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

@@ -27,7 +27,7 @@ from portal.privacy.consent import record_consent
 from portal.privacy.models import Consent, DocumentKind
 
 from . import domain, objection_limits
-from .domain.titles import current_certificate
+from .domain.titles import certificate_download
 from .forms import ConfirmObjectionForm, DirectoryFilterForm, ObjectionForm
 from .models import Notice, NoticeEntry, Revocation, SummaryReport, Title, TitleStatus, rules
 
@@ -270,7 +270,5 @@ def certificate(request, pk):
         if org is None or org.pk != title.organisation_id:
             refused(request, title)
             raise Http404
-    if Revocation.objects.filter(title=title).exists():
-        raise Http404
-    with current_certificate(title).pdf.open("rb") as archived:  # as issued, never re-rendered
-        return pdf_response(archived.read(), f"{title.certificate_number}.pdf")
+    # as issued, never re-rendered; stamped with its status once expired or revoked (#14.22)
+    return pdf_response(certificate_download(title), f"{title.certificate_number}.pdf")

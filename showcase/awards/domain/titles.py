@@ -65,6 +65,27 @@ def current_certificate(title: Title) -> Certificate:
     return certificate
 
 
+def certificate_download(title: Title, *, today: datetime.date | None = None) -> bytes:
+    """The certificate as a holder downloads it today: the archived PDF as issued while the title stands, with
+    its status stamped over it once the title has expired or was revoked (or its term ended under re-review),
+    so that a printout never passes for a valid title. The archive itself is never changed."""
+    from ..certificate import stamp
+    from ..models import TitleStatus
+
+    today = today or timezone.localdate()
+    with current_certificate(title).pdf.open("rb") as archived:
+        issued = archived.read()
+    status = Title.objects.with_status(today).values_list("status", flat=True).get(pk=title.pk)
+    if status == TitleStatus.REVOKED:
+        revocation = title.revocation
+        return stamp(issued, label="已撤销", detail=f"撤销日期 {revocation.revoked_on:%Y-%m-%d}", checked_on=today)
+    if status == TitleStatus.EXPIRED:
+        return stamp(issued, label="已过期", detail=f"有效期至 {title.valid_until:%Y-%m-%d}", checked_on=today)
+    if status == TitleStatus.RE_REVIEW and title.valid_until < today:
+        return stamp(issued, label="复核中", detail=f"有效期至 {title.valid_until:%Y-%m-%d}", checked_on=today)
+    return issued
+
+
 def award_if_clear(entry: NoticeEntry, *, user, now) -> str:
     """Award the entry's unit if the notice has ended and nothing holds it; returns "awarded" or the holdup."""
     holdup = award_holdup(entry, now)
