@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from portal.accounts.roles import firm_required
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
@@ -111,6 +112,11 @@ def my_applications(request):
         "page": page, "organisation": organisation_for(request.user), "campaign": Campaign.current()})
 
 
+# Other parts of the programme add sections to the unit's application page: fn(application) -> None or
+# {"template": ..., **context} (the titles add the running public notice and its objections, #14.15).
+APPLICATION_SECTIONS_HOOK = "showcase_application_sections"
+
+
 @firm_required
 def application_detail(request, pk):
     application = access.firm_application_or_404(request.user, pk)
@@ -129,6 +135,7 @@ def application_detail(request, pk):
         "actions": actions,
         "forms": application.submitted_forms.all(),
         "problems": completeness_problems(application) if "edit" in actions else [],
+        "sections": [s for fn in hooks.get_hooks(APPLICATION_SECTIONS_HOOK) if (s := fn(application))],
     })
 
 

@@ -1,6 +1,5 @@
 """Public pages of the titles: notices with objections, the directory, announcements, reports; firm downloads."""
 
-import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -35,11 +34,6 @@ PAGE_SIZE = 20
 SESSION_ACK = "awards_objection_ack"
 
 
-def remaining_parts(delta: datetime.timedelta) -> dict:
-    minutes = int(delta.total_seconds() // 60)
-    return {"days": minutes // 1440, "hours": minutes % 1440 // 60, "minutes": minutes % 60}
-
-
 def _entries_prefetch():
     return Prefetch("entries", queryset=NoticeEntry.objects.order_by("sort_order", "pk"))
 
@@ -52,7 +46,7 @@ def notice_list(request):
     current = [n for n in live if n.starts_at <= now]
     upcoming = [n for n in live if n.starts_at > now]
     for notice in current:
-        notice.left = remaining_parts(notice.remaining(now))
+        notice.left = domain.remaining_parts(notice.remaining(now))
     past = Paginator(Notice.objects.past(now).prefetch_related(_entries_prefetch()).order_by("-ends_at"), PAGE_SIZE)
     page_obj = past.get_page(request.GET.get("page"))
     return render(request, "awards/notice_list.html", {
@@ -113,7 +107,7 @@ def notice_detail(request, pk):
         entry.state_label = domain.ENTRY_STATE_LABELS[entry.state]
     response = render(request, "awards/notice_detail.html", {
         "notice": notice, "entries": entries, "form": form, "is_open": is_open, "phase": notice.phase(now),
-        "left": remaining_parts(notice.remaining(now)), "now": now,
+        "left": domain.remaining_parts(notice.remaining(now)), "now": now,
         "closed_post": request.method == "POST" and not is_open,
     })
     if request.method == "POST" and form is not None and form.errors:

@@ -187,6 +187,35 @@ def titles_account_panel(request):
             "order": 51, "titles": titles}
 
 
+@hooks.register("register_account_panel")
+def unit_notice_account_panel(request):
+    """The unit's running public notice and the objections' state (never the objectors), on "my account"."""
+    from portal.accounts.roles import is_firm_user
+    from portal.organisations.models import organisation_for
+
+    from .domain import unit_notices
+
+    if not request.user.is_authenticated or not is_firm_user(request.user):
+        return None
+    organisation = organisation_for(request.user)
+    notices = unit_notices(organisation_id=organisation.pk) if organisation else []
+    if not notices:
+        return None
+    return {"title": _("Public notice of your unit"), "template": "awards/includes/unit_notices.html", "order": 49,
+            "notices": notices}
+
+
+@hooks.register("showcase_application_sections")
+def unit_notice_on_application(application):
+    """The same on the unit's application page (the programme asks: it does not know about notices)."""
+    from .domain import unit_notices
+
+    notices = unit_notices(organisation_id=application.organisation_id, application_id=application.pk)
+    if not notices:
+        return None
+    return {"template": "awards/includes/unit_notice_section.html", "notices": notices}
+
+
 @hooks.register("register_demo_loader", order=60)
 def load_demo(demo):
     from .demo import load

@@ -20,7 +20,9 @@ from .notices import (
     noticeable_applications,
     process_notices,
     publish_notice,
+    remaining_parts,
     to_minute,
+    unit_notices,
 )
 from .objections import (
     check_objection_limits,
@@ -54,7 +56,7 @@ def firm_titles(user):
 __all__ = [
     "ENTRY_STATE_LABELS", "acceptance_round", "apply_re_review_outcome", "award_entry",
     "certificate_number", "check_objection_limits", "confirm_objection", "decide_objection", "decide_re_review", "default_announcement", "default_end",
-    "entry_state", "firm_titles", "noticeable_applications", "objection_number", "process_notices",
+    "entry_state", "remaining_parts", "unit_notices", "firm_titles", "noticeable_applications", "objection_number", "process_notices",
     "publish_notice", "record_plaque", "revoke", "send_expiry_reminders", "start_re_review", "status_of",
     "submit_objection", "term_for", "title_status", "to_minute",
 ]

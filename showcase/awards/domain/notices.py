@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from portal.core.cache import invalidate_public_pages
 from portal.core.workflow import WorkflowError
@@ -190,3 +190,42 @@ ENTRY_STATE_LABELS = {
     "upcoming": gettext_lazy("Notice not started"),
     "pending": gettext_lazy("Awaiting award"),
 }
+
+
+def unit_notices(*, organisation_id: int, application_id: int | None = None, now=None) -> list[dict]:
+    """What a unit may know of its own notices (#14.15): for each of its entries not yet settled (awarded or not),
+    the notice, its phase and end, and how many objections were filed and how they stand — never who filed them
+    or what they say. Two queries."""
+    from collections import Counter
+
+    now = now or timezone.now()
+    entries = NoticeEntry.objects.filter(application__organisation_id=organisation_id,
+                                         notice__published_at__isnull=False, title__isnull=True)
+    if application_id is not None:
+        entries = entries.filter(application_id=application_id)
+    entries = list(entries.select_related("notice").order_by("-notice__starts_at"))
+    statuses = {}
+    for entry_id, status in Objection.objects.filter(entry__in=entries).values_list("entry_id", "status"):
+        statuses.setdefault(entry_id, []).append(status)
+    found = []
+    for entry in entries:
+        filed = statuses.get(entry.pk, [])
+        state = entry_state(entry, has_title=False, objection_statuses=filed, now=now)
+        if state == "not_awarded":
+            continue
+        counts = Counter(filed)
+        parts = [text % {"n": counts[status]} for status, text in (
+            (Objection.Status.OPEN, _("%(n)s under investigation")),
+            (Objection.Status.DISMISSED, _("%(n)s dismissed")),
+            (Objection.Status.UPHELD, _("%(n)s upheld"))) if counts[status]]
+        found.append({
+            "entry": entry, "notice": entry.notice, "state": state, "state_label": ENTRY_STATE_LABELS[state],
+            "is_open": entry.notice.is_open(now), "left": remaining_parts(entry.notice.remaining(now)),
+            "objections": len(filed), "objections_said": pgettext("list separator", ", ").join(parts)})
+    return found
+
+
+def remaining_parts(delta: datetime.timedelta) -> dict:
+    """A duration as days, hours and minutes (the notices' countdown)."""
+    minutes = int(delta.total_seconds() // 60)
+    return {"days": minutes // 1440, "hours": minutes % 1440 // 60, "minutes": minutes % 60}
