@@ -1,7 +1,9 @@
 """Staff views in the Wagtail admin: pipeline, application detail with actions, experts, scoring."""
 
 import datetime
+import json
 from collections import defaultdict
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -360,6 +363,13 @@ def my_assignments(request):
         "page_obj": page_obj, "today": timezone.localdate()})
 
 
+def running_total(items, fractions, chosen) -> tuple[Decimal, int]:
+    """The total of the levels chosen so far ({item id: level id or None}) and how many items are rated: what the
+    expert sees while rating (static/js/showcase.js does the same sum on every click)."""
+    rated = [(item, fractions[chosen[item.pk]]) for item in items if chosen.get(item.pk) in fractions]
+    return sum((item.weight * fraction for item, fraction in rated), Decimal(0)), len(rated)
+
+
 def _may_score(user, assignment) -> bool:
     """The score sheet is open to this expert (declared without conflict): asked of the sheets' table."""
     sheet = getattr(assignment, "sheet", None) or ScoreSheet(assignment_id=assignment.pk)
@@ -415,11 +425,15 @@ def score(request, pk):
     locked = not can_save or review_round.is_decided
     form = ScoreSheetForm(request.POST or None, items=items, levels=levels, ratings=ratings, disabled=locked,
                           initial={"overall_comment": sheet.overall_comment if sheet else ""})
+    fractions = {lv.pk: lv.fraction for lv in levels}
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "save")
         submit = action in ("submit", "submit_next")
+        total, rated = running_total(items, fractions, {i: level for i, (level, _c) in form.ratings().items()})
+        draft_saved = _("Draft saved. Running total %(total)s points (%(rated)s of %(count)s items rated).") % {
+            "total": floatformat(total, "-2"), "rated": rated, "count": len(items)}
         saved = run_step(request, domain.save_score_sheet, user=request.user, request=request,
-                         success=_("Score sheet submitted.") if submit else _("Draft saved."),
+                         success=_("Score sheet submitted.") if submit else draft_saved,
                          assignment=assignment, ratings=form.ratings(),
                          overall_comment=form.cleaned_data["overall_comment"], submit=submit)
         if saved and action == "submit_next":
@@ -437,7 +451,10 @@ def score(request, pk):
         files[f.item_id].append(f)
     rows = [(item, level_field, comment_field, files.get(item.pk, []))
             for item, level_field, comment_field in form.rows()]
+    total, rated = running_total(items, fractions, {i: r.level_id for i, r in ratings.items()})
     context = {
+        "total": total, "rated": rated, "item_count": len(items),
+        "level_fractions": json.dumps({str(pk): float(f) for pk, f in fractions.items()}),
         "assignment": assignment, "application": application, "review_round": review_round, "form": form,
         "rows": rows, "locked": locked, "sheet": sheet, "levels": levels, "standard": standard,
         "public_credit": application.public_credit_records.first(),
