@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,15 +59,53 @@ class CommitmentForm(forms.Form):
     accept = forms.BooleanField(label=_("I have read the credit commitment and accept it on behalf of the unit."))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once (Django's documented way: `allow_multiple_selected`)."""
+
+    allow_multiple_selected = True
+
+
+class MultiplePrivateFileField(PrivateFileField):
+    """Several uploads, each checked by `portal.core.uploads` (type from content, size); errors name the file."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, max_files: int | None = None, **kwargs):
+        self.max_files = max_files or settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not files:
+            super().clean(None, initial)  # "required" when it is
+            return []
+        if len(files) > self.max_files:
+            raise forms.ValidationError(_("Choose at most %(n)s files at a time.") % {"n": self.max_files})
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except forms.ValidationError as exc:
+                errors += [f"{upload.name}：{message}" for message in exc.messages]
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
 class EvidenceForm(forms.Form):
     item = forms.TypedChoiceField(label=_("Standard item"), coerce=int)
-    file = PrivateFileField(label=_("File"))
+    file = MultiplePrivateFileField(label=_("Files"))
     note = SingleLineCharField(label=_("Note"), max_length=500, required=False,
-                               help_text=_("What the file shows, for example “2023 training plan and sign-in sheets”."))
+                               help_text=_("What the files show, for example “2023 training plan and sign-in sheets”."))
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [(i.pk, f"{i.code} {i.title}") for i in items if not i.entered_by_agency]
+        field = self.fields["file"]
+        field.help_text = _("You may choose several files at once (at most %(n)s, %(mb)s MB together); each is "
+                            "%(kinds)s of at most %(each)s MB.") % {
+            "n": field.max_files, "mb": settings.PORTAL_MAX_REQUEST_BYTES // 2**20,
+            "kinds": "/".join(k.upper() for k in field.kinds), "each": settings.UPLOAD_MAX_BYTES // 2**20}
 
 
 class PreliminaryReviewForm(forms.Form):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
@@ -203,23 +203,40 @@ def commitment_document(request, pk):
 
 
 def _upload(request, form, items, step, application, url_name):
-    """One evidence file through `step`, taken once however often the form is posted; a redirect, or None."""
+    """The chosen evidence files through `step`, all or none, taken once however often the form is posted; a
+    redirect back to the form with the same item chosen (the next file is for it too, as often as not), or None."""
     item = next(i for i in items if i.pk == form.cleaned_data["item"])
-    outcome = run_step(request, submit_once, request, lambda: step(
-        application=application, item=item, user=request.user, request=request,
-        upload=form.cleaned_data["file"], note=form.cleaned_data["note"]),
-        url_of=lambda _evidence: reverse(url_name, args=[application.pk]))
+    uploads = form.cleaned_data["file"]
+
+    def add_all():
+        return [step(application=application, item=item, user=request.user, request=request, upload=upload,
+                     note=form.cleaned_data["note"]) for upload in uploads]
+
+    outcome = run_step(request, submit_once, request, add_all,
+                       url_of=lambda _files: f"{reverse(url_name, args=[application.pk])}?item={item.pk}#upload")
     if outcome is None:
         return None
-    _said_once(request, outcome, _("File added to item %(code)s.") % {"code": item.code})
+    _said_once(request, outcome, ngettext(
+        "%(count)s file added to item %(code)s: %(names)s.", "%(count)s files added to item %(code)s: %(names)s.",
+        len(uploads)) % {"count": len(uploads), "code": item.code, "names": "、".join(u.name for u in uploads)})
     return redirect(outcome.url)
+
+
+def _chosen_item(request, items):
+    """The item the last upload was for (?item=), so that the form stays on it."""
+    try:
+        chosen = int(request.GET.get("item", ""))
+    except ValueError:
+        return None
+    return chosen if any(i.pk == chosen for i in items) else None
 
 
 @firm_required
 def evidence(request, pk):
     application = access.firm_application_or_404(request.user, pk)
     items = items_of(application.campaign.standard)
-    form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
+    form = EvidenceForm(request.POST or None, request.FILES or None, items=items,
+                        initial={"item": _chosen_item(request, items)})
     if request.method == "POST" and form.is_valid():
         if added := _upload(request, form, items, domain.add_evidence, application, "showcase:evidence"):
             return added
@@ -241,7 +258,8 @@ def tracking_evidence(request, pk):
     actions = _actions(request, application)
     standard = domain.applications.tracking_standard(application)
     items = items_of(standard)
-    form = EvidenceForm(request.POST or None, request.FILES or None, items=items)
+    form = EvidenceForm(request.POST or None, request.FILES or None, items=items,
+                        initial={"item": _chosen_item(request, items)})
     if request.method == "POST" and form.is_valid():
         if added := _upload(request, form, items, domain.add_tracking_evidence, application,
                             "showcase:tracking_evidence"):
