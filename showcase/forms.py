@@ -53,10 +53,30 @@ class ApplicationForm(forms.ModelForm):
 
 
 class CommitmentForm(forms.Form):
-    signer = SingleLineCharField(label=_("Name of the signer"), max_length=50)
-    signer_title = SingleLineCharField(label=_("Title of the signer"), max_length=50,
+    """The commitment part of the application page's form: signed when `accept` is ticked (then the signer's name
+    and title are required); left as it is otherwise, while the 申报表 above it is saved."""
+
+    signer = SingleLineCharField(label=_("Name of the signer"), max_length=50, required=False)
+    signer_title = SingleLineCharField(label=_("Title of the signer"), max_length=50, required=False,
                                         help_text=_("For example: legal representative, general manager."))
-    accept = forms.BooleanField(label=_("I have read the credit commitment and accept it on behalf of the unit."))
+    accept = forms.BooleanField(label=_("I have read the credit commitment and accept it on behalf of the unit."),
+                                required=False)
+
+    def __init__(self, *args, signed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed:
+            self.fields["accept"].label = _("Sign the credit commitment again (with the name and title above).")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("accept"):
+            for name in ("signer", "signer_title"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("Required to sign the commitment."))
+        elif self.has_changed() and any(name in self.changed_data for name in ("signer", "signer_title")):
+            # a name or title typed without the tick would be lost: say so rather than drop it
+            self.add_error("accept", _("Tick this box to sign the commitment with the name and title you entered."))
+        return data
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -9,7 +9,6 @@ urlpatterns = [
     path("applications/", views.my_applications, name="mine"),
     path("applications/<int:pk>/", views.application_detail, name="detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="edit"),
-    path("applications/<int:pk>/commitment/", views.commitment, name="commitment"),
     path("applications/<int:pk>/commitment.pdf", views.commitment_document, name="commitment_pdf"),
     path("applications/<int:pk>/evidence/", views.evidence, name="evidence"),
     path("applications/<int:pk>/evidence/<int:evidence_pk>/delete/", views.evidence_delete, name="evidence_delete"),

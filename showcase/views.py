@@ -19,7 +19,7 @@ from portal.accounts.roles import firm_required
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
-from portal.core.workflow_views import run_step, show_form_errors
+from portal.core.workflow_views import run_step
 from portal.organisations.models import organisation_for
 
 from . import access, domain
@@ -163,37 +163,40 @@ def stage_progress(application):
 
 @firm_required
 def application_edit(request, pk):
+    """The 申报表 and the 信用承诺书 as one form with one set of buttons: whatever a person fills in, top to
+    bottom, is saved by the button below it (two forms on one page dropped the other's input, #14.3)."""
     application = access.firm_application_or_404(request.user, pk)
     actions = _actions(request, application)
     if "edit" not in actions:
         messages.info(request, _("The application form can no longer be changed."))
         return redirect("showcase:detail", pk=pk)
+    initial = {"signer": application.commitment_signer or application.legal_representative,
+               "signer_title": application.commitment_signer_title}
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
-    if request.method == "POST" and form.is_valid():
-        saved = run_step(request, domain.save_form, application=application, user=request.user, request=request,
-                         fields={name: form.cleaned_data[name] for name in ApplicationForm.Meta.fields},
-                         licence=form.cleaned_data.get("licence_upload"), success=_("Saved."))
-        if saved:
-            return redirect("showcase:edit" if "stay" in request.POST else "showcase:evidence", pk=pk)
-    commitment_form = CommitmentForm(initial={
-        "signer": application.commitment_signer or application.legal_representative,
-        "signer_title": application.commitment_signer_title})
+    commitment_form = CommitmentForm(request.POST or None, initial=initial, signed=bool(
+        application.commitment_accepted_at))
+    if request.method == "POST":
+        commitment_ok = commitment_form.is_valid()
+        if form.is_valid():
+            # the 申报表 (and the licence file) is saved whenever it is valid, so that a question about the
+            # commitment below never costs the person what they typed above it
+            sign = commitment_ok and commitment_form.cleaned_data["accept"]
+            saved = run_step(request, domain.save_form_and_commitment, application=application, user=request.user,
+                             request=request,
+                             fields={name: form.cleaned_data[name] for name in ApplicationForm.Meta.fields},
+                             licence=form.cleaned_data.get("licence_upload"), sign=sign,
+                             signer=commitment_form.cleaned_data.get("signer", "") if sign else "",
+                             signer_title=commitment_form.cleaned_data.get("signer_title", "") if sign else "",
+                             success=_("Saved, and the credit commitment is signed.") if sign else _("Saved."))
+            if saved and commitment_ok:
+                return redirect("showcase:edit" if "stay" in request.POST else "showcase:evidence", pk=pk)
+            if saved:
+                application = saved
+                form = ApplicationForm(instance=saved)
+        elif form.cleaned_data.get("licence_upload"):
+            form.add_error("licence_upload", _("Nothing was saved: choose the file again after correcting the form."))
     return render(request, "showcase/application_edit.html", {
         "application": application, "form": form, "commitment_form": commitment_form, "actions": actions})
-
-
-@firm_required
-@require_POST
-def commitment(request, pk):
-    application = access.firm_application_or_404(request.user, pk)
-    form = CommitmentForm(request.POST)
-    if form.is_valid():
-        run_step(request, domain.accept_commitment, application=application, user=request.user, request=request,
-                 signer=form.cleaned_data["signer"], signer_title=form.cleaned_data["signer_title"],
-                 success=_("The credit commitment is signed."))
-    else:
-        show_form_errors(request, form)
-    return redirect("showcase:edit", pk=pk)
 
 
 @firm_required

@@ -21,6 +21,7 @@ from .applications import (
     create_application,
     remove_evidence,
     save_form,
+    save_form_and_commitment,
     submit_application,
     withdraw_application,
 )
@@ -48,6 +49,6 @@ __all__ = [
     "accept_commitment", "add_evidence", "add_tracking_evidence", "assign_experts", "create_application", "declare_conflict",
     "enter_public_credit_record", "open_review_round", "pass_preliminary_review", "proposed_result", "record_decision",
     "record_stage_assessment", "reject_application", "remove_assignment", "remove_evidence", "reopen_score_sheet",
-    "return_for_completion", "save_form", "save_score_sheet", "send_scoring_reminders", "submit_application",
+    "return_for_completion", "save_form", "save_form_and_commitment", "save_score_sheet", "send_scoring_reminders", "submit_application",
     "submit_evaluation_report", "withdraw_application",
 ]

@@ -81,6 +81,19 @@ def save_form(*, application: Application, user, fields: dict, licence=None, req
                                    data={"licence": bool(licence)})
 
 
+def save_form_and_commitment(*, application: Application, user, fields: dict, licence=None, signer: str = "",
+                             signer_title: str = "", sign: bool = False, request=None) -> Application:
+    """The application page's one form: the 申报表 (and licence) and, when the person ticked it, the signed
+    commitment, in one transaction — what was typed in either part is saved together or not at all (#14.3)."""
+    with transaction.atomic():
+        application = save_form(application=application, user=user, fields=fields, licence=licence,
+                                request=request)
+        if sign:
+            application = accept_commitment(application=application, user=user, signer=signer,
+                                            signer_title=signer_title, request=request)
+    return application
+
+
 def accept_commitment(*, application: Application, user, signer: str, signer_title: str, request=None) -> Application:
     """The applicant signs the credit commitment (name, title, time-stamped acceptance)."""
     signer, signer_title = signer.strip(), signer_title.strip()

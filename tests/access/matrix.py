@@ -208,7 +208,6 @@ MATRIX.update({
     # Firm A's application is in the acceptance review: the form and the submit page send it to the detail.
     "showcase:edit": Entry(pk("showcase_a"), firm_page(a=to(_detail), b=NF)),
     "showcase:submit": Entry(pk("showcase_a"), firm_page(a=to(_detail), b=NF)),
-    "showcase:commitment": Entry(pk("showcase_a"), firm_post_only()),
     "showcase:commitment_pdf": Entry(pk("showcase_a"), firm_page(b=NF)),
     "showcase:evidence": Entry(pk("showcase_a"), firm_page(b=NF)),
     "showcase:tracking_evidence": Entry(pk("showcase_a"), firm_page(b=NF)),

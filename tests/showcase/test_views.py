@@ -160,11 +160,9 @@ def test_full_path_through_the_ui(client, make_user, make_organisation, campaign
             "contact_phone": "0571-1", "contact_email": "a@example.com", "is_independent_legal_person": "on",
             "main_business": "制造", "staff_count": "120", "revenue_year1": "100", "revenue_year2": "120",
             "revenue_year3": "150", "credit_department": "信用管理部", "summary": "制度健全", "honours": "",
-            "licence_upload": upload("执照.pdf")}
+            "licence_upload": upload("执照.pdf"), "signer": "王五", "signer_title": "总经理", "accept": "on"}
     response = client.post(reverse("showcase:edit", args=[application.pk]), form)
     assert response.status_code == 302, response.content.decode()[:2000]
-    client.post(reverse("showcase:commitment", args=[application.pk]),
-                {"signer": "王五", "signer_title": "总经理", "accept": "on"})
     for item in items[:3]:
         client.post(reverse("showcase:evidence", args=[application.pk]),
                     {"item": item.pk, "file": upload(f"{item.code}.pdf"), "note": "材料"})
