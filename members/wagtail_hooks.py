@@ -74,6 +74,24 @@ def admin_css():
 def add_dashboard_panel(request, panels):
     if has_role(request.user, *STAFF):
         panels.append(MembershipDashboardPanel())
+    if has_role(request.user, Role.COUNCIL):
+        panels.append(council_worklist(request.user))
+
+
+def council_worklist(user):
+    """The council lands on the applications awaiting its resolution (the table's approve step, #14.10)."""
+    from portal.core.worklists import WorklistPanel, WorkRow, WorkSection, actionable
+
+    from .workflows import APPLICATIONS
+
+    waiting = actionable(APPLICATIONS, user, MembershipApplication.objects.select_related("organisation", "tier")
+                         .order_by("submitted_at", "pk"), "approve")
+    rows = [WorkRow(reverse("members_applications:inspect", args=[a.pk]), [
+        a.organisation.name, a.tier.name, f"{a.submitted_at:%Y-%m-%d}" if a.submitted_at else "—"]) for a in waiting]
+    return WorklistPanel("members-council", _("Membership: awaiting the council"), [WorkSection(
+        _("Membership applications awaiting the council's resolution"),
+        [_("Applicant"), _("Tier requested"), _("Submitted on")], rows, empty=_("No application is waiting."),
+        more_url=reverse("members_applications:index") + "?status=submitted")], order=80)
 
 
 # --------------------------------------------------------------------------- audit actions

@@ -207,6 +207,14 @@ def register_menu():
     return ShowcaseSubmenu(_("Credit demonstration units"), MENU, icon_name="pick", name="showcase", order=450)
 
 
+@hooks.register("construct_homepage_panels")
+def worklists(request, panels):
+    """Each role lands on its worklist (the agency, the experts, the secretariat; #14.10)."""
+    from .dashboard import panels_for
+
+    panels.extend(panels_for(request))
+
+
 @hooks.register("insert_global_admin_css")
 def admin_css():
     from django.templatetags.static import static

@@ -60,6 +60,15 @@ def register_menu():
     return TitlesSubmenu(_("Demonstration unit titles"), MENU, icon_name="pick", name="showcase-titles", order=451)
 
 
+@hooks.register("construct_homepage_panels")
+def worklists(request, panels):
+    """The secretariat lands on the objections to investigate and the units awaiting their notice (#14.10)."""
+    if has_role(request.user, Role.SECRETARIAT):
+        from .dashboard import secretariat_panel
+
+        panels.append(secretariat_panel(request.user))
+
+
 @hooks.register("insert_global_admin_css")
 def admin_css():
     from django.templatetags.static import static
