@@ -225,6 +225,21 @@ def unit_notice_on_application(application):
     return {"template": "awards/includes/unit_notice_section.html", "notices": notices}
 
 
+@hooks.register("register_home_panel")
+def notices_home_panel(request):
+    """Current and upcoming public notices on the home page, with the way to object and to the directories
+    (#14.2). Two queries; public data only (publishing, opening and closing a notice invalidate public pages)."""
+    from django.db.models import Prefetch
+
+    from .models import Notice, NoticeEntry
+
+    now = timezone.now()
+    notices = list(Notice.objects.published().filter(ends_at__gt=now).order_by("starts_at", "pk")
+                   .prefetch_related(Prefetch("entries", queryset=NoticeEntry.objects.order_by("sort_order", "pk")))
+                   [:3])
+    return {"template": "awards/home_panel.html", "order": 20, "notices": notices, "now": now}
+
+
 @hooks.register("register_demo_loader", order=60)
 def load_demo(demo):
     from .demo import load
