@@ -40,14 +40,47 @@ def page(browser):
     context.close()
 
 
+# Screenshots the README shows (docs/screenshots/): produced by the journeys and copied there when
+# PORTAL_DOCS_SCREENSHOTS=1 (`PORTAL_DOCS_SCREENSHOTS=1 make test-browser`, then commit the PNGs).
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOC_SHOTS = {
+    "reader-desktop-01-home": "home.png",
+    "reader-desktop-03-article": "article.png",
+    "reader-phone-03-article": "article-phone.png",
+    "showcase-11-expert-score-sheet": "score-sheet.png",
+    "showcase-19-honour-certificate": "certificate.png",
+}
+
+
 @pytest.fixture
 def shot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str):
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    def take(page, name: str, *, full_page: bool = True):
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        if name in DOC_SHOTS and os.environ.get("PORTAL_DOCS_SCREENSHOTS", "").strip() not in ("", "0"):
+            DOCS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOCS / DOC_SHOTS[name])
 
     return take
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def viewport(request):
+    """Journeys run at 1366 px and at 390 px (a phone)."""
+    return request.param
+
+
+@pytest.fixture
+def sized_page(browser, viewport):
+    from .helpers import VIEWPORTS
+
+    context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
 
 
 @pytest.fixture

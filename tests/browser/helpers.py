@@ -182,3 +182,45 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[tuple[str, 
     results = Axe().run(page)
     return sorted((v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
                   if v.get("impact") in impacts)
+
+
+# ------------------------------------------------------------------ journeys that start at / and click
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def open_menu(page) -> None:
+    """On a phone the header folds search, account links and the main navigation behind 菜单: open it."""
+    toggle = page.locator("header.site-header .menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+def header_link(page, name: str):
+    """A link of the site header (account links or the main navigation), opening the phone menu first."""
+    open_menu(page)
+    return page.locator("header.site-header").get_by_role("link", name=name, exact=True).first
+
+
+def go_home(page, live_server) -> None:
+    """Every journey starts at the home page, as a person typing the address would."""
+    page.goto(live_server.url + "/")
+    assert_chinese_ui(page)
+
+
+def to_admin(page, live_server) -> None:
+    """A staff member goes from the home page to the back office (the header's 管理后台 link): their worklist."""
+    go_home(page, live_server)
+    header_link(page, "管理后台").click()
+    page.wait_for_url(re.compile(r".*/admin/$"))
+    assert_chinese_ui(page, allowed=ADMIN_WORDS)
+
+
+def worklist_row(page, section: str, text: str):
+    """The link of the row naming `text` in the dashboard worklist headed `section`."""
+    heading = page.locator("h3.portal-worklist__heading", has_text=re.compile(rf"^{section}（"))
+    table = heading.locator("xpath=following-sibling::table[1]")
+    return table.locator("tr", has_text=text).get_by_role("link").first
+
+
+# Latin words of Wagtail's own admin chrome (its brand, the documentation's name) that are not UI words to translate.
+ADMIN_WORDS = frozenset({"Wagtail"})
