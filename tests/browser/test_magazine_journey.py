@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from portal.accounts.roles import Role
 
-from .helpers import log_in_as
+from .helpers import assert_chinese_ui, go_home, header_link, log_in_as, to_admin
 
 # Each test starts from the migrated data (roles, the review workflow, the page tree): see `migrated_data`.
 pytestmark = [
@@ -30,11 +30,10 @@ THIRD_REPORT = "浙江省信用县创建亮点特色工作"
 def test_issue_import_review_publish_and_chinese_search(page, live_server, site, shot, make_user):
     editor = make_user(Role.EDITOR, email="magazine-editor@example.com", name="编辑部")
     chief = make_user(Role.CHIEF_EDITOR, email="magazine-chief@example.com", name="主编")
-    url = live_server.url
 
     # -- the editor uploads the text file and checks the preview
     log_in_as(page, live_server, editor)
-    page.goto(url + "/admin/")
+    to_admin(page, live_server)
     page.get_by_role("link", name="导入往期").click()
     page.locator("input[type=file]").set_input_files(str(settings.DEMO_ISSUE_PATH))
     shot(page, "magazine-01-import-upload")
@@ -54,7 +53,8 @@ def test_issue_import_review_publish_and_chinese_search(page, live_server, site,
 
     # -- ... and submits the issue to the review workflow from the page editor
     issue_id = re.search(r"/admin/pages/(\d+)/", page.url).group(1)
-    page.goto(f"{url}/admin/pages/{issue_id}/edit/")
+    header_actions(page).get_by_role("link", name="编辑", exact=True).click()
+    page.wait_for_url(re.compile(rf".*/admin/pages/{issue_id}/edit/$"))
     page.locator("footer .dropdown-toggle, [data-w-dropdown-target=toggle]").last.click()
     page.get_by_role("button", name=re.compile("提交给期刊审校")).click()
     expect(page.get_by_text(f"页面 '{ISSUE}' 已经提交进行审核。")).to_be_visible()
@@ -63,7 +63,7 @@ def test_issue_import_review_publish_and_chinese_search(page, live_server, site,
 
     # -- the chief editor approves it from the dashboard's "等待你的审查" panel, as a person would
     log_in_as(page, live_server, chief)
-    page.goto(url + "/admin/")
+    to_admin(page, live_server)
     panel = page.locator("section", has=page.get_by_role("heading", name="等待你的审查")).last
     row = panel.locator("tr", has_text=ISSUE)
     expect(row).to_be_visible()
@@ -73,20 +73,24 @@ def test_issue_import_review_publish_and_chinese_search(page, live_server, site,
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="等待你的审查")).to_have_count(0)  # nothing left to review
     shot(page, "magazine-06-approved")
-    # The issue is live with all its articles: the explorer lists none as a draft.
-    page.goto(f"{url}/admin/pages/{issue_id}/")
+    # The issue is live with all its articles: the explorer lists none as a draft (found by the sidebar's search).
+    page.locator("#menu-search-q").fill(ISSUE)
+    page.locator("#menu-search-q").press("Enter")
+    page.get_by_role("link", name=f"查看'{ISSUE}'的子页面").first.click()
+    page.wait_for_url(re.compile(rf".*/admin/pages/{issue_id}/$"))
     expect(page.locator("tbody tr", has_text="在用")).to_have_count(23)
     expect(page.locator("tbody tr", has_text="草稿")).to_have_count(0)
     shot(page, "magazine-07-issue-live-with-articles")
     # The issue's printed-pages form shows what the editor entered in the preview.
-    page.goto(f"{url}/admin/magazine/issue/{issue_id}/pages/")
+    header_actions(page).get_by_role("link", name="文章页码").click()
+    page.wait_for_url(re.compile(rf".*/admin/magazine/issue/{issue_id}/pages/$"))
     expect(page.get_by_label(f"《{SECOND_REPORT}》的起始页码")).to_have_value("9")
     expect(page.get_by_label(f"《{THIRD_REPORT}》的起始页码")).to_have_value("")
     shot(page, "magazine-07b-issue-pages")
 
     # -- an anonymous reader searches from the header and opens the article
     page.context.clear_cookies()
-    page.goto(url + "/")
+    go_home(page, live_server)
     page.get_by_placeholder("检索期刊文章").fill("信用修复")
     page.get_by_role("button", name="搜索").first.click()
     page.wait_for_url(re.compile(r".*/search/\?.*q="))
@@ -99,7 +103,8 @@ def test_issue_import_review_publish_and_chinese_search(page, live_server, site,
     shot(page, "magazine-09-article")
 
     # -- the issue page lists every article; the second special report carries the page the editor entered
-    page.goto(url + "/magazine/2019-3/")
+    page.get_by_role("navigation", name="当前位置").get_by_role("link", name=ISSUE).click()
+    assert_chinese_ui(page)
     expect(page.locator(".contents__title")).to_have_count(23)
     shot(page, "magazine-10-issue")
     page.get_by_role("link", name=SECOND_REPORT).click()
@@ -114,3 +119,9 @@ def test_issue_import_review_publish_and_chinese_search(page, live_server, site,
     for name in ("会员名录", "服务项目清单", "公示", ISSUE):
         expect(page.get_by_role("link", name=name, exact=True).first).to_be_visible()
     shot(page, "magazine-12-site-map")
+
+
+def header_actions(page):
+    """The admin header's "…" menu of the page (Wagtail's 动作 dropdown), opened."""
+    page.locator("header [data-w-dropdown-target=toggle]").first.click()
+    return page.locator("[data-w-dropdown-target=content]:visible").first
