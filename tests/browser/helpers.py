@@ -23,13 +23,16 @@ def log_in_as(page, live_server, user) -> None:
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
-def log_in_through_form(page, live_server, email: str, password: str = FIRM_PASSWORD, next_path: str = "") -> None:
+def log_in_through_form(page, live_server, email: str, password: str = FIRM_PASSWORD) -> None:
+    """Sign in as a person does: from the home page, the header's 登录 link; the site lands on 我的账户."""
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/" + (f"?next={next_path}" if next_path else ""))
+    go_home(page, live_server)
+    header_link(page, "登录").click()
+    page.wait_for_url(re.compile(r".*/accounts/login/"))
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r".*/account/$"))
 
 
 def pdf_file(tmp_path: Path, name: str, lines: list[str]) -> Path:

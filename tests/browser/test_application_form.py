@@ -49,7 +49,8 @@ def draft_url(site, make_user, make_organisation):
 def test_filling_the_form_and_signing_the_commitment_saves_everything(page, live_server, draft_url, shot, tmp_path):
     from showcase.models import Application
 
-    log_in_through_form(page, live_server, EMAIL, PASSWORD, next_path="/showcase/")
+    log_in_through_form(page, live_server, EMAIL, PASSWORD)
+    page.goto(live_server.url + "/showcase/")
     page.get_by_role("link", name="立即申报").click()
     page.get_by_role("button", name="开始申报").click()
     page.wait_for_url(re.compile(r".*/showcase/applications/\d+/edit/$"))

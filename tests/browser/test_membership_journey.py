@@ -12,10 +12,14 @@ from portal.accounts.roles import Role
 
 from .helpers import (
     FIRM_PASSWORD,
+    assert_chinese_ui,
     download,
+    go_home,
+    header_link,
     last_mail_link,
     log_in_as,
     log_in_through_form,
+    to_admin,
     pdf_file,
     pdf_text,
     png_file,
@@ -35,10 +39,12 @@ def credit_code() -> str:
 
 def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server, site, shot, make_user, tmp_path):
     council = make_user(Role.COUNCIL, email="council-member@example.com", name="理事会秘书")
-    url = live_server.url
 
-    # -- the join page, signed out: sign up from there
-    page.goto(url + "/members/join/")
+    # -- the join page, from the home page's 入会与会员, signed out: sign up from there
+    go_home(page, live_server)
+    header_link(page, "入会与会员").click()
+    page.locator("main").get_by_role("link", name="入会须知").first.click()
+    assert_chinese_ui(page)
     expect(page.locator("h1")).to_have_text("入会须知")
     expect(page.get_by_text("理事单位").first).to_be_visible()
     shot(page, "membership-01-join-page")
@@ -51,13 +57,13 @@ def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server,
     page.wait_for_url(re.compile(r".*/accounts/confirm-email/"))
 
     link = last_mail_link(r"https?://[^\s]+/accounts/confirm-email/[^\s]+")
-    page.goto(url + "/accounts/" + link.split("/accounts/", 1)[1])
+    page.goto(live_server.url + "/accounts/" + link.split("/accounts/", 1)[1])  # the sign-up email's link
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
 
     # -- the firm's own sign-in goes through the form
-    log_in_through_form(page, live_server, EMAIL, next_path="/account/")
-    page.wait_for_url(re.compile(r".*/account/$"))
+    log_in_through_form(page, live_server, EMAIL)
+    assert_chinese_ui(page)
     shot(page, "membership-03-my-account")
     page.get_by_role("link", name="登记单位信息").first.click()
     page.wait_for_url(re.compile(r".*/members/organisation/$"))
@@ -103,7 +109,7 @@ def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server,
 
     # -- the council approves in the Wagtail admin
     log_in_as(page, live_server, council)
-    page.goto(url + "/admin/")
+    to_admin(page, live_server)
     page.get_by_role("link", name="1 份申请待审议").click()
     page.get_by_role("link", name=UNIT).click()
     expect(page.get_by_text(code)).to_be_visible()
@@ -122,7 +128,8 @@ def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server,
     shot(page, "membership-09b-admin-admitted")
 
     # -- the firm sees its membership and downloads the certificate
-    log_in_through_form(page, live_server, EMAIL, next_path="/members/membership/")
+    log_in_through_form(page, live_server, EMAIL)
+    page.locator("main").get_by_role("link", name="会籍详情").click()
     page.wait_for_url(re.compile(r".*/members/membership/$"))
     expect(page.locator("h1")).to_have_text("我单位的会籍")
     expect(page.get_by_text(number).first).to_be_visible()
@@ -138,8 +145,10 @@ def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server,
         assert UNIT in text
         assert f"/verify/{number}/" in text
 
-    # -- the verify page the certificate's QR code points to
-    page.goto(f"{url}/verify/{number}/")
+    # -- the verify page the certificate's QR code points to (the address printed under it, as a phone scans it)
+    verify = re.search(r"https?://\S+/verify/" + re.escape(number) + "/", text).group(0)
+    page.goto(live_server.url + "/verify/" + verify.split("/verify/", 1)[1])
+    assert_chinese_ui(page)
     expect(page.get_by_text("有效：会籍正常")).to_be_visible()
     expect(page.get_by_text(UNIT)).to_be_visible()
     shot(page, "membership-12-verify")
