@@ -8,6 +8,7 @@ Django or Wagtail already translates, unless listed there with a reason.
 """
 
 from django.utils.translation import gettext_noop as _
+from django.utils.translation import ngettext_lazy
 
 # Wagtail 7's zh_Hans catalogue has no translation for these (new in recent releases): they showed in English
 # on the dashboard and in the page explorer.
@@ -16,6 +17,17 @@ MISSING_IN_WAGTAIL = [
     _("Date updated"),
     _("Edited by"),
     _("Shortcuts"),
+    # Wagtail 8.0.1: the dashboard's workflow and locked-pages panels, its help menu, its site summary (issue #14).
+    _("Privacy and access"),
+    _("Wagtail %(current_version)s editor guide"),
+]
+SITE_SUMMARY = [  # lazy: translated when shown, never at import
+    ngettext_lazy('%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
+                  '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>', 1),
+    ngettext_lazy('%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+                  '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>', 1),
+    ngettext_lazy('%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+                  '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>', 1),
 ]
 
 # allauth's zh_Hans catalogue leaves the English word "Email" in Chinese text ("请确认您的Email地址").
