@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .helpers import assert_chinese_ui, log_in_through_form, png_file
+from .helpers import assert_chinese_ui, header_link, log_in_through_form, png_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("migrated_data")]
 
@@ -50,7 +50,7 @@ def test_filling_the_form_and_signing_the_commitment_saves_everything(page, live
     from showcase.models import Application
 
     log_in_through_form(page, live_server, EMAIL, PASSWORD)
-    page.goto(live_server.url + "/showcase/")
+    header_link(page, "信用示范会员单位").click()
     page.get_by_role("link", name="立即申报").click()
     page.get_by_role("button", name="开始申报").click()
     page.wait_for_url(re.compile(r".*/showcase/applications/\d+/edit/$"))
@@ -76,7 +76,7 @@ def test_filling_the_form_and_signing_the_commitment_saves_everything(page, live
     assert (application.commitment_signer, application.commitment_signer_title) == ("沈守信", "法定代表人")
     assert application.commitment_accepted_at is not None
     # and the page, opened again, shows it all
-    page.goto(f"{live_server.url}/showcase/applications/{application.pk}/edit/")
+    page.reload()
     for selector, value in FIELDS.items():
         expect(page.locator(selector)).to_have_value(re.compile(re.escape(value.rstrip("0").rstrip("."))))
     expect(page.locator("#id_is_independent_legal_person")).to_be_checked()

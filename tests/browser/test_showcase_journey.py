@@ -13,7 +13,20 @@ from playwright.sync_api import expect
 
 from portal.accounts.roles import Role
 
-from .helpers import download, log_in_as, log_in_through_form, pdf_file, pdf_text, png_file
+from .helpers import (
+    ADMIN_WORDS,
+    assert_chinese_ui,
+    download,
+    go_home,
+    header_link,
+    log_in_as,
+    log_in_through_form,
+    pdf_file,
+    pdf_text,
+    png_file,
+    to_admin,
+    worklist_row,
+)
 
 # Each test starts from the migrated data (roles, tiers, the 2019 standard, the page tree): see `migrated_data`.
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("migrated_data")]
@@ -46,22 +59,24 @@ def programme(site, make_user, make_organisation):
     }
 
 
-def open_application(page, url):
-    """Staff: the applications list in the admin, then the unit's application (linked by its number)."""
-    page.goto(url + "/admin/showcase/applications/")
-    page.get_by_role("row", name=re.compile(UNIT)).get_by_role("link").first.click()
+def open_work(page, live_server, section: str):
+    """Staff: from the home page to their dashboard (管理后台), then the unit's row in the worklist `section`."""
+    to_admin(page, live_server)
+    worklist_row(page, section, UNIT).click()
     expect(page.get_by_text(UNIT).first).to_be_visible()
+    assert_chinese_ui(page, allowed=ADMIN_WORDS)
 
 
 def test_demonstration_unit_from_application_to_honour_certificate(page, live_server, programme, shot, tmp_path):
-    url = live_server.url
     today = timezone.localdate()
 
     # -- the firm signs in through the form and starts an application from the programme page
-    log_in_through_form(page, live_server, FIRM_EMAIL, PASSWORD, next_path="/showcase/")
+    log_in_through_form(page, live_server, FIRM_EMAIL, PASSWORD)
+    header_link(page, "信用示范会员单位").click()
     page.wait_for_url(re.compile(r".*/showcase/$"))
+    assert_chinese_ui(page)
     shot(page, "showcase-01-programme")
-    page.goto(url + "/showcase/apply/")
+    page.locator("main").get_by_role("link", name="立即申报").click()
     expect(page.locator("h1")).to_have_text("申报创建信用示范会员单位")
     expect(page.get_by_text(programme["organisation"].credit_code)).to_be_visible()
     shot(page, "showcase-02-apply")
@@ -85,16 +100,15 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     page.fill("#id_honours", "2023年浙江省AA级守合同重信用企业")
     licence = png_file(tmp_path, "营业执照副本.png", "BUSINESS LICENCE " + programme["organisation"].credit_code)
     page.set_input_files("#id_licence_upload", str(licence))
-    shot(page, "showcase-03-form-filled")
-    page.get_by_role("button", name="保存", exact=True).click()
-    expect(page.get_by_text("已上传：营业执照副本.png。", exact=False)).to_be_visible()
-
-    # -- the credit commitment
+    # -- the credit commitment, signed on the same form
     page.fill("#id_signer", "沈守信")
     page.fill("#id_signer_title", "法定代表人")
     page.check("#id_accept")
-    page.get_by_role("button", name="签署承诺书").click()
-    expect(page.get_by_text("信用承诺书已签署。")).to_be_visible()
+    shot(page, "showcase-03-form-filled")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.get_by_text("已上传：营业执照副本.png。", exact=False)).to_be_visible()
+    expect(page.get_by_text(re.compile("已由 沈守信（法定代表人）于 .* 签署"))).to_be_visible()
+    assert_chinese_ui(page)
     shot(page, "showcase-04-commitment-signed")
 
     # -- evidence for two standard items
@@ -121,7 +135,7 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
 
     # -- the agency: preliminary review, public credit record, evaluation report
     log_in_as(page, live_server, programme["agency"])
-    open_application(page, url)
+    open_work(page, live_server, "待初审")
     page.get_by_label("通过：符合申报条件，材料齐全").check()
     page.get_by_label("经核实，该单位不属于信用服务机构").check()
     shot(page, "showcase-08-agency-preliminary")
@@ -138,7 +152,7 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
 
     # -- the secretariat assigns three experts
     log_in_as(page, live_server, programme["secretariat"])
-    open_application(page, url)
+    open_work(page, live_server, "待分配评审专家")
     for expert in programme["experts"]:
         page.get_by_label(re.compile(re.escape(expert.email))).check()
     page.get_by_label("评分截止日期").fill((today + datetime.timedelta(days=10)).isoformat())
@@ -150,8 +164,7 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     # -- three experts declare no conflict and score every item
     for n, expert in enumerate(programme["experts"]):
         log_in_as(page, live_server, expert)
-        page.goto(url + "/admin/showcase/my/")
-        page.get_by_role("link", name="声明利益冲突").click()
+        open_work(page, live_server, "待评分")  # the row leads to the declaration first
         page.get_by_label("本人与该单位不存在利益冲突").check()
         page.get_by_role("button", name="提交声明").click()
         page.wait_for_url(re.compile(r".*/score/$"))
@@ -167,14 +180,14 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
 
     # -- the secretariat records acceptance
     log_in_as(page, live_server, programme["secretariat"])
-    open_application(page, url)
+    open_work(page, live_server, "待作出验收结论")
     page.get_by_label("通过验收", exact=True).check()
     shot(page, "showcase-13-decision")
     page.get_by_role("button", name="记录验收结论").click()
     expect(page.locator(".sc-status--accepted").first).to_be_visible()
 
-    # -- ... and publishes the public notice
-    page.goto(url + "/admin/showcase-titles/notices/new/")
+    # -- ... and publishes the public notice (from the dashboard's list of units awaiting one)
+    open_work(page, live_server, "待发布公示的验收通过单位")
     expect(page.get_by_label("标题")).to_have_value(f"{today.year}年度信用示范会员单位验收结果公示")
     # The start is meant to be prefilled with "now"; it arrives blank (see the xfail below), so type it.
     page.get_by_label("开始时间").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
@@ -185,8 +198,9 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
 
     # -- a member of the public files an objection on the notice page (signed out)
     page.context.clear_cookies()
-    page.goto(url + "/showcase/notices/")
-    page.get_by_role("link", name=re.compile(f"{today.year}年度")).first.click()
+    go_home(page, live_server)
+    page.locator("section.awards-home").get_by_role("link", name="查看并提出异议").first.click()
+    assert_chinese_ui(page)
     expect(page.get_by_role("cell", name=UNIT)).to_be_visible()
     page.fill("#id_name", "王建国")
     page.fill("#id_phone", "13905710000")
@@ -211,8 +225,9 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
 
     # -- the secretariat investigates and dismisses it
     log_in_as(page, live_server, programme["secretariat"])
-    page.goto(url + "/admin/showcase-titles/objections/")
-    page.get_by_role("link", name=number).click()
+    to_admin(page, live_server)
+    worklist_row(page, "待处理异议", number).click()
+    assert_chinese_ui(page, allowed=ADMIN_WORDS)
     page.get_by_label("异议不成立").check()
     page.get_by_label("核查情况及理由").fill("经核查，双方已于2025年1月签订还款协议并履行完毕，所述情况不属实。")
     page.get_by_role("button", name="登记").click()
@@ -225,8 +240,8 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     assert "awarded" in out.getvalue()
 
     # -- the firm downloads its honour certificate from "my account"
-    log_in_through_form(page, live_server, FIRM_EMAIL, PASSWORD, next_path="/account/")
-    page.wait_for_url(re.compile(r".*/account/$"))
+    log_in_through_form(page, live_server, FIRM_EMAIL, PASSWORD)
+    assert_chinese_ui(page)
     certificate_number = page.get_by_text(re.compile(r"XYSF-\d{4}-\d{3}")).first.inner_text()
     shot(page, "showcase-18-account-title")
     data, name = download(page, page.get_by_role("link", name="荣誉证书（PDF）"))
@@ -236,8 +251,12 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     text = pdf_text(data, tmp_path)
     if text is not None:
         assert UNIT in text
-    page.goto(f"{url}/verify/{certificate_number}/")
+    # -- anyone checks it: the home page's directory links each certificate number to its verify page
+    go_home(page, live_server)
+    page.locator("section.awards-home").get_by_role("link", name="信用示范会员单位名录").click()
+    page.get_by_role("link", name=certificate_number).click()
     expect(page.locator(".verify__status")).to_contain_text("有效")
+    assert_chinese_ui(page)
     shot(page, "showcase-20-verify")
 
 
@@ -254,6 +273,7 @@ def test_notice_form_prefills_the_start_time(page, live_server, site, make_user,
         number=f"SF{today.year}0001", unit_name=org.name, credit_code=org.credit_code,
         legal_representative=org.legal_representative, established_on=org.established_on, contact_email=org.email)
     log_in_as(page, live_server, secretariat)
-    page.goto(live_server.url + "/admin/showcase-titles/notices/new/")
+    to_admin(page, live_server)
+    worklist_row(page, "待发布公示的验收通过单位", org.name).click()
     expect(page.get_by_role("heading", name="发布公示")).to_be_visible()
     assert page.locator("#id_starts_at").input_value() == timezone.localtime().strftime("%Y-%m-%dT%H:%M")
