@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from portal.privacy.models import Consent
 
-from .helpers import FIRM_PASSWORD, download, last_mail_link
+from .helpers import FIRM_PASSWORD, download, go_home, last_mail_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("migrated_data")]
 
@@ -24,7 +24,7 @@ def test_sign_up_with_consent_download_my_data_and_cancel_the_account(page, live
     url = live_server.url
 
     # -- sign up from the home page: the box is unticked and links both documents
-    page.goto(url + "/")
+    go_home(page, live_server)
     expect(page.locator("footer").get_by_role("link", name="隐私政策")).to_be_visible()
     page.get_by_role("link", name="注册").first.click()
     page.fill("input[name=email]", EMAIL)
