@@ -43,12 +43,13 @@ def page(browser):
 # Screenshots the README shows (docs/screenshots/): produced by the journeys and copied there when
 # PORTAL_DOCS_SCREENSHOTS=1 (`PORTAL_DOCS_SCREENSHOTS=1 make test-browser`, then commit the PNGs).
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# journey shot -> (file, whole page?): the long pages as the screen shows them, to keep each PNG small.
 DOC_SHOTS = {
-    "reader-desktop-01-home": "home.png",
-    "reader-desktop-03-article": "article.png",
-    "reader-phone-03-article": "article-phone.png",
-    "showcase-11-expert-score-sheet": "score-sheet.png",
-    "showcase-19-honour-certificate": "certificate.png",
+    "reader-desktop-01-home": ("home.png", True),
+    "reader-desktop-03-article": ("article.png", False),
+    "reader-phone-03-article": ("article-phone.png", False),
+    "showcase-11-expert-score-sheet": ("score-sheet.png", False),
+    "showcase-19-honour-certificate": ("certificate.png", False),
 }
 
 
@@ -57,11 +58,11 @@ def shot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str, *, full_page: bool = True):
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
         if name in DOC_SHOTS and os.environ.get("PORTAL_DOCS_SCREENSHOTS", "").strip() not in ("", "0"):
             DOCS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, DOCS / DOC_SHOTS[name])
+            file, whole = DOC_SHOTS[name]
+            page.screenshot(path=str(DOCS / file), full_page=whole)  # first: a whole-page shot may move the view
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
     return take
 

@@ -172,7 +172,9 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
         for i in range(rows.count()):
             rows.nth(i).get_by_label("符合", exact=True).check()
         page.get_by_label("总体评语").fill("信用管理体系完整，证明材料充分。")
-        if n == 0:
+        if n == 0:  # the sheet from its top: the unit, the first items and the running total kept in view
+            page.evaluate("""() => [document.scrollingElement, ...document.querySelectorAll('*')]
+                .forEach(e => { if (e.scrollTop) e.scrollTo({top: 0, behavior: 'instant'}); })""")
             shot(page, "showcase-11-expert-score-sheet")
         page.get_by_role("button", name="提交", exact=True).click()
         expect(page.get_by_text(re.compile(r"已于 .* 提交（总分 .*）"))).to_be_visible()
