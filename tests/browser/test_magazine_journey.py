@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from portal.accounts.roles import Role
 
-from .helpers import assert_chinese_ui, go_home, header_link, log_in_as, to_admin
+from .helpers import assert_chinese_ui, go_home, log_in_as, to_admin
 
 # Each test starts from the migrated data (roles, the review workflow, the page tree): see `migrated_data`.
 pytestmark = [

@@ -19,10 +19,10 @@ from .helpers import (
     last_mail_link,
     log_in_as,
     log_in_through_form,
-    to_admin,
     pdf_file,
     pdf_text,
     png_file,
+    to_admin,
 )
 
 # Each test starts from the migrated data (roles, tiers, the 2019 standard, the page tree): see `migrated_data`.
