@@ -5,6 +5,7 @@ not by the stage 申报推荐."""
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 from showcase import domain
 
@@ -23,7 +24,7 @@ def test_acceptance_result_table_is_not_headed_preliminary_review(client_for, as
     for expert in experts[:3]:
         score(assigned, expert, items, levels)
     domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
-                           decided_on=assigned.opened_at.date())
+                           decided_on=timezone.localdate(assigned.opened_at))  # the local day
     body = client_for(firm_a_user).get(reverse("showcase:detail", args=[assigned.application_id])).content.decode()
     headings = _table_headings(body, "验收评审结果")
     assert headings == ["验收项目", "评定结果", "分值", "评审意见"]
