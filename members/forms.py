@@ -135,7 +135,9 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tier"].queryset = MembershipTier.objects.filter(is_active=True)
-        self.fields["tier"].empty_label = None
+        # No tier is chosen for the firm (issue #14.5: the first, most expensive one used to be preselected).
+        self.fields["tier"].empty_label = _("Choose a tier")
+        self.fields["tier"].error_messages["required"] = _("Choose a membership tier.")
         self.fields["tier"].label_from_instance = lambda t: f"{t.name}（{t.annual_dues:,.0f} 元/年）"
 
     def save(self, commit=True):
