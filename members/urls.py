@@ -15,4 +15,5 @@ urlpatterns = [
     path("membership/certificate.pdf", views.certificate, name="certificate"),
     path("membership/withdraw/", views.withdraw, name="withdraw"),
     path("receipts/<int:pk>.pdf", views.receipt, name="receipt"),
+    path("dues/<int:pk>/notice.pdf", views.dues_notice, name="dues_notice"),
 ]

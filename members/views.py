@@ -28,13 +28,16 @@ from portal.organisations.regions import city_name
 
 from . import content, domain
 from .domain.documents import receipt_bytes
+from .domain.payment import notice_pdf, open_notices
 from .forms import ApplicationForm, DetailsChangeForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
 from .models import (
+    DuesItem,
     Membership,
     MembershipApplication,
     MembershipEvent,
     MembershipTier,
     Payment,
+    PaymentAccount,
 )
 
 DIRECTORY_PAGE_SIZE = 50
@@ -249,8 +252,12 @@ def membership_detail(request, organisation):
     if membership:
         events = list(membership.events.all())
         lapses = [e for e in events if e.kind in (MembershipEvent.Kind.LAPSED, MembershipEvent.Kind.LAPSED_INACTIVE)]
+        items = domain.dues_overview(membership)
+        account = PaymentAccount.load()
         context.update({
-            "dues_items": domain.dues_overview(membership),
+            "dues_items": items,
+            "notices": open_notices(membership, items, account=account) if membership.is_current else [],
+            "account": account,
             "events": events,
             "last_lapse": lapses[-1] if lapses else None,
             "last_activity": domain.last_activity([organisation.pk], today=timezone.localdate()).get(organisation.pk),
@@ -277,6 +284,14 @@ def receipt(request, organisation, pk):
     if payment.dues_item.membership.organisation_id != organisation.pk:
         raise Http404
     return pdf_response(receipt_bytes(payment), f"收据-{payment.receipt_number}.pdf")
+
+
+@organisation_required
+def dues_notice(request, organisation, pk):
+    """The 缴费通知书 of one of the unit's dues items (another unit's: 404)."""
+    item = get_object_or_404(DuesItem.objects.select_related("membership__organisation", "tier"), pk=pk,
+                             membership__organisation=organisation)
+    return pdf_response(notice_pdf(item), f"缴费通知书-{item.membership.member_number}-{item.year}.pdf")
 
 
 @organisation_required

@@ -188,9 +188,16 @@ def membership_account_panel(request):
     membership = domain.current_membership_for(organisation)
     panel["membership"] = membership
     if membership:
+        from .domain.payment import open_notices
+        from .models import PaymentAccount
+
         items = domain.dues_overview(membership)
-        panel["dues_items"] = items
-        panel["outstanding"] = sum((i.outstanding for i in items), 0)
+        account = PaymentAccount.load()
+        panel.update({
+            "dues_items": items, "outstanding": sum((i.outstanding for i in items), 0),
+            "paid_total": sum((i.paid for i in items), 0),
+            "notices": open_notices(membership, items, account=account), "account": account,
+        })
     else:
         panel["application"] = domain.open_application_for(organisation)
     return panel

@@ -7,6 +7,7 @@ from portal.core.uploads import private_files  # noqa: F401 - referenced by migr
 
 from .activity import ActivityRecord, InactivityReminder
 from .applications import MembershipApplication
+from .collection import PaymentAccount
 from .council import AdmissionDecision, CouncilResolution, Expulsion
 from .dues import DuesItem, DuesReminder, Payment
 from .leaving import WithdrawalRequest
@@ -23,5 +24,5 @@ from .rules import MembershipRules
 __all__ = [
     "ActivityRecord", "AdmissionDecision", "CouncilResolution", "DuesItem", "DuesReminder", "Expulsion",
     "InactivityReminder", "MemberCertificate", "Membership", "MembershipApplication", "MembershipEvent",
-    "MembershipRules", "MembershipTier", "Payment", "WithdrawalRequest", "active_member_ids", "is_active_member",
+    "MembershipRules", "MembershipTier", "Payment", "PaymentAccount", "WithdrawalRequest", "active_member_ids", "is_active_member",
 ]

@@ -130,6 +130,7 @@ MATRIX: dict[str, Entry] = {
     "members:certificate": Entry(None, firm_page(b=NF)),  # firm B has no active membership
     "members:withdraw": Entry(None, firm_page(b=NF)),
     "members:receipt": Entry(pk("payment_a"), firm_page(b=NF)),
+    "members:dues_notice": Entry(lambda w: {"pk": w.payment_a.dues_item_id}, firm_page(b=NF)),
 }
 
 MEMBERS_STAFF = {"council": OK, "secretariat": OK}
@@ -151,6 +152,7 @@ for key, kwargs in {
     # plain admin views
     "members_admin:certificate": pk("membership_a"),
     "members_admin:receipt": pk("payment_a"),
+    "members_admin:dues_notice": lambda w: {"pk": w.payment_a.dues_item_id},
     "members_admin:withdrawal_letter": pk("withdrawal"),
     "members_admin:resolution_minutes": lambda w: {"pk": w.expulsion.resolution_id},
     "members_admin:reports": None,
