@@ -57,6 +57,42 @@ def _apply(organisation, user, tier, *, statement=""):
     return domain.submit_application(application=application, user=user)
 
 
+def publish_charter_and_template(demo):
+    """The 章程 page under the home page (the seed's excerpts) and the 入会申请书模板 document; the membership
+    rules point the application form at both (idempotent). Returns (page, document)."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from portal.core.models import HomePage, StandardPage
+
+    from .charter import excerpt_from_seed, summary
+    from .models import MembershipRules
+    from .pdfs import application_template_pdf
+
+    page = StandardPage.objects.filter(slug="charter").first()
+    if page is None:
+        home = HomePage.objects.first()
+        body = excerpt_from_seed(settings.DEMO_ISSUE_PATH) or summary()
+        page = StandardPage(title="浙江省信用协会章程（摘录）", slug="charter", body=body,
+                            seo_title="浙江省信用协会章程")
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    Document = get_document_model()
+    document = Document.objects.filter(title="入会申请书模板").first()
+    if document is None:
+        document = Document(title="入会申请书模板")
+        document.file.save("入会申请书模板.pdf", ContentFile(application_template_pdf()), save=False)
+        document.save()
+    rules = MembershipRules.load()
+    if rules.charter_page_id is None or rules.application_template_id is None:
+        rules.charter_page = rules.charter_page or page
+        rules.application_template = rules.application_template or document
+        rules.save()
+    demo.say("members: the charter page (/charter/) and the application letter template are published")
+    return page, document
+
+
 def load_membership_demo(demo) -> None:
     """Members in each tier, dues with some arrears, one pending application (idempotent)."""
     from decimal import Decimal
@@ -73,6 +109,7 @@ def load_membership_demo(demo) -> None:
     from .models import ActivityRecord, Membership, MembershipApplication, MembershipRules, MembershipTier
 
     today = timezone.localdate()
+    publish_charter_and_template(demo)
     demo.user("council", name="理事会 李强", role=Role.COUNCIL)
     rules = MembershipRules.load()
     if not rules.council_size:  # the association's council: 15 members (quorum 10, resolutions need 2/3)

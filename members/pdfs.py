@@ -183,3 +183,43 @@ def dues_notice_pdf(notice) -> bytes:
         pdf.paragraph(_chinese_date(notice.issued_on), "right"),
     ]
     return pdf.render_document(story, title=f"会费缴纳通知书 {notice.reference}")
+
+
+def application_template_pdf() -> bytes:
+    """The 入会申请书 template: printed, filled in, signed and stamped by the unit, uploaded as a scan."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    blank = Spacer(1, 8 * mm)  # room to write by hand
+    rows = [
+        ["申请单位名称（全称）", blank],
+        ["统一社会信用代码", blank],
+        ["单位类型", "□ 企业　□ 事业单位　□ 信用服务机构　□ 高等院校　□ 科研单位　□ 其他"],
+        ["法定代表人", blank],
+        ["联系人及职务", blank],
+        ["联系电话 / 电子邮箱", blank],
+        ["通讯地址", blank],
+        ["申请会员类别", "□ 副会长单位　□ 理事单位　□ 会员单位"],
+    ]
+    story = [
+        pdf.paragraph("浙江省信用协会", "center"),
+        pdf.paragraph("入会申请书", "title"),
+        pdf.paragraph("浙江省信用协会：", "body"),
+        pdf.paragraph("我单位承认和拥护《浙江省信用协会章程》，有加入协会的意愿，有志于信用管理研究且信誉良好，"
+                      "现申请加入浙江省信用协会，并保证遵守协会章程，执行协会决议，按规定缴纳会费，"
+                      "积极参加并支持协会组织的活动。", "body"),
+        Spacer(1, 4 * mm),
+        pdf.table(rows, col_widths=[46 * mm, 124 * mm], header=False),
+        Spacer(1, 4 * mm),
+        pdf.paragraph("单位简介及信用管理工作情况：", "body"),
+        Spacer(1, 42 * mm),
+        pdf.paragraph("我单位承诺以上所填内容及所附材料真实、准确、完整。", "body"),
+        Spacer(1, 12 * mm),
+        pdf.paragraph("法定代表人（签字）：________________　　　　申请单位（盖章）", "right"),
+        Spacer(1, 8 * mm),
+        pdf.paragraph("年　　月　　日", "right"),
+        Spacer(1, 6 * mm),
+        pdf.paragraph("填写说明：请打印本表，填写完整，由法定代表人签字并加盖单位公章后扫描（PDF 或图片），"
+                      "在门户网站“入会申请”页面上传，同时上传营业执照（或登记证书）副本。", "small"),
+    ]
+    return pdf.render_document(story, title="入会申请书模板")

@@ -102,6 +102,7 @@ def join(request):
         "organisation": organisation,
         "membership": domain.current_membership_for(organisation),
         "application": domain.open_application_for(organisation) if organisation else None,
+        **_charter_links(),
     })
 
 
@@ -191,7 +192,7 @@ def apply(request, organisation):
         if outcome is None:  # the draft itself was refused
             return redirect("members:apply") if application.pk else render(
                 request, "members/application_form.html",
-                {"form": form, "application": application, "organisation": organisation})
+                {"form": form, "application": application, "organisation": organisation, **_charter_links()})
         for exc in refused:
             for text in exc.messages_for_user:
                 messages.error(request, text)
@@ -202,8 +203,15 @@ def apply(request, organisation):
                              else _("Draft saved."))
         return redirect(outcome.url)
     return render(request, "members/application_form.html", {
-        "form": form, "application": application, "organisation": organisation,
+        "form": form, "application": application, "organisation": organisation, **_charter_links(),
     })
+
+
+def _charter_links() -> dict:
+    """The charter page and the letter's template the membership rules point to (issue #14.6)."""
+    the_rules = domain.rules()
+    page = the_rules.charter_page.specific if the_rules.charter_page and the_rules.charter_page.live else None
+    return {"charter_page": page, "letter_template": the_rules.application_template}
 
 
 def _own_application(request, organisation, pk) -> MembershipApplication:
