@@ -32,6 +32,11 @@ class DuesNotice:
     def outstanding(self) -> Decimal:
         return self.amount - self.paid
 
+    @property
+    def outstanding_text(self) -> str:
+        """The amount as money (7,000.00), for emails and copy buttons' labels."""
+        return f"{self.outstanding:,.2f}"
+
 
 def notice_for(item: DuesItem, *, account: PaymentAccount | None = None, today=None) -> DuesNotice:
     """The notice of one dues item (its membership, organisation and tier loaded)."""
