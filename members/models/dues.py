@@ -88,6 +88,9 @@ class Payment(models.Model):
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.BANK)
     reference = SingleLineModelField(_("reference"), max_length=100, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True)
+    # The bank line this payment was reconciled from (members.domain.reconciliation), if any.
+    bank_line = models.ForeignKey("StatementLine", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="payments", verbose_name=_("bank statement line"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )
