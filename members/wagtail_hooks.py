@@ -27,6 +27,11 @@ def register_viewsets():
     return admin_views.MembershipViewSetGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_dues_collection():
+    return admin_views.DuesCollectionViewSetGroup()
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("membership/", include((admin_views.urlpatterns, "members_admin"), namespace="members_admin"))]
@@ -105,8 +110,10 @@ def load_member_demo(demo):
 @hooks.register("register_due_jobs", order=20)
 def membership_due_jobs(today, dry_run):
     from .domain import run_membership_jobs
+    from .domain.individuals import bill_individuals
 
     yield from run_membership_jobs(today=today, dry_run=dry_run)
+    yield from bill_individuals(today=today, dry_run=dry_run)
 
 
 membership_due_jobs.job_name = "members"
@@ -245,3 +252,36 @@ def membership_cancellation_blockers(user):
         .select_related("membership__organisation")
     ]
     return reasons
+
+
+# Individual members (个人会员): a person's name and contact details held by the secretariat, found by email.
+
+
+@hooks.register("personal_data_sections")
+def individual_member_personal_data(user):
+    from .models import IndividualMember
+
+    members = IndividualMember.objects.filter(email__iexact=user.email).select_related("tier") if user.email else []
+    if not members:
+        return []
+    return [{"title": _("Your individual membership"), "items": [{
+        _("Member number"): m.member_number, _("Name"): m.name, _("Phone"): m.phone, _("Email"): m.email,
+        _("Work unit"): m.work_unit, _("Position"): m.position, _("Tier"): m.tier.name,
+        _("Status"): m.get_status_display(), _("Since"): m.joined_on,
+    } for m in members]}]
+
+
+@hooks.register("anonymise_personal_data")
+def individual_member_anonymise(user, pseudonym):
+    """The membership record stays (number, tier, dues, receipts); how to reach the person goes."""
+    from .models import IndividualMember
+
+    if user.email:
+        IndividualMember.objects.filter(email__iexact=user.email).update(phone="", email="")
+
+
+@hooks.register("personal_data_views")
+def individual_member_views():
+    from .models import IndividualMember
+
+    return {"members_individuals:inspect": IndividualMember, "members_individuals:edit": IndividualMember}

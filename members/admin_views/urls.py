@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import documents, reports
+from . import documents, individuals, reports
 
 urlpatterns = [
     path("members/<int:pk>/certificate.pdf", documents.membership_certificate, name="certificate"),
     path("receipts/<int:pk>.pdf", documents.payment_receipt, name="receipt"),
+    path("individual-receipts/<int:pk>.pdf", individuals.individual_receipt, name="individual_receipt"),
     path("dues/<int:pk>/notice.pdf", documents.dues_notice, name="dues_notice"),
     path("withdrawals/<int:pk>/letter/", documents.withdrawal_letter, name="withdrawal_letter"),
     path("resolutions/<int:pk>/minutes/", documents.resolution_minutes, name="resolution_minutes"),

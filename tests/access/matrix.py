@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from .world import ROLES, pdf_upload
 
 STAFF = ("editor", "secretariat", "council", "agency", "expert")
@@ -157,9 +159,22 @@ for key, kwargs in {
     "members_admin:resolution_minutes": lambda w: {"pk": w.expulsion.resolution_id},
     "members_admin:reports": None,
     "members_admin:inactive": None,
+    "members_admin:individual_receipt": pk("individual_payment"),
+    # bank reconciliation: read by the council, done by the secretariat
+    "members_bank_lines:index": None,
+    "members_bank_lines:index_results": None,
+    "members_bank_lines:inspect": pk("bank_line"),
+    "members_bank_lines:reconcile": None,
+    "members_statements:index": None,
+    "members_statements:index_results": None,
+    "members_statements:inspect": pk("statement"),
+    "members_statements:file": pk("statement"),
+    "members_individuals:inspect": pk("individual"),
 }.items():
     MATRIX[key] = Entry(kwargs, admin(**MEMBERS_STAFF))
 MATRIX["members_activity:add"] = Entry(None, admin(secretariat=OK))  # activities are recorded by the secretariat
+MATRIX["members_statements:upload"] = Entry(None, admin(secretariat=OK))  # statements are uploaded by the secretariat
+MATRIX["members_individuals:add"] = Entry(None, admin(secretariat=OK))  # individuals are registered by the secretariat
 # Units and their registered-details changes (portal.organisations): read by the council, decided by the secretariat.
 MATRIX.update({
     "organisations:edit": Entry(lambda w: {"pk": w.firm_a.pk}, admin(WAGTAIL_DENIED, secretariat=OK)),
@@ -356,7 +371,8 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 
 
 WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
-                    "members_resolutions:", "members_activity:",
+                    "members_resolutions:", "members_activity:", "members_bank_lines:", "members_statements:",
+                    "members_individuals:",
                     "showcase_admin:", "awards_admin:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
@@ -393,6 +409,32 @@ def _membership_a_state(w):
     from members.models import Expulsion, Membership
 
     return Membership.objects.get(pk=w.membership_a.pk).status, Expulsion.objects.filter(membership=w.membership_a).count()
+
+
+def _bank_line_state(w):
+    from members.models import Payment, StatementLine
+
+    return StatementLine.objects.get(pk=w.bank_line.pk).status, Payment.objects.filter(bank_line=w.bank_line).count()
+
+
+def _statements_state(w):
+    from members.models import BankStatement
+
+    return BankStatement.objects.count()
+
+
+def _individuals_state(w):
+    from members.models import IndividualMember
+
+    return IndividualMember.objects.count()
+
+
+def _statement_upload(w):
+    from members.models import BankProfile
+    from tests.members.statements import line, statement_xlsx
+
+    return {"profile": BankProfile.objects.get(name="中国建设银行").pk,
+            "file": SimpleUploadedFile("新对账单.xlsx", statement_xlsx([line("某培训学员", 800, "培训费")]))}
 
 
 def _details_change_a_state(w):
@@ -510,6 +552,22 @@ def _post_cases() -> list[PostCase]:
         PostCase("members_memberships:inspect", "council", membership_a, expel,
                  to(lambda w: f"/admin/members_memberships/inspect/{w.membership_a.pk}/"), _membership_a_state,
                  changes=True),
+        # Bank reconciliation: only the secretariat uploads statements and confirms lines.
+        *[PostCase("members_bank_lines:reconcile", role, lambda w: {}, lambda w: {"line": w.bank_line.pk}, outcome,
+                   _bank_line_state)
+          for role, outcome in [("anonymous", LOGIN), ("firm_a", ACCOUNT), ("editor", DENY), ("council", DENY),
+                                ("agency", DENY)]],
+        PostCase("members_bank_lines:reconcile", "secretariat", lambda w: {}, lambda w: {"line": w.bank_line.pk},
+                 to(lambda w: "/admin/members_bank_lines/reconcile/"), _bank_line_state, changes=True),
+        *[PostCase("members_bank_lines:inspect", role, pk("bank_line"), lambda w: {"action": "confirm"}, DENY,
+                   _bank_line_state) for role in ("council", "expert")],
+        *[PostCase("members_statements:upload", role, lambda w: {}, _statement_upload, outcome, _statements_state)
+          for role, outcome in [("firm_a", ACCOUNT), ("council", DENY), ("editor", DENY)]],
+        PostCase("members_statements:upload", "secretariat", lambda w: {}, _statement_upload,
+                 to(lambda w: "/admin/members_bank_lines/reconcile/"), _statements_state, changes=True),
+        *[PostCase("members_individuals:add", role, lambda w: {}, lambda w: {"name": "李四", "tier": w.individual.tier_id,
+                                                                               "joined_on": _today()}, DENY,
+                   _individuals_state) for role in ("council", "editor")],
         # A change of registered details: only the secretariat decides it, and not for its own unit.
         *[PostCase("organisation_changes:inspect", role, pk("details_change_a"), approve_change, outcome,
                    _details_change_a_state)

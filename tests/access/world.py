@@ -157,12 +157,35 @@ def _build_members(w):
 
     w.details_change_a = details.request_change(organisation=w.firm_a, user=u["firm_a"], new_name="甲信用科技股份有限公司",
                                                 licence=pdf_upload("新执照.pdf"), licence_name="新执照.pdf")
+    _build_reconciliation(w, membership_c, today)
     membership_d = _admit(_membership_application(firm_d, d_user), u["council"], today)
     w.expulsion = domain.expel_member(
         membership=membership_d, user=u["council"], meeting_date=today, members_present=w.council_size,
         votes_for=w.council_size, votes_against=0, reason="严重违反章程", minutes=pdf_upload("会议纪要.pdf"),
         minutes_name="会议纪要.pdf",
     )
+
+
+def _build_reconciliation(w, membership_c, today):
+    """A bank statement whose one line proposes to pay firm C's dues; an individual member with a receipt."""
+    from members.domain import individuals, reconciliation
+    from members.models import BankProfile, IndividualMember, IndividualTier
+    from tests.members.statements import line, statement_xlsx
+
+    u = w.users
+    item = membership_c.dues_items.get()
+    data = statement_xlsx([line("丙咨询有限公司", item.amount, item.payment_reference, day=today)])
+    result = reconciliation.import_statement(profile=BankProfile.objects.get(name="中国建设银行"),
+                                             upload=SimpleUploadedFile("对账单.xlsx", data), user=u["secretariat"])
+    w.statement = result.statement
+    w.bank_line = result.statement.lines.get()
+    tier = IndividualTier.objects.get(name="个人会员")
+    tier.annual_dues = 300
+    tier.save()
+    w.individual = individuals.register_individual(
+        member=IndividualMember(name="王信", phone="13800000000", tier=tier, joined_on=today), user=u["secretariat"])
+    w.individual_payment = individuals.record_individual_payment(
+        item=w.individual.dues_items.get(), user=u["secretariat"], amount=300, paid_on=today, method="cash")
 
 
 # ---------------------------------------------------------------------------------------- services
