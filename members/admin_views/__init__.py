@@ -11,8 +11,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from . import policies  # noqa: F401 - registers the permission policies
 from .activity import ActivityRecordViewSet
 from .applications import ApplicationViewSet
-from .memberships import MembershipViewSet
 from .individuals import IndividualMemberViewSet, IndividualTierViewSet
+from .memberships import MembershipViewSet
 from .payments import MembershipTierViewSet, PaymentViewSet
 from .reconciliation import DuesCollectionViewSetGroup
 from .resolutions import ResolutionViewSet
