@@ -128,6 +128,7 @@ def load_membership_demo(demo) -> None:
                 "name": name, "unit_type": unit_type, "legal_representative": "王" + name[2], "contact_person": "周敏",
                 "established_on": datetime.date(2008 + len(name) % 10, 6, 1), "registered_address": f"{name[:3]}市中心路1号",
                 "phone": "0571-87050000", "email": f"contact-{serial.lower()}@example.com",
+                "verified_on": datetime.date(2020, 1, 1),
             },
         )
         if not org.user_links.exists():  # each demo member has one account of its own (not listed)

@@ -39,6 +39,7 @@ from .models import (
     Payment,
     PaymentAccount,
 )
+from .team_views import claim_context
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -113,18 +114,26 @@ def join(request):
 def organisation_edit(request):
     organisation = organisation_for(request.user)
     locked = details.is_vetted(organisation)
-    form = OrganisationForm(request.POST or None, instance=organisation, registered_details_locked=locked)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation,
+                            registered_details_locked=locked)
     if request.method == "POST" and form.is_valid():
         if organisation is None:
-            domain.register_organisation(organisation=form.save(commit=False), user=request.user, request=request)
-            messages.success(request, _("Your organisation is registered. You can now apply for membership."))
+            licence = form.cleaned_data["licence"]
+            domain.register_organisation(organisation=form.save(commit=False), user=request.user, licence=licence,
+                                         licence_name=licence.name, request=request)
+            messages.success(request, _("Your organisation is registered. The secretariat checks the business licence; "
+                                        "meanwhile you can prepare the membership application."))
             return redirect("members:apply")
         if run_step(request, details.update_details, organisation=form.save(commit=False), user=request.user,
                     request=request, changed=form.changed_data, success=_("Your organisation's details were saved.")):
             return redirect("members:membership")
+    duplicate = form.is_bound and "credit_code" in form.errors and any(
+        e.code == "unique" for e in form.errors.as_data()["credit_code"])
     return render(request, "members/organisation_form.html", {
         "form": form, "organisation": organisation, "locked": locked,
         "pending_change": details.pending_change(organisation),
+        "duplicate_code": form.data.get("credit_code", "") if duplicate else "",
+        **claim_context(request.user, organisation),
     })
 
 

@@ -101,11 +101,18 @@ def may_open_application(application):
 
 
 def materials_complete(application):
-    """The charter accepted, the signed letter and the licence copy uploaded."""
+    """The unit is verified; the charter accepted, the signed letter and the licence copy uploaded."""
+    from portal.organisations.claims import is_verified
+    from portal.organisations.models import Organisation
+
+    problems = []
+    if not is_verified(Organisation.objects.get(pk=application.organisation_id)):
+        problems.append(gettext("The secretariat has not yet verified your unit against its business licence: "
+                                "you can submit once it has."))
     missing = application.missing_for_submission()
     if missing:
-        return [gettext("Still missing before you can submit: %(items)s.") % {"items": "、".join(missing)}]
-    return []
+        problems.append(gettext("Still missing before you can submit: %(items)s.") % {"items": "、".join(missing)})
+    return problems
 
 
 def _council_decided(application, decision: str):

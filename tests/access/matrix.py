@@ -133,6 +133,21 @@ MATRIX: dict[str, Entry] = {
     "members:withdraw": Entry(None, firm_page(b=NF)),
     "members:receipt": Entry(pk("payment_a"), firm_page(b=NF)),
     "members:dues_notice": Entry(lambda w: {"pk": w.payment_a.dues_item_id}, firm_page(b=NF)),
+    # a unit's team and claims (portal.organisations: teams, claims)
+    "members:team": Entry(None, firm_page()),
+    "members:join_unit": Entry(None, {**firm_page(), "firm_a": to(lambda w: "/members/team/"),
+                                      "firm_b": to(lambda w: "/members/team/"), "agency": to(lambda w: "/members/team/")}),
+    "members:team_invite": Entry(None, firm_post_only()),
+    "members:team_revoke": Entry(pk("invitation"), firm_post_only()),
+    "members:team_role": Entry(lambda w: {"pk": w.users["firm_a"].organisation_link.pk}, firm_post_only()),
+    "members:team_remove": Entry(lambda w: {"pk": w.users["firm_a"].organisation_link.pk}, firm_post_only()),
+    "members:team_claim": Entry(pk("claim"), firm_post_only()),
+    "members:claim_dispute": Entry(pk("claim"), firm_post_only()),
+    "members:claim_withdraw": Entry(pk("claim"), firm_post_only()),
+    "members:resubmit_licence": Entry(None, firm_post_only()),
+    # the invitation was sent to another address: every signed-in account is refused, and told which one to use
+    "members:invitation": Entry(lambda w: {"token": w.invitation_token},
+                                {**dict.fromkeys(ROLES, Outcome(403)), "anonymous": LOGIN}),
 }
 
 MEMBERS_STAFF = {"council": OK, "secretariat": OK}
@@ -182,6 +197,11 @@ MATRIX.update({
     "organisation_changes:index_results": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
     "organisation_changes:inspect": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
     "organisations_change_licence": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisations:add": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "organisation_claims:index": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_claims:index_results": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_claims:inspect": Entry(pk("claim"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisations_claim_licence": Entry(pk("claim"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
 })
 
 # ---------------------------------------------------------------------------------------- services
@@ -411,6 +431,18 @@ def _membership_a_state(w):
     return Membership.objects.get(pk=w.membership_a.pk).status, Expulsion.objects.filter(membership=w.membership_a).count()
 
 
+def _claim_state(w):
+    from portal.organisations.models import OrganisationClaim, OrganisationUser
+
+    return OrganisationClaim.objects.get(pk=w.claim.pk).status, OrganisationUser.objects.filter(user=w.claimant).count()
+
+
+def _team_a_state(w):
+    from portal.organisations.models import OrganisationUser
+
+    return sorted(OrganisationUser.objects.filter(organisation=w.firm_a).values_list("user_id", "role"))
+
+
 def _bank_line_state(w):
     from members.models import Payment, StatementLine
 
@@ -552,6 +584,21 @@ def _post_cases() -> list[PostCase]:
         PostCase("members_memberships:inspect", "council", membership_a, expel,
                  to(lambda w: f"/admin/members_memberships/inspect/{w.membership_a.pk}/"), _membership_a_state,
                  changes=True),
+        # Claims: the secretariat decides disputes (not the council, not the unit itself); another unit's people
+        # neither manage firm A's team nor decide its claims.
+        *[PostCase("organisation_claims:inspect", role, pk("claim"), lambda w: {"action": "verify", "role": "clerk"},
+                   outcome, _claim_state)
+          for role, outcome in [("firm_a", ACCOUNT), ("council", WAGTAIL_DENIED), ("council_firm_a", WAGTAIL_DENIED)]],
+        PostCase("organisation_claims:inspect", "secretariat", pk("claim"), lambda w: {"action": "verify",
+                                                                                       "role": "clerk"},
+                 to(lambda w: f"/admin/organisation_claims/inspect/{w.claim.pk}/"), _claim_state, changes=True),
+        *[PostCase("members:team_remove", role, lambda w: {"pk": w.users["firm_a"].organisation_link.pk},
+                   lambda w: {}, outcome, _team_a_state)
+          for role, outcome in [("firm_b", NF), ("secretariat", DENY), ("anonymous", LOGIN)]],
+        *[PostCase("members:team_role", role, lambda w: {"pk": w.users["firm_a"].organisation_link.pk},
+                   lambda w: {"role": "clerk"}, outcome, _team_a_state)
+          for role, outcome in [("firm_b", NF), ("council", DENY)]],
+        PostCase("members:team_claim", "firm_b", pk("claim"), lambda w: {"action": "accept"}, NF, _claim_state),
         # Bank reconciliation: only the secretariat uploads statements and confirms lines.
         *[PostCase("members_bank_lines:reconcile", role, lambda w: {}, lambda w: {"line": w.bank_line.pk}, outcome,
                    _bank_line_state)
