@@ -52,6 +52,16 @@ def reports_menu_item():
 
 
 @hooks.register(admin_views.SUBMENU_HOOK)
+def roster_menu_item():
+    return RoleMenuItem(_("Member roster"), reverse("members_admin:roster"), icon_name="list-ul", order=310)
+
+
+@hooks.register(admin_views.SUBMENU_HOOK)
+def arrears_menu_item():
+    return RoleMenuItem(_("Arrears list"), reverse("members_admin:arrears"), icon_name="warning", order=320)
+
+
+@hooks.register(admin_views.SUBMENU_HOOK)
 def inactive_menu_item():
     return RoleMenuItem(_("Activity watch"), reverse("members_admin:inactive"), icon_name="warning", order=400)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, individuals, reports
+from . import documents, individuals, reports, rosters
 
 urlpatterns = [
     path("members/<int:pk>/certificate.pdf", documents.membership_certificate, name="certificate"),
@@ -11,4 +11,7 @@ urlpatterns = [
     path("resolutions/<int:pk>/minutes/", documents.resolution_minutes, name="resolution_minutes"),
     path("reports/", reports.reports_view, name="reports"),
     path("inactive/", reports.inactive_view, name="inactive"),
+    path("roster/", rosters.roster_view, name="roster"),
+    path("arrears/", rosters.arrears_view, name="arrears"),
+    path("money/<str:kind>.xlsx", rosters.money_export, name="money_export"),
 ]

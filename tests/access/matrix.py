@@ -175,6 +175,9 @@ for key, kwargs in {
     "members_admin:reports": None,
     "members_admin:inactive": None,
     "members_admin:individual_receipt": pk("individual_payment"),
+    "members_admin:roster": None,
+    "members_admin:arrears": None,
+    "members_admin:money_export": lambda w: {"kind": "receipts"},
     # bank reconciliation: read by the council, done by the secretariat
     "members_bank_lines:index": None,
     "members_bank_lines:index_results": None,
