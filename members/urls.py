@@ -27,4 +27,5 @@ urlpatterns = [
     path("team/people/<int:pk>/remove/", team_views.team_remove, name="team_remove"),
     path("team/claims/<int:pk>/", team_views.team_claim, name="team_claim"),
     path("invitations/<str:token>/", team_views.invitation, name="invitation"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

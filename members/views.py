@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, firm_required, has_role
+from portal.core.cache import skip_page_cache
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
@@ -325,3 +326,21 @@ def withdraw(request, organisation):
         return redirect("members:membership")
     return render(request, "members/withdraw_form.html", {"form": form, "membership": membership})
 
+
+
+@skip_page_cache
+def unsubscribe(request, token):
+    """One-click unsubscribe from non-essential mailings (the signed link in each one), and opting back in."""
+    from .domain.mailings import email_from_token, is_opted_out, set_opt_out
+
+    email = email_from_token(token)
+    if email is None:
+        raise Http404
+    if request.method == "POST":
+        # RFC 8058 one-click posts "List-Unsubscribe=One-Click"; the page's own buttons post "action".
+        opt_out = request.POST.get("action", "out") != "in"
+        set_opt_out(email=email, opt_out=opt_out, request=request)
+        messages.success(request, _("You will receive no more news and invitations from the association.") if opt_out
+                         else _("You will receive the association's news and invitations again."))
+        return redirect(request.path)
+    return render(request, "members/unsubscribe.html", {"email": email, "opted_out": is_opted_out(email)})

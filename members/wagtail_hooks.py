@@ -102,6 +102,8 @@ def register_log_actions(actions):
         "members.organisation.edit": (_("Edit organisation"), _("Organisation details changed")),
         "members.dues.remind": (_("Dues reminder"), _("Dues reminder sent")),
         "members.activity.remind": (_("Activity reminder"), _("Reminder sent: no activity this year")),
+        "members.mailing.opt_out": (_("Opt out of mailings"), _("Opted out of non-essential mailings")),
+        "members.mailing.opt_in": (_("Opt back into mailings"), _("Receives non-essential mailings again")),
     })
 
 
@@ -121,9 +123,11 @@ def load_member_demo(demo):
 def membership_due_jobs(today, dry_run):
     from .domain import run_membership_jobs
     from .domain.individuals import bill_individuals
+    from .domain.mailings import queue_next_batches
 
     yield from run_membership_jobs(today=today, dry_run=dry_run)
     yield from bill_individuals(today=today, dry_run=dry_run)
+    yield from queue_next_batches(today=today, dry_run=dry_run)
 
 
 membership_due_jobs.job_name = "members"
@@ -198,8 +202,12 @@ def membership_account_panel(request):
     if not is_firm_user(request.user):
         return None
     organisation = organisation_for(request.user)
+    from .domain.mailings import is_opted_out, opt_out_token
+
     panel = {"title": pgettext_lazy("members", "Membership"), "template": "members/account_panel.html", "order": 10,
-             "organisation": organisation}
+             "organisation": organisation, "mailing_settings": reverse("members:unsubscribe",
+                                                                       args=[opt_out_token(request.user.email)]),
+             "opted_out": is_opted_out(request.user.email)}
     if organisation is None:
         return panel
     membership = domain.current_membership_for(organisation)

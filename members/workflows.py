@@ -29,6 +29,8 @@ Bank line (银行流水)::
 Individual member (个人会员): (new) ─register─▶ active ─withdraw─▶ withdrawn ─readmit─▶ active;
 their dues items are paid like a unit's.
 
+Mailing (会员通讯): (new) ─draft─▶ draft ─send─▶ sending ─finish (job, once every batch is queued)─▶ sent
+
 A person acting for the unit concerned (a council member who works for the applicant, say) is
 recused from every decision about it (`recused_from_unit`).
 """
@@ -49,6 +51,7 @@ from .models import (
     Expulsion,
     IndividualDuesItem,
     IndividualMember,
+    Mailing,
     Membership,
     MembershipApplication,
     MembershipEvent,
@@ -451,5 +454,37 @@ INDIVIDUAL_DUES = Workflow(
         Transition("pay_in_full", _("Record the payment"), source=[ID.UNPAID, ID.PARTIAL], target=ID.PAID,
                    actors=[SECRETARIAT], history=False,
                    wrong_state_message=_("This year's dues are already paid in full.")),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------------------ mailings
+
+MS = Mailing.Status
+
+
+def ready_to_send(mailing):
+    """A subject, a message and at least one recipient."""
+    from .domain.mailings import recipients_for
+
+    problems = []
+    if not mailing.subject.strip() or not mailing.body.strip():
+        problems.append(gettext("Write the subject and the message first."))
+    if not recipients_for(mailing):
+        problems.append(gettext("Nobody is in this segment now: nothing to send."))
+    return problems
+
+
+MAILINGS = Workflow(
+    "members.mailing",
+    Mailing,
+    label=_("mailing"),
+    visible=_reviewer_sees,
+    transitions=[
+        Transition("draft", _("Write a mailing"), source=[NEW], target=MS.DRAFT, actors=[SECRETARIAT]),
+        Transition("send", _("Send the mailing"), source=[MS.DRAFT], target=MS.SENDING, actors=[SECRETARIAT],
+                   guard=ready_to_send, style="primary",
+                   wrong_state_message=_("This mailing has already been sent.")),
+        Transition("finish", _("Every email queued"), source=[MS.SENDING], target=MS.SENT, actors=[SYSTEM]),
     ],
 )

@@ -12,6 +12,7 @@ from . import policies  # noqa: F401 - registers the permission policies
 from .activity import ActivityRecordViewSet
 from .applications import ApplicationViewSet
 from .individuals import IndividualMemberViewSet, IndividualTierViewSet
+from .mailings import MailingViewSet
 from .memberships import MembershipViewSet
 from .payments import MembershipTierViewSet, PaymentViewSet
 from .reconciliation import DuesCollectionViewSetGroup
@@ -27,6 +28,7 @@ activity = ActivityRecordViewSet("members_activity")
 payments = PaymentViewSet("members_payments")
 tiers = MembershipTierViewSet("members_tiers")
 individual_members = IndividualMemberViewSet("members_individuals")
+mailings = MailingViewSet("members_mailings")
 individual_tiers = IndividualTierViewSet("members_individual_tiers")
 
 
@@ -35,7 +37,8 @@ class MembershipViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     submenu_hook = SUBMENU_HOOK
-    items = (applications, resolutions, memberships, individual_members, payments, activity, tiers, individual_tiers)
+    items = (applications, resolutions, memberships, individual_members, payments, mailings, activity, tiers,
+             individual_tiers)
 
 
 __all__ = ["DuesCollectionViewSetGroup", "MembershipViewSetGroup", "SUBMENU_HOOK", "activity", "applications", "memberships", "payments", "resolutions", "tiers"]

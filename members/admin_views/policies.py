@@ -21,6 +21,7 @@ from ..models import (
     IndividualMember,
     IndividualPayment,
     IndividualTier,
+    Mailing,
     Membership,
     MembershipApplication,
     MembershipTier,
@@ -57,4 +58,8 @@ register_permission_policy(
 register_permission_policy(
     IndividualMember, RolePermissionPolicy(IndividualMember, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT),
     exact_class=True,
+)
+# Drafts are written and edited by the secretariat (sending goes through `members.domain.mailings`).
+register_permission_policy(
+    Mailing, RolePermissionPolicy(Mailing, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT), exact_class=True,
 )

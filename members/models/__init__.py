@@ -13,6 +13,7 @@ from .council import AdmissionDecision, CouncilResolution, Expulsion
 from .dues import DuesItem, DuesReminder, Payment
 from .individuals import IndividualDuesItem, IndividualMember, IndividualPayment, IndividualTier
 from .leaving import WithdrawalRequest
+from .mailings import Mailing, MailingAttachment, MailingOptOut, MailingRecipient
 from .memberships import (
     MemberCertificate,
     Membership,
@@ -25,7 +26,7 @@ from .rules import MembershipRules
 
 __all__ = [
     "BankProfile", "BankStatement", "IndividualDuesItem", "IndividualMember", "IndividualPayment", "IndividualTier",
-    "StatementLine",
+    "StatementLine", "Mailing", "MailingAttachment", "MailingOptOut", "MailingRecipient",
     "ActivityRecord", "AdmissionDecision", "CouncilResolution", "DuesItem", "DuesReminder", "Expulsion",
     "InactivityReminder", "MemberCertificate", "Membership", "MembershipApplication", "MembershipEvent",
     "MembershipRules", "MembershipTier", "Payment", "PaymentAccount", "WithdrawalRequest", "active_member_ids", "is_active_member",

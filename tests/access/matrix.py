@@ -133,6 +133,8 @@ MATRIX: dict[str, Entry] = {
     "members:withdraw": Entry(None, firm_page(b=NF)),
     "members:receipt": Entry(pk("payment_a"), firm_page(b=NF)),
     "members:dues_notice": Entry(lambda w: {"pk": w.payment_a.dues_item_id}, firm_page(b=NF)),
+    # the one-click unsubscribe link of a mailing: anyone holding it (the token is the permission)
+    "members:unsubscribe": Entry(lambda w: {"token": w.opt_out_token}, public()),
     # a unit's team and claims (portal.organisations: teams, claims)
     "members:team": Entry(None, firm_page()),
     "members:join_unit": Entry(None, {**firm_page(), "firm_a": to(lambda w: "/members/team/"),
@@ -188,11 +190,14 @@ for key, kwargs in {
     "members_statements:inspect": pk("statement"),
     "members_statements:file": pk("statement"),
     "members_individuals:inspect": pk("individual"),
+    "members_mailings:inspect": pk("mailing"),
 }.items():
     MATRIX[key] = Entry(kwargs, admin(**MEMBERS_STAFF))
 MATRIX["members_activity:add"] = Entry(None, admin(secretariat=OK))  # activities are recorded by the secretariat
 MATRIX["members_statements:upload"] = Entry(None, admin(secretariat=OK))  # statements are uploaded by the secretariat
 MATRIX["members_individuals:add"] = Entry(None, admin(secretariat=OK))  # individuals are registered by the secretariat
+MATRIX["members_mailings:add"] = Entry(None, admin(secretariat=OK))  # mailings are written by the secretariat
+MATRIX["members_mailings:edit"] = Entry(pk("mailing"), admin(secretariat=OK))
 # Units and their registered-details changes (portal.organisations): read by the council, decided by the secretariat.
 MATRIX.update({
     "organisations:edit": Entry(lambda w: {"pk": w.firm_a.pk}, admin(WAGTAIL_DENIED, secretariat=OK)),
@@ -395,7 +400,7 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 
 WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
                     "members_resolutions:", "members_activity:", "members_bank_lines:", "members_statements:",
-                    "members_individuals:",
+                    "members_individuals:", "members_mailings:",
                     "showcase_admin:", "awards_admin:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
@@ -432,6 +437,12 @@ def _membership_a_state(w):
     from members.models import Expulsion, Membership
 
     return Membership.objects.get(pk=w.membership_a.pk).status, Expulsion.objects.filter(membership=w.membership_a).count()
+
+
+def _mailing_state(w):
+    from members.models import Mailing
+
+    return Mailing.objects.get(pk=w.mailing.pk).status
 
 
 def _claim_state(w):
@@ -587,6 +598,12 @@ def _post_cases() -> list[PostCase]:
         PostCase("members_memberships:inspect", "council", membership_a, expel,
                  to(lambda w: f"/admin/members_memberships/inspect/{w.membership_a.pk}/"), _membership_a_state,
                  changes=True),
+        # Mailings: only the secretariat sends them.
+        *[PostCase("members_mailings:inspect", role, pk("mailing"), lambda w: {"action": "send"}, outcome,
+                   _mailing_state)
+          for role, outcome in [("council", DENY), ("editor", DENY), ("firm_a", ACCOUNT)]],
+        PostCase("members_mailings:inspect", "secretariat", pk("mailing"), lambda w: {"action": "send"},
+                 to(lambda w: f"/admin/members_mailings/inspect/{w.mailing.pk}/"), _mailing_state, changes=True),
         # Claims: the secretariat decides disputes (not the council, not the unit itself); another unit's people
         # neither manage firm A's team nor decide its claims.
         *[PostCase("organisation_claims:inspect", role, pk("claim"), lambda w: {"action": "verify", "role": "clerk"},

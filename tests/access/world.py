@@ -201,6 +201,12 @@ def _build_reconciliation(w, membership_c, today):
     tier.save()
     w.individual = individuals.register_individual(
         member=IndividualMember(name="王信", phone="13800000000", tier=tier, joined_on=today), user=u["secretariat"])
+    from members.domain import mailings
+    from members.models import Mailing
+
+    w.mailing = mailings.create_mailing(mailing=Mailing(subject="会员大会通知", body="<p>请出席。</p>"),
+                                        user=u["secretariat"])
+    w.opt_out_token = mailings.opt_out_token("org1@access.example.com")
     w.individual_payment = individuals.record_individual_payment(
         item=w.individual.dues_items.get(), user=u["secretariat"], amount=300, paid_on=today, method="cash")
 
