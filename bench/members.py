@@ -63,13 +63,18 @@ def build(members: int | None = None, years: int | None = None, first_year: int 
                    started_on=datetime.date(first_year, 1 + i % 12, 1))
         for i, o in enumerate(orgs)
     ], batch_size=2000)
+    from members.references import UNIT_PREFIX, make_reference
+
     items = []
     for m in memberships:
         tier = tiers[(m.pk or 0) % 3]
         for year in range(first_year, first_year + years):
             paid = tier.annual_dues if rng.random() < 0.8 else (tier.annual_dues / 2).quantize(Decimal("1"))
-            items.append(DuesItem(membership=m, year=year, tier=m.tier, amount=m.tier.annual_dues,
-                                  paid=min(paid, m.tier.annual_dues), due_on=datetime.date(year, 1, 1)))
+            paid = min(paid, m.tier.annual_dues)
+            status = "paid" if paid == m.tier.annual_dues else ("partial" if paid else "unpaid")
+            items.append(DuesItem(membership=m, year=year, tier=m.tier, amount=m.tier.annual_dues, paid=paid,
+                                  status=status, due_on=datetime.date(year, 1, 1),
+                                  payment_reference=make_reference(UNIT_PREFIX, m.member_number, year)))
     DuesItem.objects.bulk_create(items, batch_size=5000)
     return memberships
 
@@ -107,7 +112,15 @@ def main():
     start = time.perf_counter()
     cjk_font()
     font_ms = (time.perf_counter() - start) * 1000
-    sample = list(Membership.objects.select_related("organisation", "tier").filter(pk__in=[m.pk for m in memberships[:30]]))
+    from members.models import MemberCertificate
+
+    sample = [  # the certificate as issued: its text on the row (members.domain.documents.issue_certificate)
+        MemberCertificate(membership=m, version=1, reason="admission", member_number=m.member_number,
+                          holder_name=m.organisation.name, credit_code=m.organisation.credit_code,
+                          tier_name=m.tier.name, started_on=m.started_on, issued_on=today)
+        for m in Membership.objects.select_related("organisation", "tier").filter(
+            pk__in=[m.pk for m in memberships[:30]])
+    ]
     certificate_pdf(sample[0])  # warm-up (seal lookup, QR widget import)
     times = []
     for m in sample:
