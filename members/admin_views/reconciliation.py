@@ -22,6 +22,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from portal.accounts.roles import Role, has_role
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.uploads import PrivateFileField, serve_private_file
+from portal.core.workflow import WorkflowError
 from portal.core.workflow_views import run_step
 
 from ..domain import reconciliation
@@ -54,7 +55,8 @@ def with_items(lines):
 
 
 class UploadForm(forms.Form):
-    profile = forms.ModelChoiceField(queryset=BankProfile.objects.all(), label=gettext_lazy("Bank"), empty_label=None,
+    profile = forms.ModelChoiceField(queryset=BankProfile.objects.all(), label=gettext_lazy("Bank of the statement"),
+                                     empty_label=None,
                                      help_text=gettext_lazy("Whose export it is: its column names are used."))
     file = PrivateFileField(label=gettext_lazy("Statement file"), kinds=("xlsx", "csv"),
                             help_text=gettext_lazy("The bank's statement export, .xlsx or .csv (UTF-8 or GB18030), "
@@ -166,13 +168,18 @@ class UploadStatementView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            outcome = run_step(
-                request, submit_once, request,
-                lambda: reconciliation.import_statement(profile=form.cleaned_data["profile"],
-                                                        upload=form.cleaned_data["file"], user=request.user,
-                                                        request=request),
-                url_of=lambda result: reverse("members_bank_lines:reconcile"),
-            )
+            try:
+                outcome = submit_once(
+                    request,
+                    lambda: reconciliation.import_statement(profile=form.cleaned_data["profile"],
+                                                            upload=form.cleaned_data["file"], user=request.user,
+                                                            request=request),
+                    url_of=lambda result: reverse("members_bank_lines:reconcile"),
+                )
+            except WorkflowError as exc:  # the file cannot be imported: said on the form, where the file is chosen
+                outcome = None
+                for text in exc.messages_for_user:
+                    form.add_error("file", text)
             if outcome is not None:
                 if outcome.duplicate:
                     messages.info(request, ALREADY_SUBMITTED)
@@ -221,8 +228,8 @@ class LineInspectView(generic.InspectView):
         forms_ = getattr(self, "invalid_forms", {})
         context.update({
             "line": line, "actions": actions,
-            "assign_form": forms_.get("assign") or AssignForm(),
-            "ignore_form": forms_.get("ignore") or IgnoreForm(),
+            "assign_form": forms_.get("assign") or AssignForm(prefix="assign"),
+            "ignore_form": forms_.get("ignore") or IgnoreForm(prefix="ignore"),
             "payments": [*line.payments.select_related("dues_item"), *line.individual_payments.select_related("item")],
         })
         return context
@@ -238,7 +245,7 @@ class LineInspectView(generic.InspectView):
                 messages.success(request, _("Recorded: %(receipts)s.") % {
                     "receipts": "、".join(p.receipt_number for p in payments)})
         elif action == "assign":
-            form = AssignForm(request.POST)
+            form = AssignForm(request.POST, prefix="assign")
             if not form.is_valid():
                 self.invalid_forms = {"assign": form}
                 return self.get(request, *args, **kwargs)
@@ -249,7 +256,7 @@ class LineInspectView(generic.InspectView):
                 messages.success(request, _("Recorded: %(receipts)s.") % {
                     "receipts": "、".join(p.receipt_number for p in payments)})
         elif action == "ignore":
-            form = IgnoreForm(request.POST)
+            form = IgnoreForm(request.POST, prefix="ignore")
             if not form.is_valid():
                 self.invalid_forms = {"ignore": form}
                 return self.get(request, *args, **kwargs)
@@ -278,8 +285,8 @@ class StatementLineViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["decision_note"]  # never used: lines change only through the domain
     list_display = [
-        DateColumn("booked_on", label=gettext_lazy("Booking date")),
         "payer_name",  # the title column: links to the line
+        DateColumn("booked_on", label=gettext_lazy("Booking date")),
         Column("amount", label=gettext_lazy("Amount")),
         Column("note", label=gettext_lazy("Note")),
         Column("payer_label", label=gettext_lazy("Member"), accessor=_payer_label),

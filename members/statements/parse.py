@@ -149,14 +149,17 @@ def _xlsx_rows(data: bytes) -> list[list]:
 # ----------------------------------------------------------------------------------------- cells
 
 
-def cell_text(value) -> str:
-    """A cell as text on one line: full-width forms folded, Excel's ="…" text wrapper removed."""
+def cell_text(value, *, fold: bool = True) -> str:
+    """A cell as text on one line, Excel's ="…" text wrapper removed; full-width forms folded (NFKC) unless
+    `fold` is false (names and notes are kept as the bank wrote them; matching folds them itself)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    if text.startswith('="') and text.endswith('"'):
+    text = str(value).strip()
+    if fold:
+        text = unicodedata.normalize("NFKC", text)
+    if text.startswith(('="', '＝"')) and text.endswith('"'):
         text = text[2:-1]
     text = text.strip("\t '")
     return _SPACES.sub(" ", text)
@@ -308,9 +311,9 @@ def parse_statement(data: bytes, file_name: str, columns: ColumnMap, *, account:
             raise StatementError(_("Row %(row)s: the date “%(value)s” in column “%(column)s” is not a date.")
                                  % {"row": number, "value": cell_text(cell("date")) or _("(empty)"),
                                     "column": column_names["date"]}) from None
-        note = " ".join(t for t in (cell_text(row[i]) for i in extra["note"] if i < len(row)) if t)
+        note = " ".join(t for t in (cell_text(row[i], fold=False) for i in extra["note"] if i < len(row)) if t)
         lines.append(ParsedLine(
-            row=number, booked_on=booked_on, amount=amount, payer_name=cell_text(cell("payer_name"))[:200],
+            row=number, booked_on=booked_on, amount=amount, payer_name=cell_text(cell("payer_name"), fold=False)[:200],
             payer_account=cell_text(cell("payer_account"))[:60], note=note[:1000],
             serial=cell_text(cell("serial"))[:80],
         ))

@@ -87,10 +87,10 @@ def test_unmatched_line_is_assigned_on_its_page(client_for, secretariat, ccb, me
     url = reverse("members_bank_lines:inspect", args=[bank_line.pk])
     page = client.get(url).content.decode()
     assert "指定会员入账" in page and "标记为非会费" in page
-    response = client.post(url, {"action": "assign", "member_number": "ZJXY-0000-9999"}, follow=True)
+    response = client.post(url, {"action": "assign", "assign-member_number": "ZJXY-0000-9999"}, follow=True)
     assert "没有会员编号为“ZJXY-0000-9999”的会员。" in response.content.decode()
-    response = client.post(url, {"action": "assign", "member_number": member_a.member_number.lower(),
-                                 "note": "法定代表人代缴"}, follow=True)
+    response = client.post(url, {"action": "assign", "assign-member_number": member_a.member_number.lower(),
+                                 "assign-note": "法定代表人代缴"}, follow=True)
     assert "已入账：SJ-" in response.content.decode()
     assert StatementLine.objects.get().status == "confirmed"
 
@@ -99,8 +99,8 @@ def test_line_set_aside_needs_a_reason(client_for, secretariat, ccb):
     client = client_for(secretariat)
     post_statement(client, ccb, statement_xlsx([line("某培训学员", 800, "培训费")]))
     url = reverse("members_bank_lines:inspect", args=[StatementLine.objects.get().pk])
-    assert client.post(url, {"action": "ignore", "note": ""}).status_code == 200
-    client.post(url, {"action": "ignore", "note": "培训费"})
+    assert client.post(url, {"action": "ignore", "ignore-note": ""}).status_code == 200
+    client.post(url, {"action": "ignore", "ignore-note": "培训费"})
     assert StatementLine.objects.get().status == "ignored"
 
 
