@@ -37,12 +37,14 @@ def _demo_png() -> bytes:
 
 
 def _apply(organisation, user, tier, *, statement=""):
+    """The unit's user drafts and submits an application through the domain, with demo uploads."""
     from django.core.files.base import ContentFile
 
+    from . import domain
     from .models import MembershipApplication
 
     application = MembershipApplication(
-        organisation=organisation, tier=tier, accepts_charter=True, created_by=user,
+        organisation=organisation, tier=tier, accepts_charter=True,
         statement=statement or f"{organisation.name}长期开展信用管理工作，自愿申请加入浙江省信用协会。",
     )
     letter = _demo_pdf("入会申请书", ["浙江省信用协会：", f"我单位{organisation.name}承认和拥护协会章程，申请成为{tier.name}。",
@@ -51,8 +53,8 @@ def _apply(organisation, user, tier, *, statement=""):
     application.application_letter_name = "入会申请书.pdf"
     application.business_licence.save("营业执照副本.png", ContentFile(_demo_png()), save=False)
     application.business_licence_name = "营业执照副本.png"
-    application.save()
-    return application
+    application = domain.save_application_draft(application=application, user=user)
+    return domain.submit_application(application=application, user=user)
 
 
 def load_membership_demo(demo) -> None:
@@ -64,12 +66,18 @@ def load_membership_demo(demo) -> None:
     from stdnum.cn import uscc
 
     from portal.accounts.roles import Role
+    from portal.core.demo import DEMO_DOMAIN, demo_user
+    from portal.organisations.models import OrganisationUser
 
     from . import domain
-    from .models import Membership, MembershipApplication, MembershipTier
+    from .models import ActivityRecord, Membership, MembershipApplication, MembershipRules, MembershipTier
 
     today = timezone.localdate()
-    council = demo.user("council", name="理事会 李强", role=Role.COUNCIL)
+    demo.user("council", name="理事会 李强", role=Role.COUNCIL)
+    rules = MembershipRules.load()
+    if not rules.council_size:  # the association's council: 15 members (quorum 10, resolutions need 2/3)
+        rules.council_size = 15
+        rules.save()
     secretariat = demo.user("secretariat", name="秘书处 张敏", role=Role.SECRETARIAT)
     tiers = {t.name: t for t in MembershipTier.objects.all()}
     firm_a, firm_b = demo_firms(demo)
@@ -85,6 +93,9 @@ def load_membership_demo(demo) -> None:
                 "phone": "0571-87050000", "email": f"contact-{serial.lower()}@example.com",
             },
         )
+        if not org.user_links.exists():  # each demo member has one account of its own (not listed)
+            user = demo_user(f"member-{serial.lower()}@{DEMO_DOMAIN}", name=f"周敏（{name[:4]}）")
+            OrganisationUser.objects.get_or_create(user=user, defaults={"organisation": org})
         plans.append((org, tier_name, years_ago, state))
 
     made = 0
@@ -93,14 +104,15 @@ def load_membership_demo(demo) -> None:
             continue
         # arrears: joined late last dues year and paid nothing, so the reminders are due soon
         joined = today - datetime.timedelta(days=340) if state == "arrears" else datetime.date(today.year - years_ago, 3, 15)
-        user = org.user_links.first().user if org.user_links.exists() else None
+        user = org.user_links.first().user
         with transaction.atomic():
             application = _apply(org, user, tiers[tier_name])
-            MembershipApplication.objects.filter(pk=application.pk).update(
-                status=MembershipApplication.Status.SUBMITTED, submitted_at=timezone.now()
+            domain.record_admission_resolution(
+                user=secretariat, meeting_date=joined, members_present=12, votes_for=11, votes_against=0,
+                votes_abstaining=1, note="理事会会议（演示）",
+                decisions=[{"application": application, "decision": "approve", "tier": tiers[tier_name]}],
             )
-            membership = domain.approve_application(application=application, user=council, today=joined)
-            membership = Membership.objects.select_for_update().get(pk=membership.pk)
+            membership = Membership.objects.select_for_update().get(application=application)
             domain.ensure_dues_items(membership=membership, today=today)
             for item in membership.dues_items.order_by("year"):
                 paid_on = min(max(item.due_on, joined) + datetime.timedelta(days=20), today)
@@ -115,9 +127,27 @@ def load_membership_demo(demo) -> None:
                                       method="bank", reference=f"DEMO-{item.year}-{org.pk}")
         made += 1
 
+    # Members take part in the association's activities (the arrears member has not for a while).
+    for org, _tier_name, _years_ago, state in plans:
+        if state != "arrears":
+            ActivityRecord.objects.get_or_create(
+                organisation=org, title=f"{today.year}年度会员大会（演示）",
+                defaults={"on": today - datetime.timedelta(days=30), "kind": ActivityRecord.Kind.MEETING,
+                          "recorded_by": secretariat},
+            )
+    # One member asks to change its registered name (waiting for the secretariat's review).
+    renaming = next(org for org, _t, _y, state in plans if state == "current_unpaid")
+    if not renaming.details_changes.exists():
+        from django.core.files.base import ContentFile
+
+        from portal.organisations import details
+
+        details.request_change(
+            organisation=renaming, user=renaming.user_links.first().user, new_name="嘉兴禾信数字科技股份有限公司",
+            reason="公司更名（演示）", licence=ContentFile(_demo_png(), name="新营业执照.png"), licence_name="新营业执照.png",
+        )
+
     if not MembershipApplication.objects.filter(organisation=firm_b).exists():
-        user = firm_b.user_links.first().user
-        application = _apply(firm_b, user, tiers["会员单位"])
-        domain.submit_application(application=application, user=user)
+        _apply(firm_b, firm_b.user_links.first().user, tiers["会员单位"])
     demo.say(f"members: {Membership.objects.count()} memberships ({made} new), "
              f"{MembershipApplication.objects.filter(status='submitted').count()} application(s) waiting for the council")

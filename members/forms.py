@@ -45,11 +45,16 @@ class OrganisationForm(forms.ModelForm):
             "credit_code": _("18 characters, as printed on the business licence; the region is derived from it."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, registered_details_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["credit_code"].disabled = True
-            self.fields["credit_code"].help_text = _("To correct the credit code, contact the secretariat.")
+            self.fields["credit_code"].help_text = _("To change the credit code, request a change of registered "
+                                                     "details (with the new business licence).")
+        if registered_details_locked:  # a member or an applicant: the secretariat reviews a change of name
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _("To change the registered name, request a change of registered details "
+                                              "(with the new business licence).")
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "maxlength": 30})
 
     def clean_credit_code(self):
@@ -87,6 +92,26 @@ class OrganisationForm(forms.ModelForm):
         value = self.cleaned_data.get("established_on")
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The establishment date cannot be in the future."))
+        return value
+
+
+class DetailsChangeForm(forms.Form):
+    """A unit asks to change its registered name or credit code; the secretariat reviews it."""
+
+    new_name = forms.CharField(label=_("New registered name"), max_length=200, required=False)
+    new_credit_code = forms.CharField(label=_("New unified social credit code"), max_length=30, required=False,
+                                      help_text=_("Leave empty if only the name changes."))
+    licence = PrivateFileField(label=_("New business licence"))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_new_credit_code(self):
+        value = uscc.compact(self.cleaned_data.get("new_credit_code") or "").upper()
+        if value:
+            try:
+                uscc.validate(value)
+            except stdnum_errors.ValidationError as exc:
+                raise forms.ValidationError(_("“%(code)s” is not a valid unified social credit code (18 characters "
+                                              "with a correct check character).") % {"code": value}) from exc
         return value
 
 
@@ -137,10 +162,11 @@ class PaymentForm(forms.ModelForm):
         fields = ["dues_item", "amount", "paid_on", "method", "reference"]
         widgets = {"paid_on": DateInput()}
 
-    def __init__(self, *args, membership=None, **kwargs):
+    def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        items = DuesItem.objects.filter(membership=membership).order_by("year") if membership else DuesItem.objects.none()
-        self.fields["dues_item"].queryset = items
+        if not hasattr(items, "filter"):  # a list of items: the ones offered now
+            items = DuesItem.objects.filter(pk__in=[i.pk for i in items])
+        self.fields["dues_item"].queryset = items.select_related("tier").order_by("year")
         self.fields["dues_item"].label_from_instance = lambda i: (
             f"{i.year}（{i.tier.name}，应缴 {i.amount:,.2f}，尚欠 {i.outstanding:,.2f}）"
         )
@@ -157,6 +183,10 @@ class PaymentForm(forms.ModelForm):
 
 class TierChangeForm(forms.Form):
     tier = forms.ModelChoiceField(queryset=MembershipTier.objects.all(), label=_("New tier"), empty_label=None)
+
+
+class ReissueForm(forms.Form):
+    """Re-issue the member certificate (a new version; e.g. a lost certificate)."""
 
 
 class ReinstateForm(forms.Form):
@@ -183,20 +213,46 @@ class CertificateReturnForm(forms.Form):
     returned_on = forms.DateField(label=_("Certificate returned on"), widget=DateInput())
 
 
-class ExpulsionForm(forms.Form):
+class MeetingForm(forms.Form):
+    """A council meeting's vote on a resolution (the workflow checks quorum and majority)."""
+
     meeting_date = forms.DateField(label=_("Council meeting date"), widget=DateInput())
+    members_present = forms.IntegerField(label=_("Members present"), min_value=1)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0)
     votes_abstaining = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)
+
+
+class ExpulsionForm(MeetingForm):
     reason = forms.CharField(label=_("Breach of the charter"), widget=forms.Textarea(attrs={"rows": 3}))
     minutes = PrivateFileField(label=_("Meeting minutes"))
 
-    def clean(self):
-        data = super().clean()
-        if data.get("votes_for") is not None and data.get("votes_against") is not None:
-            if data["votes_for"] <= data["votes_against"]:
-                raise forms.ValidationError(_("The vote did not pass: expulsion needs more votes for than against."))
-        return data
+
+class AdmissionResolutionForm(MeetingForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("E.g. the meeting's name and agenda item."))
+    minutes = PrivateFileField(label=_("Meeting minutes"), required=False)
+
+
+class AdmissionDecisionForm(forms.Form):
+    """One submitted application on the resolution screen: on this meeting's agenda or not, and the decision."""
+
+    application = forms.ModelChoiceField(queryset=MembershipApplication.objects.none(), widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Decision"), required=False,
+        choices=[("", _("Not decided at this meeting")), ("approve", _("Admit")), ("reject", _("Reject"))],
+    )
+    tier = forms.ModelChoiceField(queryset=MembershipTier.objects.all(), label=_("Tier admitted"), required=False,
+                                  empty_label=None)
+    reason = forms.CharField(label=_("Reason for rejection"), required=False, max_length=1000)
+
+    def __init__(self, *args, applications=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications if applications is not None else (
+            MembershipApplication.objects.none())
+
+
+AdmissionDecisionFormSet = forms.formset_factory(AdmissionDecisionForm, extra=0)
 
 
 class DirectoryFilterForm(forms.Form):

@@ -40,13 +40,19 @@ def amount_in_words(amount: Decimal) -> str:
     return text + (DIGITS[fen] + "分" if fen else "")
 
 
-def certificate_pdf(membership) -> bytes:
-    """The member certificate: A4 landscape, frame, unit name, tier, dates, seal, QR to the verify page."""
+def _chinese_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def certificate_pdf(certificate) -> bytes:
+    """The member certificate: A4 landscape, frame, holder, tier, dates, seal, QR to the verify page.
+
+    Drawn from the `MemberCertificate` row (the text as issued), never from the unit's current data.
+    """
     from reportlab.lib.units import mm
 
     font = pdf.cjk_font()
-    organisation = membership.organisation
-    c, buffer = pdf.new_canvas(title=f"会员证 {membership.member_number}")
+    c, buffer = pdf.new_canvas(title=f"会员证 {certificate.member_number}")
     width, height = c._pagesize
     pdf.draw_certificate_frame(c)
     c.setFillColorRGB(0.62, 0.12, 0.12)
@@ -59,18 +65,20 @@ def certificate_pdf(membership) -> bytes:
     c.setFont(font, 17)
     left = 40 * mm
     c.drawString(left, height - 80 * mm, "兹证明")
-    name_size = 24 if len(organisation.name) <= 22 else 18
+    name_size = 24 if len(certificate.holder_name) <= 22 else 18
     c.setFont(font, name_size)
-    c.drawCentredString(width / 2, height - 95 * mm, organisation.name)
+    c.drawCentredString(width / 2, height - 95 * mm, certificate.holder_name)
     c.setFont(font, 17)
     c.drawString(left, height - 112 * mm,
-                 f"经浙江省信用协会理事会审议通过，为本协会{membership.tier.name}，特发此证。")
+                 f"经浙江省信用协会理事会审议通过，为本协会{certificate.tier_name}，特发此证。")
     c.setFont(font, 12)
     rows = [
-        ("会员编号", membership.member_number),
-        ("统一社会信用代码", organisation.credit_code),
-        ("入会日期", f"{membership.started_on:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")),
+        ("会员编号", certificate.member_number),
+        ("统一社会信用代码", certificate.credit_code),
+        ("入会日期", _chinese_date(certificate.started_on)),
     ]
+    if certificate.version > 1:
+        rows.append(("证书版本", f"第{certificate.version}版"))
     y = height - 135 * mm
     for label, value in rows:
         c.setFillGray(0.4)
@@ -83,16 +91,15 @@ def certificate_pdf(membership) -> bytes:
     c.setFont(font, 15)
     c.drawCentredString(issuer_x, 42 * mm, "浙江省信用协会")
     c.setFont(font, 12)
-    issued = membership.started_on
-    c.drawCentredString(issuer_x, 34 * mm, f"{issued.year}年{issued.month}月{issued.day}日")
+    c.drawCentredString(issuer_x, 34 * mm, _chinese_date(certificate.issued_on))
     pdf.draw_seal(c, issuer_x, 46 * mm, 20 * mm)
     # QR code, lower left
     qr_size = 30 * mm
-    pdf.draw_qr(c, verify_url(membership.member_number), left - 4 * mm, 24 * mm, qr_size)
+    pdf.draw_qr(c, verify_url(certificate.member_number), left - 4 * mm, 24 * mm, qr_size)
     c.setFont(font, 8)
     c.setFillGray(0.4)
     c.drawString(left + 28 * mm, 30 * mm, "扫码核验会员证状态")
-    c.drawString(left + 28 * mm, 25 * mm, verify_url(membership.member_number))
+    c.drawString(left + 28 * mm, 25 * mm, verify_url(certificate.member_number))
     c.showPage()
     c.save()
     return buffer.getvalue()
@@ -114,27 +121,25 @@ def _seal_flowable(radius: float):
 
 
 def receipt_pdf(payment) -> bytes:
-    """A receipt (收据) for one payment."""
+    """A receipt (收据) for one payment, from the figures frozen on the payment when it was recorded."""
     from reportlab.lib.pagesizes import A5, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
-    item = payment.dues_item
-    membership = item.membership
-    organisation = membership.organisation
     rows = [
         ["收据编号", payment.receipt_number, "收款日期", f"{payment.paid_on:%Y-%m-%d}"],
-        ["交款单位", organisation.name, "会员编号", membership.member_number],
-        ["收款事由", f"{item.year}年度会费（{item.tier.name}）", "支付方式", payment.get_method_display()],
+        ["交款单位", payment.payer_name, "会员编号", payment.member_number],
+        ["收款事由", f"{payment.dues_year}年度会费（{payment.tier_name}）", "支付方式", payment.get_method_display()],
         ["金额（小写）", f"¥{payment.amount:,.2f}", "金额（大写）", amount_in_words(payment.amount)],
-        ["参考号", payment.reference or "—", "本年度尚欠", f"¥{item.outstanding:,.2f}"],
+        ["参考号", payment.reference or "—", "本年度尚欠", f"¥{payment.outstanding_after:,.2f}"],
     ]
     story = [
         pdf.paragraph("浙江省信用协会", "center"),
         pdf.paragraph("收  据", "title"),
         pdf.table(rows, col_widths=[26 * mm, 62 * mm, 26 * mm, 62 * mm], header=False),
         Spacer(1, 4 * mm),
-        pdf.paragraph(f"应缴 ¥{item.amount:,.2f}，已缴 ¥{item.paid:,.2f}。本收据为会费缴纳凭证，请妥善保管。", "small"),
+        pdf.paragraph(f"应缴 ¥{payment.amount_due:,.2f}，已缴 ¥{payment.paid_to_date:,.2f}。"
+                      "本收据为会费缴纳凭证，请妥善保管。", "small"),
         _seal_flowable(14 * mm),
         pdf.paragraph("收款单位：浙江省信用协会（盖章）", "right"),
     ]

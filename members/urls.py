@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("join/", views.join, name="join"),
     path("organisation/", views.organisation_edit, name="organisation"),
+    path("organisation/change/", views.organisation_change, name="organisation_change"),
     path("apply/", views.apply, name="apply"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/files/<str:kind>/", views.application_file, name="application_file"),

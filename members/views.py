@@ -7,27 +7,35 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, firm_required, has_role
+from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.core.workflow import WorkflowError
+from portal.core.workflow_views import run_step
+from portal.organisations import details
 from portal.organisations.models import organisation_for
 from portal.organisations.regions import city_name
 
 from . import content, domain
-from .forms import ApplicationForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
+from .domain.documents import receipt_bytes
+from .forms import ApplicationForm, DetailsChangeForm, DirectoryFilterForm, OrganisationForm, WithdrawalForm
 from .models import (
     Membership,
     MembershipApplication,
+    MembershipEvent,
     MembershipTier,
     Payment,
 )
-from .pdfs import certificate_pdf, receipt_pdf
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -100,17 +108,45 @@ def join(request):
 @firm_required
 def organisation_edit(request):
     organisation = organisation_for(request.user)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    locked = details.is_vetted(organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, registered_details_locked=locked)
     if request.method == "POST" and form.is_valid():
         if organisation is None:
             domain.register_organisation(organisation=form.save(commit=False), user=request.user, request=request)
             messages.success(request, _("Your organisation is registered. You can now apply for membership."))
             return redirect("members:apply")
-        domain.update_organisation(organisation=form.save(commit=False), user=request.user, request=request,
-                                   changed=form.changed_data)
-        messages.success(request, _("Your organisation's details were saved."))
-        return redirect("members:membership")
-    return render(request, "members/organisation_form.html", {"form": form, "organisation": organisation})
+        if run_step(request, details.update_details, organisation=form.save(commit=False), user=request.user,
+                    request=request, changed=form.changed_data, success=_("Your organisation's details were saved.")):
+            return redirect("members:membership")
+    return render(request, "members/organisation_form.html", {
+        "form": form, "organisation": organisation, "locked": locked,
+        "pending_change": details.pending_change(organisation),
+    })
+
+
+@organisation_required
+def organisation_change(request, organisation):
+    """Ask the secretariat to change the registered name or credit code (with the new licence)."""
+    pending = details.pending_change(organisation)
+    form = DetailsChangeForm(request.POST or None, request.FILES or None,
+                             initial={"new_name": organisation.name})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run_step(
+            request, submit_once, request,
+            lambda: details.request_change(organisation=organisation, user=request.user, new_name=data["new_name"],
+                                           new_credit_code=data["new_credit_code"], reason=data["reason"],
+                                           licence=data["licence"], licence_name=data["licence"].name, request=request),
+            url_of=lambda change: reverse("members:organisation"),
+        )
+        if outcome is not None:
+            messages.success(request, ALREADY_SUBMITTED if outcome.duplicate else
+                             _("Your request was sent to the secretariat, which will review it with the new licence."))
+            return redirect(outcome.url)
+    return render(request, "members/organisation_change.html", {
+        "form": form, "organisation": organisation, "pending_change": pending,
+        "history": details.name_history(organisation),
+    })
 
 
 @organisation_required
@@ -130,20 +166,38 @@ def apply(request, organisation):
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application,
                            initial={"tier": application.tier_id} if application.tier_id else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            application = domain.save_application_draft(application=form.save(commit=False), user=request.user,
-                                                         request=request)
-            if "submit" in request.POST:
-                domain.submit_application(application=application, user=request.user, request=request)
-                messages.success(request, _("Your application was submitted to the council."))
-                return redirect("members:application", pk=application.pk)
-        except domain.TransitionError as exc:
-            messages.error(request, exc.messages[0])
-            if application.pk:
-                return redirect("members:apply")
-        else:
-            messages.success(request, _("Draft saved."))
-            return redirect("members:apply")
+        submitting, refused = "submit" in request.POST, []
+
+        def save_and_submit():
+            """Save the draft; submit it if asked (a refused submission keeps the saved draft)."""
+            saved = domain.save_application_draft(application=form.save(commit=False), user=request.user,
+                                                  request=request)
+            if submitting:
+                try:
+                    with transaction.atomic():
+                        domain.submit_application(application=saved, user=request.user, request=request)
+                except WorkflowError as exc:
+                    refused.append(exc)
+            return saved
+
+        def url_of(saved):
+            submitted = submitting and not refused
+            return reverse("members:application", args=[saved.pk]) if submitted else reverse("members:apply")
+
+        outcome = run_step(request, submit_once, request, save_and_submit, url_of=url_of)
+        if outcome is None:  # the draft itself was refused
+            return redirect("members:apply") if application.pk else render(
+                request, "members/application_form.html",
+                {"form": form, "application": application, "organisation": organisation})
+        for exc in refused:
+            for text in exc.messages_for_user:
+                messages.error(request, text)
+        if outcome.duplicate:
+            messages.info(request, ALREADY_SUBMITTED)
+        elif not refused:
+            messages.success(request, _("Your application was submitted to the council.") if submitting
+                             else _("Draft saved."))
+        return redirect(outcome.url)
     return render(request, "members/application_form.html", {
         "form": form, "application": application, "organisation": organisation,
     })
@@ -193,9 +247,13 @@ def membership_detail(request, organisation):
         "last_application": organisation.applications.select_related("tier").order_by("-created_at").first(),
     }
     if membership:
+        events = list(membership.events.all())
+        lapses = [e for e in events if e.kind in (MembershipEvent.Kind.LAPSED, MembershipEvent.Kind.LAPSED_INACTIVE)]
         context.update({
             "dues_items": domain.dues_overview(membership),
-            "events": membership.events.all(),
+            "events": events,
+            "last_lapse": lapses[-1] if lapses else None,
+            "last_activity": domain.last_activity([organisation.pk], today=timezone.localdate()).get(organisation.pk),
             "pending_withdrawal": membership.withdrawals.filter(status="pending").first(),
         })
     return render(request, "members/membership_detail.html", context)
@@ -203,17 +261,14 @@ def membership_detail(request, organisation):
 
 @organisation_required
 def certificate(request, organisation):
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "tier"), organisation=organisation,
-        status=Membership.Status.ACTIVE,
-    )
-    return pdf_response(certificate_pdf(membership), f"会员证-{membership.member_number}.pdf")
+    """The current member certificate as issued (the archived file of its latest version)."""
+    membership = get_object_or_404(Membership, organisation=organisation, status=Membership.Status.ACTIVE)
+    certificate = domain.current_certificate(membership)
+    return pdf_response(domain.certificate_bytes(certificate), f"会员证-{membership.member_number}.pdf")
 
 
 def _payment_for_receipt(pk):
-    return get_object_or_404(
-        Payment.objects.select_related("dues_item__tier", "dues_item__membership__organisation"), pk=pk
-    )
+    return get_object_or_404(Payment.objects.select_related("dues_item__membership"), pk=pk)
 
 
 @organisation_required
@@ -221,7 +276,7 @@ def receipt(request, organisation, pk):
     payment = _payment_for_receipt(pk)
     if payment.dues_item.membership.organisation_id != organisation.pk:
         raise Http404
-    return pdf_response(receipt_pdf(payment), f"收据-{payment.receipt_number}.pdf")
+    return pdf_response(receipt_bytes(payment), f"收据-{payment.receipt_number}.pdf")
 
 
 @organisation_required
@@ -232,13 +287,9 @@ def withdraw(request, organisation):
     form = WithdrawalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         letter = form.cleaned_data["letter"]
-        try:
-            domain.request_withdrawal(membership=membership, user=request.user, letter=letter, letter_name=letter.name,
-                                      reason=form.cleaned_data["reason"], request=request)
-        except domain.TransitionError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _("Your withdrawal notice was sent to the secretariat."))
+        run_step(request, domain.request_withdrawal, membership=membership, user=request.user, letter=letter,
+                 letter_name=letter.name, reason=form.cleaned_data["reason"], request=request,
+                 success=_("Your withdrawal notice was sent to the secretariat."))
         return redirect("members:membership")
     return render(request, "members/withdraw_form.html", {"form": form, "membership": membership})
 

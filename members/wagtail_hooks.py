@@ -4,17 +4,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.accounts.roles import Role, has_role, is_firm_user
 from portal.core.audit import register_actions
-from portal.organisations.models import Organisation, OrganisationUser
+from portal.organisations.details import CHANGED_HOOK as REGISTERED_DETAILS_CHANGED_HOOK
+from portal.organisations.details import VETTED_HOOK as REGISTERED_DETAILS_VETTED_HOOK
 
-from . import admin_urls
+from . import admin_views
 from .demo import load_membership_demo
-from .models import Membership, MembershipApplication, MembershipTier, active_member_ids
+from .models import Membership, MembershipApplication, active_member_ids
 
 STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 
@@ -22,57 +22,14 @@ STAFF = (Role.COUNCIL, Role.SECRETARIAT)
 # --------------------------------------------------------------------------- admin: viewsets, views, menu
 
 
-class OrganisationViewSet(ModelViewSet):
-    model = Organisation
-    icon = "home"
-    menu_label = _("Organisations")
-    add_to_admin_menu = False
-    list_display = ["name", "credit_code", "region_name", "unit_type", "created_at"]
-    list_filter = ["unit_type"]
-    search_fields = ["name", "credit_code"]
-    search_backend_name = None
-    form_fields = [
-        "name", "credit_code", "unit_type", "legal_representative", "established_on", "registered_address",
-        "contact_person", "phone", "email", "website",
-    ]
-    inspect_view_enabled = True
-
-
-class OrganisationUserViewSet(ModelViewSet):
-    """The secretariat attaches further users to an organisation."""
-
-    model = OrganisationUser
-    icon = "user"
-    menu_label = _("Organisation users")
-    add_to_admin_menu = False
-    list_display = ["user", "organisation", "added_at"]
-    search_fields = ["user__email", "user__display_name", "organisation__name"]
-    search_backend_name = None
-    form_fields = ["user", "organisation"]
-
-
-class MembershipTierViewSet(ModelViewSet):
-    model = MembershipTier
-    icon = "tag"
-    menu_label = _("Membership tiers")
-    add_to_admin_menu = False
-    list_display = ["name", "annual_dues", "order", "is_active"]
-    form_fields = ["name", "name_en", "annual_dues", "order", "description", "is_active"]
-
-
-organisation_viewset = OrganisationViewSet("members_organisations")
-organisation_user_viewset = OrganisationUserViewSet("members_organisation_users")
-tier_viewset = MembershipTierViewSet("members_tiers")
-
-
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [organisation_viewset, organisation_user_viewset, tier_viewset]
+    return admin_views.MembershipViewSetGroup()
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("membership/", include((admin_urls.urlpatterns, "members_admin"), namespace="members_admin"))]
+    return [path("membership/", include((admin_views.urlpatterns, "members_admin"), namespace="members_admin"))]
 
 
 class RoleMenuItem(MenuItem):
@@ -84,26 +41,14 @@ class RoleMenuItem(MenuItem):
         return has_role(request.user, *self.roles)
 
 
-class MembershipSubmenu(SubmenuMenuItem):
-    def is_shown(self, request):
-        return has_role(request.user, *STAFF)
+@hooks.register(admin_views.SUBMENU_HOOK)
+def reports_menu_item():
+    return RoleMenuItem(_("Reports"), reverse("members_admin:reports"), icon_name="table", order=300)
 
 
-@hooks.register("register_admin_menu_item")
-def register_menu():
-    items = [
-        RoleMenuItem(_("Applications"), reverse("members_admin:applications"), icon_name="form", order=100),
-        RoleMenuItem(_("Members"), reverse("members_admin:memberships"), icon_name="group", order=200),
-        RoleMenuItem(_("Reports"), reverse("members_admin:reports"), icon_name="table", order=300),
-        RoleMenuItem(_("Without activity"), reverse("members_admin:inactive"), icon_name="warning", order=400),
-        RoleMenuItem(_("Organisations"), reverse(organisation_viewset.get_url_name("index")), icon_name="home",
-                     order=500),
-        RoleMenuItem(_("Organisation users"), reverse(organisation_user_viewset.get_url_name("index")),
-                     icon_name="user", order=600, roles=(Role.SECRETARIAT,)),
-        RoleMenuItem(_("Membership tiers"), reverse(tier_viewset.get_url_name("index")), icon_name="tag", order=700,
-                     roles=(Role.SECRETARIAT,)),
-    ]
-    return MembershipSubmenu(pgettext_lazy("members", "Membership"), Menu(items=items), icon_name="group", order=250)
+@hooks.register(admin_views.SUBMENU_HOOK)
+def inactive_menu_item():
+    return RoleMenuItem(_("Activity watch"), reverse("members_admin:inactive"), icon_name="warning", order=400)
 
 
 class MembershipDashboardPanel(Component):
@@ -136,24 +81,12 @@ def add_dashboard_panel(request, panels):
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
+    # The process steps register themselves from `members.workflows`; these are the steps outside a table.
     register_actions(actions, {
         "members.organisation.register": (_("Register organisation"), _("Organisation registered")),
         "members.organisation.edit": (_("Edit organisation"), _("Organisation details changed")),
-        "members.application.save": (_("Save application"), _("Membership application saved")),
-        "members.application.submit": (_("Submit application"), _("Membership application submitted")),
-        "members.application.approve": (_("Approve application"), _("Membership application approved")),
-        "members.application.reject": (_("Reject application"), _("Membership application rejected")),
-        "members.application.return": (_("Return application"), _("Membership application returned for more material")),
-        "members.membership.create": (_("Create membership"), _("Membership created")),
-        "members.membership.tier": (_("Change tier"), _("Tier change recorded")),
-        "members.membership.lapse": (_("Lapse membership"), _("Membership lapsed (dues unpaid for a year)")),
-        "members.membership.reinstate": (_("Reinstate membership"), _("Membership reinstated")),
-        "members.membership.withdraw": (_("Confirm withdrawal"), _("Membership withdrawn")),
-        "members.membership.certificate_returned": (_("Certificate returned"), _("Member certificate returned")),
-        "members.membership.expel": (_("Expel member"), _("Member expelled by council vote")),
-        "members.withdrawal.request": (_("Request withdrawal"), _("Withdrawal notice submitted")),
-        "members.payment.record": (_("Record payment"), _("Dues payment recorded")),
         "members.dues.remind": (_("Dues reminder"), _("Dues reminder sent")),
+        "members.activity.remind": (_("Activity reminder"), _("Reminder sent: no activity this year")),
     })
 
 
@@ -181,6 +114,11 @@ membership_due_jobs.job_name = "members"
 
 @hooks.register("register_certificate_verifier")
 def verify_member_certificate(number):
+    """The member certificate's status, the name it vouches for (as approved) and the unit's former names."""
+    from portal.organisations.details import name_history
+
+    from .domain import current_certificate
+
     membership = (
         Membership.objects.filter(member_number=number).select_related("organisation", "tier").first()
     )
@@ -188,22 +126,50 @@ def verify_member_certificate(number):
         return None
     labels = {
         Membership.Status.ACTIVE: _("Valid: a member in good standing"),
-        Membership.Status.LAPSED: _("Lapsed: treated as having left (dues unpaid)"),
+        Membership.Status.LAPSED: _("Lapsed: treated as having left (dues unpaid or no activity for a year)"),
         Membership.Status.WITHDRAWN: _("Withdrawn: no longer a member"),
         Membership.Status.EXPELLED: _("Expelled: no longer a member"),
     }
     active = membership.status == Membership.Status.ACTIVE
+    certificate = current_certificate(membership)
+    history = [
+        {"name": row.name, "valid_from": row.valid_from, "valid_until": row.valid_until}
+        for row in name_history(membership.organisation) if row.name != certificate.holder_name
+    ]
     return {
         "kind": _("Member certificate"),
         "number": membership.member_number,
-        "holder": membership.organisation.name,
+        "holder": certificate.holder_name,
         "status": "valid" if active else membership.status,
         "status_label": labels[membership.status],
         "detail_label": _("Tier"),
-        "detail": membership.tier.name,
+        "detail": certificate.tier_name,
         "valid_from": membership.started_on,
         "valid_until": membership.ended_on,
+        "issued_on": certificate.issued_on,
+        "history_label": _("Former registered names"),
+        "history": history,
     }
+
+
+@hooks.register(REGISTERED_DETAILS_VETTED_HOOK)
+def member_or_applicant(organisation) -> bool:
+    """A member's or an applicant's registered name and credit code change only by a reviewed request."""
+    return MembershipApplication.objects.filter(organisation=organisation).exclude(
+        status__in=[MembershipApplication.Status.DRAFT, MembershipApplication.Status.REJECTED]).exists() or (
+        Membership.objects.filter(organisation=organisation, status__in=[Membership.Status.ACTIVE,
+                                                                         Membership.Status.LAPSED]).exists())
+
+
+@hooks.register(REGISTERED_DETAILS_CHANGED_HOOK)
+def reissue_certificate_after_change(organisation, change, user):
+    """An approved change of the registered name or code: the current member certificate is re-issued."""
+    from .domain import current_membership_for, reissue_certificate
+    from .models import MemberCertificate
+
+    membership = current_membership_for(organisation)
+    if membership is not None:
+        reissue_certificate(membership=membership, user=user, reason=MemberCertificate.Reason.REGISTERED_DETAILS)
 
 
 @hooks.register("register_account_panel")

@@ -38,9 +38,28 @@ def is_staff_member(user) -> bool:
     return has_role(user, *STAFF_ROLES)
 
 
+# Wagtail hook answered by `portal.organisations`: fn(user) -> bool, "is this user registered with a unit".
+ACTS_FOR_A_UNIT_HOOK = "acts_for_a_unit"
+
+
+def acts_for_a_unit(user) -> bool:
+    """Whether the user is registered with a unit (firm), whatever roles they also hold."""
+    from wagtail import hooks
+
+    return any(answer(user) for answer in hooks.get_hooks(ACTS_FOR_A_UNIT_HOOK))
+
+
 def is_firm_user(user) -> bool:
-    """A self-registered user of a firm: logged in and holding no staff role."""
-    return getattr(user, "is_authenticated", False) and not user.is_superuser and not is_staff_member(user)
+    """May use the firm pages: logged in and acting for a unit, or holding no staff role.
+
+    A person may hold several roles (SPEC): a council member registered with a member firm acts for
+    it with the same account (and is recused from decisions about it, see `portal.core.workflow`).
+    A self-registered user without a unit yet holds no role and may register one; staff who act for
+    no unit work in the admin.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return acts_for_a_unit(user) or (not user.is_superuser and not is_staff_member(user))
 
 
 def role_required(*roles: Role):
@@ -67,7 +86,7 @@ def role_required(*roles: Role):
 
 
 def firm_required(view):
-    """Logged-in firm users only (staff act in the admin): login redirect for visitors, 403 for staff."""
+    """Firm pages (`is_firm_user`): login redirect for visitors, 403 for staff who act for no unit."""
     from django.contrib.auth.decorators import login_required
 
     @wraps(view)

@@ -7,7 +7,8 @@ def verify_certificate(request, number: str):
 
     Apps answer through the `register_certificate_verifier` hook: fn(number) returns
     None or a dict with `kind`, `number`, `holder`, `status`, `status_label`,
-    `valid_from`, `valid_until` (nothing private).
+    `valid_from`, `valid_until` (nothing private); optionally `detail_label`/`detail`, `issued_on`, and
+    `history_label`/`history` (a list of {"name", "valid_from", "valid_until"}: the holder's former names).
     """
     result = None
     for fn in hooks.get_hooks("register_certificate_verifier"):

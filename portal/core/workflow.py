@@ -45,6 +45,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,7 +102,8 @@ class HasRole(Actor):
 
     def __init__(self, *roles, label=None):
         self.roles = roles
-        self.label = label or " / ".join(str(r.label) for r in roles)
+        # lazy, so that tables read in the language of the moment (the README is rendered in English)
+        self.label = label or lazy(lambda: " / ".join(str(r.label) for r in roles), str)()
 
     def permits(self, user, obj) -> bool:
         from portal.accounts.roles import has_role
@@ -291,8 +293,6 @@ class Workflow:
         save: bool = True,
     ):
         """Take one step; returns the locked, updated object. See the module docstring for the order."""
-        from django.utils import timezone
-
         t = self[action]
         self.check_actor(user, obj, t)
         with transaction.atomic():
@@ -306,26 +306,8 @@ class Workflow:
                     % {"what": self.label or _("record"), "state": self.state_label(previous), "action": t.label},
                     code="state",
                 )
-            if t.guard is not None:
-                problems = list(t.guard(current) or ())
-                if problems:
-                    raise WorkflowError(_("“%(action)s” is not possible yet.") % {"action": t.label}, problems,
-                                        code="guard")
-            if change is not None:
-                change(current)
-            if t.target is not None:
-                setattr(current, self.state_field, t.target)
-            if save:
-                current.save()
-            when = when or timezone.now()
-            if t.history and self.history is not None:
-                self.history(current, transition=t, previous=previous, user=user, note=note, when=when)
-            payload = {"from": previous, "to": self.state_of(current), **(data or {})}
-            if note:
-                payload.setdefault("note", note)
-            record(current, f"{self.name}.{t.action}", user=user, request=request, data=payload)
-            if notify is not None:
-                notify(current)
+            self._step(t, current, previous, user=user, request=request, note=note, data=data, change=change,
+                       notify=notify, when=when, save=save)
         if obj is not current:  # the caller's copy shows the new state too
             setattr(obj, self.state_field, self.state_of(current))
         return current
@@ -345,29 +327,39 @@ class Workflow:
         """Take a process's first step (source `NEW`): check the actor and guard, save the new object in
         the target state, write history and audit, queue emails. Call inside the transaction that also
         locks whatever the creation depends on (e.g. the campaign)."""
-        from django.utils import timezone
-
         t = self[action]
         if NEW not in t.source:
             raise ValueError(f"{self.name}.{action} does not start the process")
         self.check_actor(user, obj, t)
         with transaction.atomic():
-            if t.guard is not None:
-                problems = list(t.guard(obj) or ())
-                if problems:
-                    raise WorkflowError(_("“%(action)s” is not possible yet.") % {"action": t.label}, problems,
-                                        code="guard")
-            if t.target is not None:
-                setattr(obj, self.state_field, t.target)
-            obj.save()
-            when = when or timezone.now()
-            if t.history and self.history is not None:
-                self.history(obj, transition=t, previous=NEW, user=user, note=note, when=when)
-            payload = {"from": NEW, "to": self.state_of(obj), **(data or {})}
-            record(obj, f"{self.name}.{t.action}", user=user, request=request, data=payload)
-            if notify is not None:
-                notify(obj)
+            self._step(t, obj, NEW, user=user, request=request, note=note, data=data, change=None, notify=notify,
+                       when=when, save=True)
         return obj
+
+    def _step(self, t: Transition, current, previous, *, user, request, note, data, change, notify, when, save):
+        """Guard, change, target state, save, history, audit, emails: the part every step shares."""
+        from django.utils import timezone
+
+        if t.guard is not None:
+            problems = list(t.guard(current) or ())
+            if problems:
+                raise WorkflowError(_("“%(action)s” is not possible yet.") % {"action": t.label}, problems,
+                                    code="guard")
+        if change is not None:
+            change(current)
+        if t.target is not None:
+            setattr(current, self.state_field, t.target)
+        if save:
+            current.save()
+        when = when or timezone.now()
+        if t.history and self.history is not None:
+            self.history(current, transition=t, previous=previous, user=user, note=note, when=when)
+        payload = {"from": previous, "to": self.state_of(current), **(data or {})}
+        if note:
+            payload.setdefault("note", note)
+        record(current, f"{self.name}.{t.action}", user=user, request=request, data=payload)
+        if notify is not None:
+            notify(current)
 
     # ----------------------------------------------------------------------------------- tables
 

@@ -3,7 +3,9 @@
 Rules (docs/CONVENTIONS.md, SPEC.md "Who uses it"):
 - anonymous on a login-only page → 302 to /accounts/login/;
 - another firm's object (or an unassigned expert's / another agency's application) → 404;
-- wrong role → 403 (checked before the object); a firm user in /admin/ → 302 to /account/
+- wrong role → 403 (checked before the object); a person who holds a staff role and is registered with a
+  unit uses the firm pages of that unit too (the agency user, and the multi-role users of EXTRA_CASES);
+  a firm user in /admin/ → 302 to /account/
   (`AdminAccessMiddleware`); Wagtail's own generic viewset views deny with Wagtail's redirect to the
   dashboard (`WAGTAIL_DENIED`), and so do our admin views that raise PermissionDenied inside the
   admin (Wagtail's `require_admin_access` answers for them);
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .world import ROLES
+from .world import ROLES, pdf_upload
 
 STAFF = ("editor", "secretariat", "council", "agency", "expert")
 FIRMS = ("firm_a", "firm_b")
@@ -71,8 +73,13 @@ def logged_in() -> dict[str, Outcome]:
 
 
 def firm_page(a: Outcome = OK, b: Outcome = OK) -> dict[str, Outcome]:
-    """Firm users only: staff answer 403."""
-    return {"anonymous": LOGIN, "firm_a": a, "firm_b": b, **dict.fromkeys(STAFF, DENY)}
+    """Firm pages: the users of a unit, whatever other roles they hold; staff who act for no unit answer 403.
+
+    The agency user is registered with the agency (a unit of its own, with no membership or application),
+    so it sees the firm pages as another firm: firm A's objects are 404 to it, as to firm B.
+    """
+    agency = OK if b.status == 302 else b
+    return {"anonymous": LOGIN, "firm_a": a, "firm_b": b, **dict.fromkeys(STAFF, DENY), "agency": agency}
 
 
 def firm_post_only() -> dict[str, Outcome]:
@@ -111,6 +118,7 @@ MATRIX: dict[str, Entry] = {
     "members:directory": Entry(None, public()),
     "members:join": Entry(None, public()),
     "members:organisation": Entry(None, firm_page()),
+    "members:organisation_change": Entry(None, firm_page()),
     "members:apply": Entry(None, firm_page(
         a=to(lambda w: "/members/membership/"),  # already a member
         b=to(lambda w: f"/members/applications/{w.member_application_b.pk}/"),  # submitted: follow it
@@ -126,18 +134,38 @@ MATRIX: dict[str, Entry] = {
 
 MEMBERS_STAFF = {"council": OK, "secretariat": OK}
 for key, kwargs in {
-    "members_admin:applications": None,
-    "members_admin:application": pk("member_application_a"),
-    "members_admin:memberships": None,
-    "members_admin:membership": pk("membership_a"),
+    # viewsets (Wagtail's generic views deny with the dashboard redirect)
+    "members_applications:index": None,
+    "members_applications:index_results": None,
+    "members_applications:inspect": pk("member_application_a"),
+    "members_memberships:index": None,
+    "members_memberships:index_results": None,
+    "members_memberships:inspect": pk("membership_a"),
+    "members_payments:index": None,
+    "members_payments:index_results": None,
+    "members_resolutions:index": None,
+    "members_resolutions:index_results": None,
+    "members_resolutions:inspect": pk("resolution_a"),
+    "members_resolutions:record_admission": None,
+    "members_activity:add": None,
+    # plain admin views
     "members_admin:certificate": pk("membership_a"),
     "members_admin:receipt": pk("payment_a"),
     "members_admin:withdrawal_letter": pk("withdrawal"),
-    "members_admin:expulsion_minutes": pk("expulsion"),
+    "members_admin:resolution_minutes": lambda w: {"pk": w.expulsion.resolution_id},
     "members_admin:reports": None,
     "members_admin:inactive": None,
 }.items():
     MATRIX[key] = Entry(kwargs, admin(**MEMBERS_STAFF))
+MATRIX["members_activity:add"] = Entry(None, admin(secretariat=OK))  # activities are recorded by the secretariat
+# Units and their registered-details changes (portal.organisations): read by the council, decided by the secretariat.
+MATRIX.update({
+    "organisations:edit": Entry(lambda w: {"pk": w.firm_a.pk}, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "organisation_changes:index": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_changes:index_results": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_changes:inspect": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisations_change_licence": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+})
 
 # ---------------------------------------------------------------------------------------- services
 
@@ -325,7 +353,9 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
                     entry.expect[role] = WAGTAIL_DENIED
 
 
-WAGTAIL_ANSWERED = ("showcase_admin:", "awards_admin:", "magazine_admin:")
+WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
+                    "members_resolutions:", "members_activity:",
+                    "showcase_admin:", "awards_admin:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
 
@@ -361,6 +391,12 @@ def _membership_a_state(w):
     from members.models import Expulsion, Membership
 
     return Membership.objects.get(pk=w.membership_a.pk).status, Expulsion.objects.filter(membership=w.membership_a).count()
+
+
+def _details_change_a_state(w):
+    from portal.organisations.models import Organisation, RegisteredDetailsChange
+
+    return RegisteredDetailsChange.objects.get(pk=w.details_change_a.pk).status, Organisation.objects.get(pk=w.firm_a.pk).name
 
 
 def _round_a_state(w):
@@ -442,21 +478,43 @@ def _score_data(w):
 
 def _post_cases() -> list[PostCase]:
     app_b, membership_a, round_a = pk("member_application_b"), pk("membership_a"), pk("round_a")
-    approve = lambda w: {"decision": "approve", "note": ""}  # noqa: E731
+    approve_change = lambda w: {"action": "approve", "note": ""}  # noqa: E731
+    admit_b = lambda w: {  # noqa: E731
+        "meeting_date": _today(), "members_present": w.council_size, "votes_for": w.council_size, "votes_against": 0,
+        "votes_abstaining": 0, "decisions-TOTAL_FORMS": 1, "decisions-INITIAL_FORMS": 1,
+        "decisions-0-application": w.member_application_b.pk, "decisions-0-decision": "approve",
+        "decisions-0-tier": w.member_application_b.tier_id,
+    }
     decide = lambda w: {"result": "accepted", "decided_on": _today(), "note": ""}  # noqa: E731
-    expel = lambda w: {"action": "expel", "ex-meeting_date": _today(), "ex-votes_for": "9",  # noqa: E731
-                       "ex-votes_against": "0", "ex-reason": "违反章程"}
+    expel = lambda w: {"action": "expel", "ex-meeting_date": _today(), "ex-members_present": w.council_size,  # noqa: E731
+                       "ex-votes_for": w.council_size, "ex-votes_against": "0", "ex-votes_abstaining": "0",
+                       "ex-reason": "违反章程", "ex-minutes": pdf_upload("会议纪要.pdf")}
     passed = lambda w: {"outcome": "pass", "text": ""}  # noqa: E731
     revoke = lambda w: {"ground": "fraud", "facts": "弄虚作假", "revoked_on": _today(), "announcement": ""}  # noqa: E731
     cases = [
-        # Membership: only the council approves (the secretariat may return, not approve) or expels.
-        *[PostCase("members_admin:application", role, app_b, approve, outcome, _member_app_b_state)
-          for role, outcome in [("anonymous", LOGIN), ("firm_b", ACCOUNT), ("editor", DENY), ("secretariat", DENY),
-                                ("agency", DENY), ("expert", DENY)]],
-        PostCase("members_admin:application", "council", app_b, approve,
-                 to(lambda w: f"/admin/membership/applications/{w.member_application_b.pk}/"), _member_app_b_state,
+        # Membership: the council's resolutions are recorded by the secretariat or a council member, never by
+        # another role; a council member who works for firm B is recused from deciding firm B's application.
+        *[PostCase("members_resolutions:record_admission", role, lambda w: {}, admit_b, outcome, _member_app_b_state)
+          for role, outcome in [("anonymous", LOGIN), ("firm_b", ACCOUNT), ("editor", DENY), ("agency", DENY),
+                                ("expert", DENY), ("council_firm_b", DENY)]],
+        PostCase("members_resolutions:record_admission", "council", lambda w: {}, admit_b,
+                 to(lambda w: "/admin/members_resolutions/inspect/"), _member_app_b_state, changes=True),
+        # One-click approval is gone: the application's page takes no such step.
+        PostCase("members_applications:inspect", "council", app_b, lambda w: {"action": "approve"}, NF,
+                 _member_app_b_state),
+        # Expulsion: the same rules; recused for one's own firm; never by another role.
+        *[PostCase("members_memberships:inspect", role, membership_a, expel, DENY, _membership_a_state)
+          for role in ("editor", "expert", "council_firm_a")],
+        PostCase("members_memberships:inspect", "council", membership_a, expel,
+                 to(lambda w: f"/admin/members_memberships/inspect/{w.membership_a.pk}/"), _membership_a_state,
                  changes=True),
-        PostCase("members_admin:membership", "secretariat", membership_a, expel, DENY, _membership_a_state),
+        # A change of registered details: only the secretariat decides it, and not for its own unit.
+        *[PostCase("organisation_changes:inspect", role, pk("details_change_a"), approve_change, outcome,
+                   _details_change_a_state)
+          for role, outcome in [("firm_a", ACCOUNT), ("council", WAGTAIL_DENIED), ("council_firm_a", WAGTAIL_DENIED)]],
+        PostCase("organisation_changes:inspect", "secretariat", pk("details_change_a"), approve_change,
+                 to(lambda w: f"/admin/organisation_changes/inspect/{w.details_change_a.pk}/"), _details_change_a_state,
+                 changes=True),
         # Programme: only the secretariat decides, only the campaign's agency reviews, only the expert scores.
         *[PostCase("showcase_admin:decide", role, round_a, decide, DENY, _round_a_state)
           for role in ("editor", "council", "agency", "expert")],
@@ -514,6 +572,14 @@ class ExtraCase:
 
 
 EXTRA_CASES = [
+    # A council member registered with firm A: firm A's pages with the same account, and the admin.
+    *[ExtraCase(key, "council_firm_a", kwargs, OK) for key, kwargs in [
+        ("members:membership", None), ("members:certificate", None), ("members:receipt", pk("payment_a")),
+        ("members:application", pk("member_application_a")), ("services:requests", None),
+        ("services:request", pk("service_request_a")), ("showcase:mine", None), ("showcase:detail", pk("showcase_a")),
+        ("members_memberships:index", None), ("members_applications:inspect", pk("member_application_b")),
+    ]],
+    ExtraCase("members:application", "council_firm_b", pk("member_application_a"), NF),  # firm A's, seen as firm B
     ExtraCase("services:desk", "provider_user", None, OK),
     ExtraCase("services:desk_detail", "provider_user", pk("service_request_a"), OK),
     ExtraCase("services:desk_detail", "other_provider_user", pk("service_request_a"), NF),

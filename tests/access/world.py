@@ -22,8 +22,10 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from portal.accounts.roles import Role
+from tests.core.pdf_samples import text_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# a real one-page PDF: uploads are parsed by qpdf, which refuses a file without pages or cross-references
+PDF = text_pdf()
 
 ROLES = ("anonymous", "firm_a", "firm_b", "editor", "secretariat", "council", "agency", "expert")
 ROLE_OF = {
@@ -83,8 +85,11 @@ def build_world() -> SimpleNamespace:
         **{name: _user(name, role) for name, role in ROLE_OF.items()},
     }
     u = w.users
-    w.firm_a = _organisation(1, "甲信用科技有限公司", [u["firm_a"]])
-    w.firm_b = _organisation(2, "乙贸易有限公司", [u["firm_b"]], division="330203")
+    # A person may hold several roles: council members who work for firm A and firm B (not among the eight).
+    u["council_firm_a"] = _user("council-firm-a", Role.COUNCIL)
+    u["council_firm_b"] = _user("council-firm-b", Role.COUNCIL)
+    w.firm_a = _organisation(1, "甲信用科技有限公司", [u["firm_a"], u["council_firm_a"]])
+    w.firm_b = _organisation(2, "乙贸易有限公司", [u["firm_b"], u["council_firm_b"]], division="330203")
     w.agency_org = _organisation(3, "杭州智库信用评估有限公司", [u["agency"]])
     _build_members(w)
     _build_services(w)
@@ -111,14 +116,30 @@ def _membership_application(org, user, tier_name="理事单位"):
     return domain.submit_application(application=application, user=user)
 
 
+def _admit(application, user, today):
+    """A unanimous council resolution of the whole council admitting one application."""
+    from members import domain
+    from members.models import Membership, MembershipRules
+
+    size = MembershipRules.load().current_council_size()
+    domain.record_admission_resolution(
+        user=user, meeting_date=today, members_present=size, votes_for=size, votes_against=0,
+        decisions=[{"application": application, "decision": "approve", "tier": application.tier}],
+    )
+    return Membership.objects.get(application=application)
+
+
 def _build_members(w):
     from members import domain
+    from members.models import MembershipRules
 
     u = w.users
     today = timezone.localdate()
+    w.council_size = MembershipRules.load().current_council_size()  # council, council_firm_a, council_firm_b
     # Firm A: an approved application, an active membership, a paid dues item (receipt).
     w.member_application_a = _membership_application(w.firm_a, u["firm_a"])
-    w.membership_a = domain.approve_application(application=w.member_application_a, user=u["council"], today=today)
+    w.membership_a = _admit(w.member_application_a, u["council"], today)
+    w.resolution_a = w.member_application_a.council_decision.resolution
     item = w.membership_a.dues_items.order_by("year").first()
     w.payment_a = domain.record_payment(dues_item=item, user=u["secretariat"], amount=item.amount, paid_on=today,
                                         method="transfer", reference="A-1")
@@ -128,15 +149,19 @@ def _build_members(w):
     c_user, d_user = _user("firm-c"), _user("firm-d")
     firm_c = _organisation(4, "丙咨询有限公司", [c_user])
     firm_d = _organisation(5, "丁实业有限公司", [d_user])
-    membership_c = domain.approve_application(application=_membership_application(firm_c, c_user), user=u["council"],
-                                              today=today)
+    membership_c = _admit(_membership_application(firm_c, c_user), u["council"], today)
     w.withdrawal = domain.request_withdrawal(membership=membership_c, user=c_user, letter=pdf_upload("退会函.pdf"),
                                              letter_name="退会函.pdf", reason="业务调整")
-    membership_d = domain.approve_application(application=_membership_application(firm_d, d_user), user=u["council"],
-                                              today=today)
+    # Firm A asks to change its registered name (waiting for the secretariat).
+    from portal.organisations import details
+
+    w.details_change_a = details.request_change(organisation=w.firm_a, user=u["firm_a"], new_name="甲信用科技股份有限公司",
+                                                licence=pdf_upload("新执照.pdf"), licence_name="新执照.pdf")
+    membership_d = _admit(_membership_application(firm_d, d_user), u["council"], today)
     w.expulsion = domain.expel_member(
-        membership=membership_d, user=u["council"], meeting_date=today, votes_for=9, votes_against=1,
-        reason="严重违反章程", minutes=pdf_upload("会议纪要.pdf"), minutes_name="会议纪要.pdf",
+        membership=membership_d, user=u["council"], meeting_date=today, members_present=w.council_size,
+        votes_for=w.council_size, votes_against=0, reason="严重违反章程", minutes=pdf_upload("会议纪要.pdf"),
+        minutes_name="会议纪要.pdf",
     )
 
 

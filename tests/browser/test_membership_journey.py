@@ -1,6 +1,7 @@
 """A firm signs up, registers its organisation, applies as 理事单位, the council approves in the admin,
 the firm downloads its member certificate and the certificate's verify page says it is valid."""
 
+import datetime
 import re
 
 import pytest
@@ -107,10 +108,18 @@ def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server,
     page.get_by_role("link", name=UNIT).click()
     expect(page.get_by_text(code)).to_be_visible()
     shot(page, "membership-08-admin-application")
-    page.get_by_role("button", name="批准").click()
-    notice = page.get_by_text(re.compile(r"已批准，会员编号 \S+。"))
-    number = re.search(r"会员编号 (\S+)。", notice.inner_text()).group(1)
-    shot(page, "membership-09-admin-approved")
+    # the council's resolution (meeting, members present, votes), recorded on one screen
+    page.get_by_role("link", name="记录理事会决议").click()
+    page.get_by_label("理事会会议日期").fill(datetime.date.today().isoformat())
+    page.get_by_label("到会人数").fill("1")
+    page.get_by_label("赞成票").fill("1")
+    page.get_by_label("反对票").fill("0")
+    page.locator("select[name$='-decision']").first.select_option("approve")
+    shot(page, "membership-09-admin-resolution")
+    page.get_by_role("button", name="记录理事会决议").click()
+    expect(page.get_by_text("理事会决议已记录。")).to_be_visible()
+    number = page.get_by_role("link", name=re.compile(r"^ZJXY-\d{4}-\d{4}$")).inner_text()
+    shot(page, "membership-09b-admin-admitted")
 
     # -- the firm sees its membership and downloads the certificate
     log_in_through_form(page, live_server, EMAIL, next_path="/members/membership/")

@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from members.models import Organisation
 from portal.core.mail import queue_email
 from portal.core.models import OutboundEmail
 from portal.core.text import SingleLineCharField, single_line
+from portal.organisations.models import Organisation
 from tests.conftest import make_credit_code
 
 

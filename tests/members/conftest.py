@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from members import domain
-from members.models import MembershipApplication, MembershipRules, MembershipTier
+from members.models import Membership, MembershipApplication, MembershipRules, MembershipTier
 
 
 def pdf_bytes(text: str = "入会申请书") -> bytes:
@@ -68,12 +68,26 @@ def submitted_application(make_application, firm_a, firm_a_user):
     return make_application(firm_a, firm_a_user)
 
 
+def admit(application, user, *, tier=None, meeting_date=None, decision="approve", reason=""):
+    """The council admits (or rejects) one application by a unanimous resolution of the whole council."""
+    rules = MembershipRules.load()
+    if not rules.current_council_size():
+        rules.council_size = 1
+        rules.save()
+    size = rules.current_council_size()
+    domain.record_admission_resolution(
+        user=user, meeting_date=meeting_date or datetime.date(2026, 3, 2), members_present=size, votes_for=size,
+        votes_against=0, decisions=[{"application": application, "decision": decision,
+                                     "tier": tier or application.tier, "reason": reason}],
+    )
+    application.refresh_from_db()
+    return Membership.objects.filter(application=application).first()
+
+
 @pytest.fixture
 def make_member(make_application, council):
     def make(organisation, user, *, tier="理事单位", joined=None):
-        application = make_application(organisation, user, tier=tier)
-        return domain.approve_application(application=application, user=council,
-                                          today=joined or datetime.date(2026, 3, 2))
+        return admit(make_application(organisation, user, tier=tier), council, meeting_date=joined)
 
     return make
 
@@ -86,3 +100,8 @@ def member_a(make_member, firm_a, firm_a_user):
 @pytest.fixture
 def rules(db):
     return MembershipRules.load()
+
+
+def admin_denied(response) -> bool:
+    """Inside the Wagtail admin a refused role is sent to the dashboard with a "no permission" message."""
+    return response.status_code == 302 and response["Location"] == "/admin/"

@@ -8,10 +8,11 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from members import domain
-from members.models import Membership, MembershipApplication, NumberSequence
-from portal.core.models import OutboundEmail
+from members.models import Membership, MembershipApplication
+from portal.core.models import Counter, OutboundEmail
+from portal.core.workflow import WorkflowError
 
-from .conftest import pdf_bytes, png_bytes
+from .conftest import admin_denied, admit, pdf_bytes, png_bytes
 
 APPLY = reverse("members:apply")
 
@@ -72,7 +73,7 @@ def test_apply_disguised_file_refused(client_for, firm_a, firm_a_user, tiers, na
 
 
 def test_second_open_application_refused(submitted_application, firm_a_user, tiers):
-    with pytest.raises(domain.TransitionError):
+    with pytest.raises(WorkflowError):
         domain.save_application_draft(
             application=MembershipApplication(organisation=submitted_application.organisation, tier=tiers["会员单位"]),
             user=firm_a_user,
@@ -81,7 +82,7 @@ def test_second_open_application_refused(submitted_application, firm_a_user, tie
 
 
 def test_submit_twice_refused(submitted_application, firm_a_user):
-    with pytest.raises(domain.TransitionError):
+    with pytest.raises(WorkflowError):
         domain.submit_application(application=submitted_application, user=firm_a_user)
 
 
@@ -107,12 +108,17 @@ def test_application_file_editor_is_404(client_for, submitted_application, edito
 
 def test_council_approves_in_admin(client_for, submitted_application, council, django_capture_on_commit_callbacks,
                                    mailoutbox):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
+    url = reverse("members_applications:inspect", args=[submitted_application.pk])
     client = client_for(council)
     page = client.get(url).content.decode()
-    assert "批准" in page and "申请书.pdf" in page
+    assert "记录理事会决议" in page and "申请书.pdf" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"decision": "approve", "note": ""})
+        response = client.post(reverse("members_resolutions:record_admission"), {
+            "meeting_date": "2026-03-02", "members_present": "1", "votes_for": "1", "votes_against": "0",
+            "votes_abstaining": "0", "decisions-TOTAL_FORMS": "1", "decisions-INITIAL_FORMS": "1",
+            "decisions-0-application": submitted_application.pk, "decisions-0-decision": "approve",
+            "decisions-0-tier": submitted_application.tier_id,
+        })
     assert response.status_code == 302
     membership = Membership.objects.get()
     year = membership.started_on.year
@@ -127,7 +133,7 @@ def test_council_approves_in_admin(client_for, submitted_application, council, d
 def test_approval_email_sent_only_after_commit(submitted_application, council, django_capture_on_commit_callbacks,
                                                mailoutbox):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        domain.approve_application(application=submitted_application, user=council)
+        admit(submitted_application, council)
     assert mailoutbox == []
     assert OutboundEmail.objects.filter(subject="入会申请已获批准", status="pending").count() == 1
     for callback in callbacks:
@@ -135,16 +141,16 @@ def test_approval_email_sent_only_after_commit(submitted_application, council, d
     assert [m.subject for m in mailoutbox] == ["入会申请已获批准"]
 
 
-def test_secretariat_cannot_approve(client_for, submitted_application, secretariat):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
-    response = client_for(secretariat).post(url, {"decision": "approve"})
-    assert response.status_code == 403
+def test_no_one_click_approval_in_admin(client_for, submitted_application, council, secretariat):
+    url = reverse("members_applications:inspect", args=[submitted_application.pk])
+    for user in (council, secretariat):
+        assert client_for(user).post(url, {"action": "approve"}).status_code == 404
     assert not Membership.objects.exists()
 
 
 def test_secretariat_returns_for_more_material(client_for, submitted_application, secretariat, firm_a_user):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
-    client_for(secretariat).post(url, {"decision": "return", "note": "请补充加盖公章的申请书。"})
+    url = reverse("members_applications:inspect", args=[submitted_application.pk])
+    client_for(secretariat).post(url, {"action": "return", "note": "请补充加盖公章的申请书。"})
     submitted_application.refresh_from_db()
     assert submitted_application.status == "returned"
     # the firm can edit and resubmit
@@ -158,17 +164,21 @@ def test_secretariat_returns_for_more_material(client_for, submitted_application
 
 
 def test_return_without_message_refused(submitted_application, secretariat):
-    with pytest.raises(domain.TransitionError):
+    with pytest.raises(WorkflowError):
         domain.return_application(application=submitted_application, user=secretariat, message="  ")
 
 
 def test_reject_requires_reason(client_for, submitted_application, council):
-    url = reverse("members_admin:application", args=[submitted_application.pk])
-    response = client_for(council).post(url, {"decision": "reject", "note": ""}, follow=True)
+    response = client_for(council).post(reverse("members_resolutions:record_admission"), {
+        "meeting_date": "2026-03-02", "members_present": "1", "votes_for": "1", "votes_against": "0",
+        "votes_abstaining": "0", "decisions-TOTAL_FORMS": "1", "decisions-INITIAL_FORMS": "1",
+        "decisions-0-application": submitted_application.pk, "decisions-0-decision": "reject",
+        "decisions-0-tier": submitted_application.tier_id, "decisions-0-reason": "",
+    }, follow=True)
     assert "驳回申请必须填写理由" in response.content.decode()
     submitted_application.refresh_from_db()
     assert submitted_application.status == "submitted"
-    domain.reject_application(application=submitted_application, user=council, reason="材料不实。")
+    admit(submitted_application, council, decision="reject", reason="材料不实。")
     submitted_application.refresh_from_db()
     assert submitted_application.status == "rejected"
     assert submitted_application.decision_note == "材料不实。"
@@ -177,13 +187,13 @@ def test_reject_requires_reason(client_for, submitted_application, council):
 def test_admin_views_wrong_role_forbidden(client_for, editor, expert, submitted_application):
     for user in (editor, expert):
         client = client_for(user)
-        assert client.get(reverse("members_admin:applications")).status_code == 403
-        assert client.get(reverse("members_admin:application", args=[submitted_application.pk])).status_code == 403
-        assert client.get(reverse("members_admin:reports")).status_code == 403
+        assert admin_denied(client.get(reverse("members_applications:index")))
+        assert admin_denied(client.get(reverse("members_applications:inspect", args=[submitted_application.pk])))
+        assert admin_denied(client.get(reverse("members_admin:reports")))
 
 
 def test_admin_views_firm_user_kept_out(client_for, firm_a_user):
-    response = client_for(firm_a_user).get(reverse("members_admin:applications"))
+    response = client_for(firm_a_user).get(reverse("members_applications:index"))
     assert response.status_code in (302, 403)
 
 
@@ -193,35 +203,35 @@ def test_applications_index_filters(client_for, council, submitted_application, 
     other = make_organisation(users=[other_user], name="丙咨询有限公司")
     make_application(other, other_user, tier="会员单位")
     client = client_for(council)
-    page = client.get(reverse("members_admin:applications")).content.decode()
+    page = client.get(reverse("members_applications:index")).content.decode()
     assert "甲信用科技有限公司" in page and "丙咨询有限公司" in page
-    page = client.get(reverse("members_admin:applications"), {"q": "丙咨询"}).content.decode()
+    page = client.get(reverse("members_applications:index"), {"q": "丙咨询"}).content.decode()
     assert "甲信用科技有限公司" not in page and "丙咨询有限公司" in page
-    page = client.get(reverse("members_admin:applications"), {"status": "approved"}).content.decode()
+    page = client.get(reverse("members_applications:index"), {"status": "approved"}).content.decode()
     assert "丙咨询有限公司" not in page
 
 
 def test_firm_cannot_decide_own_application(submitted_application, firm_a_user):
     with pytest.raises(PermissionDenied):
-        domain.approve_application(application=submitted_application, user=firm_a_user)
+        admit(submitted_application, firm_a_user)
 
 
 def test_concurrent_approval_second_is_refused(submitted_application, council, make_user):
     from portal.accounts.roles import Role
 
     other_councillor = make_user(Role.COUNCIL)
-    domain.approve_application(application=submitted_application, user=council)
-    with pytest.raises(domain.TransitionError):
-        domain.approve_application(application=submitted_application, user=other_councillor)
+    admit(submitted_application, council)
+    with pytest.raises(WorkflowError):
+        admit(submitted_application, other_councillor)
     assert Membership.objects.count() == 1
-    assert NumberSequence.objects.get().last == 1
+    assert Counter.objects.get(key__startswith="member-").last == 1
 
 
 def test_member_numbers_come_from_the_counter_never_reused(make_member, make_organisation, make_user):
     from django.utils import timezone
 
     year = timezone.localdate().year
-    NumberSequence.objects.create(key=f"member-{year}", last=41)  # e.g. numbers issued before
+    Counter.objects.create(key=f"member-{year}", last=41)  # e.g. numbers issued before
     user = make_user()
     org = make_organisation(users=[user])
     membership = make_member(org, user, joined=timezone.localdate())
@@ -244,9 +254,9 @@ def test_concurrent_approval_threads_one_membership(submitted_application, counc
 
         try:
             barrier.wait()
-            domain.approve_application(application=submitted_application, user=user)
+            admit(submitted_application, user)
             outcomes.append("ok")
-        except domain.TransitionError:
+        except WorkflowError:
             outcomes.append("refused")
         finally:
             connections.close_all()
@@ -265,3 +275,15 @@ def test_draft_files_not_visible_to_reviewers(client_for, make_application, firm
     url = reverse("members:application_file", args=[draft.pk, "letter"])
     assert client_for(council).get(url).status_code == 404
     assert client_for(firm_a_user).get(url).status_code == 200
+
+
+def test_a_unit_just_admitted_cannot_open_a_new_draft(client_for, submitted_application, council, firm_a_user, tiers):
+    admit(submitted_application, council)
+    with pytest.raises(WorkflowError):
+        domain.save_application_draft(
+            application=MembershipApplication(organisation=submitted_application.organisation, tier=tiers["会员单位"]),
+            user=firm_a_user,
+        )
+    response = client_for(firm_a_user).post(APPLY, form_data(tiers, save="1"))
+    assert response.status_code == 302 and response.url == reverse("members:membership")
+    assert MembershipApplication.objects.count() == 1

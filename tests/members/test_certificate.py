@@ -5,8 +5,11 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from members import domain
 from members.models import Membership
 from members.pdfs import amount_in_words, certificate_pdf, receipt_pdf
+
+from .conftest import admin_denied
 
 
 def render_png(pdf: bytes, tmp_path, name="page"):
@@ -45,7 +48,7 @@ def test_certificate_text_has_number_name_and_verify_url(member_a, tmp_path):
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext not installed")
     source = tmp_path / "c.pdf"
-    source.write_bytes(certificate_pdf(member_a))
+    source.write_bytes(certificate_pdf(domain.current_certificate(member_a)))
     text = subprocess.run(["pdftotext", str(source), "-"], capture_output=True, text=True, check=True).stdout
     assert member_a.member_number in text
     assert "甲信用科技有限公司" in text
@@ -84,7 +87,7 @@ def test_certificate_without_membership_is_404(client_for, firm_b, firm_b_user):
 
 
 def test_admin_certificate_wrong_role_forbidden(client_for, member_a, editor):
-    assert client_for(editor).get(reverse("members_admin:certificate", args=[member_a.pk])).status_code == 403
+    assert admin_denied(client_for(editor).get(reverse("members_admin:certificate", args=[member_a.pk])))
 
 
 @pytest.mark.parametrize(("status", "label"), [

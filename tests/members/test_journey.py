@@ -37,8 +37,14 @@ def test_membership_journey(client_for, make_user, council, secretariat, django_
     assert application.status == "submitted"
     # 3. a council account approves in the admin
     council_client = client_for(council)
+    assert "杭州金信征信服务有限公司" in council_client.get(reverse("members_resolutions:record_admission")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        council_client.post(reverse("members_admin:application", args=[application.pk]), {"decision": "approve"})
+        council_client.post(reverse("members_resolutions:record_admission"), {
+            "meeting_date": datetime.date.today().isoformat(), "members_present": "1", "votes_for": "1",
+            "votes_against": "0", "votes_abstaining": "0", "decisions-TOTAL_FORMS": "1", "decisions-INITIAL_FORMS": "1",
+            "decisions-0-application": application.pk, "decisions-0-decision": "approve",
+            "decisions-0-tier": tiers["理事单位"].pk,
+        })
     membership = Membership.objects.get()
     assert any("入会申请已获批准" == m.subject for m in mailoutbox)
     # 4. the firm downloads its certificate; the QR code's page says valid
@@ -52,7 +58,7 @@ def test_membership_journey(client_for, make_user, council, secretariat, django_
     item = membership.dues_items.get()
     paid_on = max(membership.started_on, datetime.date.today())
     for amount in ("2000", "5000"):
-        staff.post(reverse("members_admin:membership", args=[membership.pk]), {
+        staff.post(reverse("members_memberships:inspect", args=[membership.pk]), {
             "action": "payment", "pay-dues_item": item.pk, "pay-amount": amount, "pay-paid_on": paid_on.isoformat(),
             "pay-method": "bank", "pay-reference": "转账",
         })
@@ -75,7 +81,8 @@ def test_membership_journey(client_for, make_user, council, secretariat, django_
 
 
 def test_secretariat_admin_viewsets_render(client_for, secretariat, firm_a):
-    from members.wagtail_hooks import organisation_viewset, tier_viewset
+    from members.admin_views import tiers as tier_viewset
+    from portal.organisations.wagtail_hooks import organisation_viewset
 
     client = client_for(secretariat)
     page = client.get(reverse(organisation_viewset.get_url_name("index"))).content.decode()

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from members import domain
 from members.models import Membership, WithdrawalRequest
+from portal.core.workflow import WorkflowError
 
-from .conftest import pdf_bytes, png_bytes
+from .conftest import admin_denied, pdf_bytes, png_bytes
 
 
 def letter():
@@ -24,7 +25,7 @@ def test_withdrawal_requested_then_confirmed_with_certificate_return(client, cli
     assert "正等待秘书处确认" in firm.get(reverse("members:membership")).content.decode()
 
     staff = client_for(secretariat)
-    url = reverse("members_admin:membership", args=[member_a.pk])
+    url = reverse("members_memberships:inspect", args=[member_a.pk])
     assert staff.get(reverse("members_admin:withdrawal_letter", args=[withdrawal.pk])).status_code == 200
     response = staff.post(url, {"action": "confirm_withdrawal", "wd-certificate_returned_on": "2026-11-01"})
     assert response.status_code == 302
@@ -45,14 +46,14 @@ def test_withdrawal_letter_must_be_real_pdf(client_for, member_a, firm_a_user):
 
 def test_second_withdrawal_notice_refused(member_a, firm_a_user):
     domain.request_withdrawal(membership=member_a, user=firm_a_user, letter=letter(), letter_name="a.pdf")
-    with pytest.raises(domain.TransitionError):
+    with pytest.raises(WorkflowError):
         domain.request_withdrawal(membership=member_a, user=firm_a_user, letter=letter(), letter_name="b.pdf")
 
 
 def test_other_firm_cannot_withdraw(member_a, firm_b, firm_b_user):
-    from django.core.exceptions import PermissionDenied
+    from portal.core.workflow import NotFound
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another unit's membership is not even confirmed to exist
         domain.request_withdrawal(membership=member_a, user=firm_b_user, letter=letter(), letter_name="a.pdf")
 
 
@@ -62,37 +63,53 @@ def test_withdraw_page_without_membership_is_404(client_for, firm_b, firm_b_user
 
 def test_withdrawal_letter_wrong_role_forbidden(client_for, member_a, firm_a_user, editor):
     w = domain.request_withdrawal(membership=member_a, user=firm_a_user, letter=letter(), letter_name="a.pdf")
-    assert client_for(editor).get(reverse("members_admin:withdrawal_letter", args=[w.pk])).status_code == 403
+    assert admin_denied(client_for(editor).get(reverse("members_admin:withdrawal_letter", args=[w.pk])))
 
 
 def expulsion_data(**overrides):
-    data = {"action": "expel", "ex-meeting_date": "2026-10-20", "ex-votes_for": "15", "ex-votes_against": "2",
+    data = {"action": "expel", "ex-meeting_date": "2026-10-20", "ex-members_present": "18", "ex-votes_for": "15",
+            "ex-votes_against": "2",
             "ex-votes_abstaining": "1", "ex-reason": "提供虚假材料，严重违反章程。",
             "ex-minutes": SimpleUploadedFile("纪要.pdf", pdf_bytes("理事会会议纪要"))}
     data.update(overrides)
     return data
 
 
-def test_council_expels_by_vote(client, client_for, member_a, council):
-    response = client_for(council).post(reverse("members_admin:membership", args=[member_a.pk]), expulsion_data())
+@pytest.fixture
+def council_of_25(rules):
+    rules.council_size = 25
+    rules.save()
+
+
+def test_council_expels_by_vote(client, client_for, member_a, council, council_of_25):
+    response = client_for(council).post(reverse("members_memberships:inspect", args=[member_a.pk]), expulsion_data())
     assert response.status_code == 302
     member_a.refresh_from_db()
     assert member_a.status == "expelled"
     assert member_a.ended_on == datetime.date(2026, 10, 20)
-    assert (member_a.expulsion.votes_for, member_a.expulsion.votes_against) == (15, 2)
+    resolution = member_a.expulsion.resolution
+    assert (resolution.kind, resolution.members_present, resolution.votes_for, resolution.votes_against) == (
+        "expulsion", 18, 15, 2)
     client.logout()
     assert "已除名" in client.get(reverse("verify_certificate", args=[member_a.member_number])).content.decode()
 
 
-def test_expulsion_vote_not_passed_refused(client_for, member_a, council):
-    response = client_for(council).post(reverse("members_admin:membership", args=[member_a.pk]),
+def test_expulsion_vote_not_passed_refused(client_for, member_a, council, council_of_25):
+    response = client_for(council).post(reverse("members_memberships:inspect", args=[member_a.pk]),
                                         expulsion_data(**{"ex-votes_for": "5", "ex-votes_against": "5"}))
-    assert response.status_code == 200
-    assert "表决未通过" in response.content.decode()
+    assert response.status_code == 302
+    assert "未获通过" in client_for(council).get(response["Location"]).content.decode()
     assert Membership.objects.get(pk=member_a.pk).status == "active"
 
 
-def test_expulsion_by_secretariat_forbidden(client_for, member_a, secretariat):
-    response = client_for(secretariat).post(reverse("members_admin:membership", args=[member_a.pk]), expulsion_data())
-    assert response.status_code == 403
+def test_secretariat_records_the_councils_expulsion(client_for, member_a, secretariat, council_of_25):
+    response = client_for(secretariat).post(reverse("members_memberships:inspect", args=[member_a.pk]), expulsion_data())
+    assert response.status_code == 302
+    assert Membership.objects.get(pk=member_a.pk).status == "expelled"
+
+
+def test_expulsion_by_other_roles_forbidden(client_for, member_a, editor, expert, council_of_25):
+    for user in (editor, expert):
+        response = client_for(user).post(reverse("members_memberships:inspect", args=[member_a.pk]), expulsion_data())
+        assert admin_denied(response)
     assert Membership.objects.get(pk=member_a.pk).status == "active"

@@ -91,7 +91,7 @@ def test_organisation_page_anonymous_redirected_to_login(client):
 
 def test_secretariat_attaches_user_in_admin(client_for, secretariat, firm_a, make_user):
     colleague = make_user(email="colleague@example.com")
-    from members.wagtail_hooks import organisation_user_viewset
+    from portal.organisations.wagtail_hooks import organisation_user_viewset
 
     url = reverse(organisation_user_viewset.get_url_name("add"))
     response = client_for(secretariat).post(url, {"user": colleague.pk, "organisation": firm_a.pk})
@@ -100,7 +100,7 @@ def test_secretariat_attaches_user_in_admin(client_for, secretariat, firm_a, mak
 
 
 def test_attach_user_in_admin_council_forbidden(client_for, council, firm_a, make_user):
-    from members.wagtail_hooks import organisation_user_viewset
+    from portal.organisations.wagtail_hooks import organisation_user_viewset
 
     url = reverse(organisation_user_viewset.get_url_name("add"))
     response = client_for(council).post(url, {"user": make_user().pk, "organisation": firm_a.pk})

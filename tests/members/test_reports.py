@@ -68,7 +68,14 @@ def test_dashboard_panel_for_staff_only(client_for, member_a, council, editor):
 
 def test_admin_lists_render(client_for, member_a, secretariat):
     client = client_for(secretariat)
-    for name in ("members_admin:memberships", "members_admin:applications", "members_admin:inactive"):
+    for name in ("members_memberships:index", "members_applications:index", "members_payments:index",
+                 "members_admin:inactive"):
         assert client.get(reverse(name)).status_code == 200
-    page = client.get(reverse("members_admin:membership", args=[member_a.pk])).content.decode()
+    listing = client.get(reverse("members_memberships:index"), {"q": member_a.member_number}).content.decode()
+    assert "甲信用科技有限公司" in listing and "7,000" in listing.replace("7000", "7,000")
+    export = client.get(reverse("members_memberships:index"), {"export": "csv"})
+    assert export.status_code == 200
+    rows = b"".join(export.streaming_content).decode("utf-8")
+    assert member_a.member_number in rows and "甲信用科技有限公司" in rows
+    page = client.get(reverse("members_memberships:inspect", args=[member_a.pk])).content.decode()
     assert member_a.member_number in page and "登记缴费" in page

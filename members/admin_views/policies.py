@@ -1,0 +1,39 @@
+"""Who may use the membership data in the admin, by role (one policy: `portal.core.permissions`).
+
+Rows of a process (applications, memberships, dues, payments, resolutions) are read in the admin and
+change only through `members.domain` (inspect views and the resolution screen call it), so no role may
+add, edit or delete them through a generic form. Plain data (tiers, the hand-recorded activities) is
+the secretariat's to edit.
+"""
+
+from wagtail.permissions import register_permission_policy
+
+from portal.accounts.roles import Role
+from portal.core.permissions import RolePermissionPolicy
+
+from ..models import (
+    ActivityRecord,
+    CouncilResolution,
+    DuesItem,
+    Membership,
+    MembershipApplication,
+    MembershipTier,
+    Payment,
+    WithdrawalRequest,
+)
+
+REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
+SECRETARIAT = (Role.SECRETARIAT,)
+
+for model in (MembershipApplication, Membership, DuesItem, Payment, WithdrawalRequest, CouncilResolution):
+    register_permission_policy(model, RolePermissionPolicy(model, view=REVIEWERS), exact_class=True)
+register_permission_policy(
+    MembershipTier,
+    RolePermissionPolicy(MembershipTier, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT),
+    exact_class=True,
+)
+register_permission_policy(
+    ActivityRecord,
+    RolePermissionPolicy(ActivityRecord, view=REVIEWERS, add=SECRETARIAT, change=SECRETARIAT, delete=SECRETARIAT),
+    exact_class=True,
+)
