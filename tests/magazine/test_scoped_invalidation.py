@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 from wagtail.models import Page, PageViewRestriction
 
-from portal.core.cache import HEADER, ALL, FAMILIES, families_of, invalidate_public_pages, public_data_version
+from portal.core.cache import ALL, FAMILIES, HEADER, families_of, invalidate_public_pages, public_data_version
 from portal.magazine.models import ArticlePage
 
 MAGAZINE_PAGES = ["/", "/magazine/", "/magazine/2018-1/", "/magazine/2018-1/02/", "/magazine-feed/rss/",
@@ -67,7 +67,7 @@ def test_publishing_an_article_drops_the_magazine_pages_but_not_the_directories(
     with django_capture_on_commit_callbacks(execute=True):
         article.save_revision().publish()
     after = states(client, MAGAZINE_PAGES + DIRECTORIES)
-    assert after == {**{url: "miss" for url in MAGAZINE_PAGES}, **{url: "hit" for url in DIRECTORIES}}
+    assert after == {**dict.fromkeys(MAGAZINE_PAGES, "miss"), **dict.fromkeys(DIRECTORIES, "hit")}
     assert "新发布的文章" in client.get("/magazine/2018-1/").content.decode()
 
 
@@ -81,7 +81,7 @@ def test_a_members_write_leaves_the_magazine_cached(issue, client, caches_on, dj
         MembershipTier.objects.create(name="测试层级", annual_dues=100)
     assert magazine_keys() == before
     assert states(client, MAGAZINE_PAGES + DIRECTORIES) == {
-        **{url: "hit" for url in MAGAZINE_PAGES}, "/members/": "miss", "/showcase/units/": "hit"}
+        **dict.fromkeys(MAGAZINE_PAGES, "hit"), "/members/": "miss", "/showcase/units/": "hit"}
 
 
 def test_an_objection_leaves_the_magazine_cached(issue, client, caches_on, django_capture_on_commit_callbacks):
@@ -96,7 +96,7 @@ def test_an_objection_leaves_the_magazine_cached(issue, client, caches_on, djang
         exec(awards_code, {"__name__": "showcase.awards.domain", "invalidate_public_pages": invalidate_public_pages})
     assert magazine_keys() == before
     assert states(client, MAGAZINE_PAGES + DIRECTORIES) == {
-        **{url: "hit" for url in MAGAZINE_PAGES}, "/members/": "hit", "/showcase/units/": "miss"}
+        **dict.fromkeys(MAGAZINE_PAGES, "hit"), "/members/": "hit", "/showcase/units/": "miss"}
     with django_capture_on_commit_callbacks(execute=True):
         Standard.objects.create(version="测试版", title="测试标准")
     assert magazine_keys() == before
