@@ -97,14 +97,17 @@ class Response:
 
 
 class Browser:
-    """One visitor: keeps cookies (the session, the CSRF token) across requests."""
+    """One visitor: keeps cookies (the session, the CSRF token) across requests (to `port`, or to
+    the server its `port` attribute names at the time: deploy/scale_test.py switches it)."""
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         self.cookies: dict[str, str] = {}
+        self.port = port
 
     def request(self, method: str, path: str, data: dict | None = None, timeout: float = 30) -> Response:
-        conn = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
-        headers = {"Host": f"127.0.0.1:{HTTP_PORT}", "User-Agent": "portal-fault-test"}
+        port = self.port or HTTP_PORT
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        headers = {"Host": f"127.0.0.1:{port}", "User-Agent": "portal-fault-test"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -194,18 +197,19 @@ def site_env() -> dict:
 
 
 class Gunicorn:
-    def __init__(self, env: dict):
-        self.log = open(RUN_DIR / "gunicorn.log", "a")
+    def __init__(self, env: dict, port: int | None = None, log_name: str = "gunicorn.log"):
+        port = port or HTTP_PORT
+        self.log = open(RUN_DIR / log_name, "a")
         self.process = subprocess.Popen(
             [PY, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind",
-             f"127.0.0.1:{HTTP_PORT}", "--chdir", str(ROOT), "portal.wsgi"],
+             f"127.0.0.1:{port}", "--chdir", str(ROOT), "portal.wsgi"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {RUN_DIR / 'gunicorn.log'}")
-            if anonymous("/healthz", timeout=5).status == 200:
+                raise SystemExit(f"gunicorn exited; see {RUN_DIR / log_name}")
+            if Browser(port).get("/healthz", timeout=5).status == 200:
                 return
             time.sleep(0.3)
         raise SystemExit("gunicorn did not answer within 90 s")
