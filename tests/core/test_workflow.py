@@ -198,7 +198,7 @@ def test_every_process_table_is_registered_with_audit_labels():
 # ------------------------------------------------------------------------------------ numbering
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_are_sequential_per_key_and_need_a_transaction():
     with pytest.raises(RuntimeError):
         next_number("test-a")
