@@ -31,10 +31,11 @@ def timed(fn, repeat=3):
     return min(times), result
 
 
-def build(members: int | None = None, years: int | None = None, first_year: int | None = None):
+def build(members: int | None = None, years: int | None = None, first_year: int | None = None, start: int = 0):
     """`members` organisations with active memberships (tiers in turn) and `years` dues items each (~80% paid).
 
-    Used by bench/scale.py too. Organisations are named 基准测试NNNNN…; member numbers ZJXY-<first_year>-NNNNN.
+    Used by bench/scale.py too. Organisations are named 基准测试NNNNN…; member numbers ZJXY-<first_year>-NNNNN,
+    numbered from `start` (to add members to an earlier build).
     """
     from stdnum.cn import uscc
 
@@ -49,7 +50,7 @@ def build(members: int | None = None, years: int | None = None, first_year: int 
     tiers = list(MembershipTier.objects.all())
     divisions = ["330102", "330106", "330203", "330302", "330402", "330502", "330602", "330702", "330802"]
     orgs = []
-    for i in range(members):
+    for i in range(start, start + members):
         body = f"91{divisions[i % len(divisions)]}MA{i:07d}"
         orgs.append(Organisation(
             name=f"基准测试{i:05d}信用科技有限公司", credit_code=body + uscc.calc_check_digit(body),
@@ -61,7 +62,7 @@ def build(members: int | None = None, years: int | None = None, first_year: int 
     memberships = Membership.objects.bulk_create([
         Membership(organisation=o, tier=tiers[i % 3], member_number=f"ZJXY-{first_year}-{i:05d}",
                    started_on=datetime.date(first_year, 1 + i % 12, 1))
-        for i, o in enumerate(orgs)
+        for i, o in enumerate(orgs, start)
     ], batch_size=2000)
     from members.references import UNIT_PREFIX, make_reference
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import DuesItem, IndividualDuesItem, IndividualMember, IndividualPayment, Membership, Payment
 
@@ -59,7 +59,7 @@ RECEIPT_LABELS = {
     "receipt_number": gettext_lazy("Receipt number"), "paid_on": gettext_lazy("Payment date"),
     "kind": gettext_lazy("Kind of member"), "payer": gettext_lazy("Paid by"),
     "member_number": gettext_lazy("Member number"), "dues_year": gettext_lazy("Dues year"),
-    "tier": gettext_lazy("Tier"), "amount": gettext_lazy("Amount (yuan)"), "method": gettext_lazy("Method"),
+    "tier": gettext_lazy("Tier"), "amount": gettext_lazy("Amount (yuan)"), "method": pgettext_lazy("payment", "Method"),
     "bank_date": gettext_lazy("Bank booking date"), "bank_payer": gettext_lazy("Payer name at the bank"),
     "bank_account": gettext_lazy("Payer account"), "bank_serial": gettext_lazy("Bank serial number"),
     "bank_note": gettext_lazy("Note or reference"), "recorded_by": gettext_lazy("Recorded by"),

@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, firm_required, has_role
-from portal.core.cache import skip_page_cache
+from portal.core.cache import public_memo, skip_page_cache
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
@@ -63,34 +64,104 @@ def organisation_required(view):
 # --------------------------------------------------------------------------- public
 
 
-def directory(request):
-    """Active members with tier, region and join year; search, filters, pagination (fixed query count)."""
-    active = Membership.objects.filter(status=Membership.Status.ACTIVE)
-    cities = (
-        active.annotate(city=Substr("organisation__region_code", 1, 4)).values_list("city", flat=True).distinct()
-    )
-    regions = sorted({(c, city_name(c)) for c in cities if c}, key=lambda pair: pair[0])
-    years = sorted({d.year for d in active.dates("started_on", "year")}, reverse=True)
-    form = DirectoryFilterForm(request.GET or None, regions=regions, years=years)
-    members = active.select_related("organisation", "tier").order_by("tier__order", "member_number")
-    filtered = False
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
+class TierOrderedMembers:
+    """The directory's rows in its order (tier, then member number) for a Paginator, in a fixed
+    number of queries whatever the number of members: one grouped count per tier (remembered
+    until membership data changes), then per page one seek along the (status, tier, member
+    number) index for each tier the page spans (at most the number of tiers)."""
+
+    def __init__(self, queryset, tiers, counts):
+        self.queryset, self.tiers, self.counts = queryset, tiers, counts
+
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    def __getitem__(self, window: slice) -> list:
+        offset, size, rows = window.start or 0, window.stop - (window.start or 0), []
+        for tier in self.tiers:
+            in_tier = self.counts.get(tier.pk, 0)
+            if offset >= in_tier:
+                offset -= in_tier
+                continue
+            wanted = size - len(rows)
+            part = self.queryset.filter(tier=tier).order_by("member_number")[offset:offset + wanted]
+            rows += [m for m in part if not setattr(m, "tier", tier)]  # the tier row we already have
+            offset = 0
+            if len(rows) >= size:
+                break
+        return rows
+
+
+class DirectoryListing:
+    """Everything the directory shows, computed when the template first asks: the page's
+    content is a `{% publiccache %}` fragment, so a hit runs no query."""
+
+    def __init__(self, request):
+        self.request = request
+        query = request.GET.copy()
+        query.pop("page", None)
+        self.query = query.urlencode()
+        self.page_number = request.GET.get("page")
+
+    def _choices(self):
+        active = Membership.objects.filter(status=Membership.Status.ACTIVE).order_by()
+        cities = active.annotate(city=Substr("organisation__region_code", 1, 4)).values_list("city", flat=True)
+        regions = sorted({(c, city_name(c)) for c in cities.distinct() if c}, key=lambda pair: pair[0])
+        years = sorted({d.year for d in active.dates("started_on", "year")}, reverse=True)
+        return {"regions": regions, "years": years, "tiers": list(MembershipTier.objects.order_by("order", "pk"))}
+
+    @cached_property
+    def choices(self):
+        return public_memo(self.request, "members:directory:choices", self._choices, families=("members",))
+
+    @cached_property
+    def form(self):
+        form = DirectoryFilterForm(self.request.GET or None, regions=self.choices["regions"],
+                                   years=self.choices["years"])
+        form.fields["tier"].queryset = MembershipTier.objects.filter(pk__in=[t.pk for t in self.choices["tiers"]])
+        form.fields["tier"].choices = [("", form.fields["tier"].empty_label),
+                                       *((t.pk, str(t)) for t in self.choices["tiers"])]
+        return form
+
+    @cached_property
+    def filters(self) -> dict:
+        if not self.form.is_valid():
+            return {}
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.filters)
+
+    @cached_property
+    def page_obj(self):
+        members = Membership.objects.filter(status=Membership.Status.ACTIVE).select_related("organisation")
+        data = self.filters
+        if data.get("q"):
             q = data["q"].strip()
             members = members.filter(Q(organisation__name__icontains=q) | Q(member_number__iexact=q))
-        if data["tier"]:
+        if data.get("tier"):
             members = members.filter(tier=data["tier"])
-        if data["region"]:
+        if data.get("region"):
             members = members.filter(organisation__region_code__startswith=data["region"])
-        if data["year"]:
+        if data.get("year"):
             members = members.filter(started_on__year=data["year"])
-        filtered = any(data.values())
-    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+        key = "&".join(f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(data.items()))
+
+        def counts():
+            return dict(members.order_by().values_list("tier").annotate(n=Count("pk")).values_list("tier", "n"))
+
+        per_tier = public_memo(self.request, f"members:directory:counts:{key}", counts, families=("members",))
+        rows = TierOrderedMembers(members, self.choices["tiers"], per_tier)
+        return Paginator(rows, DIRECTORY_PAGE_SIZE).get_page(self.page_number)
+
+
+def directory(request):
+    """Active members with tier, region and join year; search, filters, pagination (fixed query count)."""
+    listing = DirectoryListing(request)
     return render(request, "members/directory.html", {
-        "form": form, "page_obj": page, "filtered": filtered, "query": query.urlencode(),
+        "listing": listing, "page_obj": SimpleLazyObject(lambda: listing.page_obj), "query": listing.query,
+        "fragment_key": [listing.query, listing.page_number],
     })
 
 

@@ -5,6 +5,7 @@
     python scripts/i18n.py compile              # .po -> .mo for every catalogue (pure Python, polib)
     python scripts/i18n.py check                # fail if any catalogue has untranslated or fuzzy entries
     python scripts/i18n.py conflicts            # fail if a msgid is translated differently in two catalogues
+    python scripts/i18n.py upstream             # fail if we translate a Django/Wagtail msgid differently from them
     python scripts/i18n.py fill [AREA ...]      # untranslated/fuzzy entries take another catalogue's translation
 
 Msgids are English; zh_Hans is the complete catalogue (the site's default language).
@@ -110,6 +111,97 @@ def conflicts() -> dict[tuple[str | None, str], dict[str, object]]:
     return {key: by_area for key, by_area in seen.items() if len(set(by_area.values())) > 1}
 
 
+# Our catalogues come first in INSTALLED_APPS, so a msgid (without context) that we translate replaces Django's
+# and Wagtail's own translation in *their* pages too: the pagination's "Pages" → 分页 renamed Wagtail's 页面
+# menu. `upstream` refuses that; a word that is deliberately ours everywhere is listed here with the reason.
+# Area words that should not reach the admin get a context instead (pgettext / {% trans ... context ... %}).
+UPSTREAM_PACKAGES = ("django", "wagtail")
+UPSTREAM_DIFFERENCES_ALLOWED = {
+    ":": "form labels end with a full-width colon in Chinese (#14.18); Wagtail's admin labels carry no suffix",
+    "Email": "电子邮箱 is the portal's word for an email address everywhere (allauth's pages too)",
+    "email address": "电子邮箱 is the portal's word for an email address everywhere (allauth's pages too)",
+    "Remove": "移除 (take an item off a list, e.g. an evidence file) reads better than 删除 there",
+    "Site": "网站 is the portal's word for the public site; Wagtail's 站点 only names the Sites setting",
+    "form submission": "our FormSubmission model (core); Wagtail's forms app is not used for it",
+    "form submissions": "our FormSubmission model (core); Wagtail's forms app is not used for it",
+    "Account": "账户 across the portal (allauth's word too); Wagtail's 帐号 is a variant spelling",
+    "Admin": "the header link to the staff back office reads 管理后台",
+    "Log out": "退出 is what Chinese sites say; 注销 also means cancelling the account (portal.privacy)",
+    "Name": "姓名 for a person's name on our forms; Wagtail's 名字 reads the same in its snippets",
+    "Page not found": "our own 404 page (templates/404.html) says 页面不存在, plainer than Django's 页面没有找到",
+    "Last login": "最近登录 (our user list) is the same meaning as Wagtail's 上次登录",
+    "Document": "文件 is the association's word for uploaded files (members, showcase evidence)",
+    "document": "文件 is the association's word for uploaded files (members, showcase evidence)",
+    "Documents": "文件 is the association's word for uploaded files; also names Wagtail's documents menu",
+    "Action": "操作 (what a reviewer does) is clearer than Django's 动作 and Wagtail's 行为",
+    "Actions": "操作 (what a reviewer does) is clearer than Wagtail's 动作",
+    "Completed at": "完成时间 reads better than 完成于 in our tables; same meaning",
+    "Breadcrumb": "当前位置 is what Chinese sites call the breadcrumb trail; same landmark",
+    "Published": "出版日期 for magazine issues; TODO(magazine): context 'magazine' so Wagtail keeps 已发布",
+    "Number": "编号 (document numbers) in our tables; Wagtail's 数字 is only in form builder fields",
+    "Submitted": "提交时间 in our tables, where the column holds a date",
+    "Summary": "汇总 for the services and dues summaries",
+    "Enter a number.": "请输入数字。 with full-width punctuation, same meaning as Django's",
+    "description": "简介 for catalogue and tier descriptions",
+    "In progress": "办理中 (a request being handled); same meaning as Wagtail's 进行中",
+    "requested by": "申请人 for service requests",
+    "History": "办理记录 for a request's history; TODO(services): context 'services'",
+    "Show": "查看 on our links; same meaning as Wagtail's 显示",
+    "Reject": "驳回 is the association's word for refusing an application",
+    "Rejected": "驳回 is the association's word for refusing an application",
+    "Filter": "筛选 for list filters; Wagtail's 过滤器 only in its image filters",
+    "Reports": "TODO(members, #14.8): the two 统计报表 menus are being renamed by the lead",
+    "Timeline": "进程 for an application's timeline",
+    "Not started": "未开始, same meaning as Wagtail's 未启动",
+    "comment": "评语 for an expert's comment on a score",
+    "group": "TODO(showcase, #14.8): creation-project groups need context 'showcase'; they rename Wagtail's groups",
+    "Groups": "TODO(showcase, #14.8): creation-project groups need context 'showcase'; they rename Wagtail's groups",
+}
+
+
+def upstream_translations() -> dict[str, set[str]]:
+    """msgid -> its zh_Hans translations in the installed Django and Wagtail (no context, no plural)."""
+    import importlib
+
+    found = defaultdict(set)
+    for name in UPSTREAM_PACKAGES:
+        base = Path(importlib.import_module(name).__file__).parent
+        for path in sorted(base.glob(f"**/locale/{LANG}/LC_MESSAGES/django.mo")):
+            for entry in polib.mofile(str(path)):
+                if entry.msgid and entry.msgstr and not entry.msgctxt and not entry.msgid_plural:
+                    found[entry.msgid].add(entry.msgstr)
+    return found
+
+
+def upstream_differences() -> dict[str, dict[str, object]]:
+    """msgid -> {area: our translation, "upstream": theirs} for every msgid we translate differently from
+    Django or Wagtail, not allowed in UPSTREAM_DIFFERENCES_ALLOWED."""
+    upstream = upstream_translations()
+    found = {}
+    for area in AREAS:
+        path = po_path(area)
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)).translated_entries():
+            if entry.msgctxt or entry.msgid_plural or "fuzzy" in entry.flags:
+                continue
+            theirs = upstream.get(entry.msgid)
+            if theirs and entry.msgstr not in theirs and entry.msgid not in UPSTREAM_DIFFERENCES_ALLOWED:
+                found.setdefault(entry.msgid, {"upstream": theirs})[area] = entry.msgstr
+    return found
+
+
+def report_upstream_differences() -> int:
+    found = upstream_differences()
+    for msgid, by_area in sorted(found.items()):
+        ours = ", ".join(f"{area} {text}" for area, text in by_area.items() if area != "upstream")
+        print(f"{msgid!r}: {ours}; Django/Wagtail: {'/'.join(sorted(by_area['upstream']))}")
+    if found:
+        print(f"{len(found)} msgid(s) would replace Django's or Wagtail's own translation in their pages: give ours "
+              "a context (pgettext / {% trans ... context ... %}), or list it in UPSTREAM_DIFFERENCES_ALLOWED with why.")
+    return 1 if found else 0
+
+
 def fill(area: str) -> None:
     """Give untranslated and fuzzy entries of `area` the translation another catalogue has for the same (context, msgid),
     e.g. after code moved between areas."""
@@ -167,5 +259,7 @@ if __name__ == "__main__":
         sys.exit(check())
     elif command == "conflicts":
         sys.exit(report_conflicts())
+    elif command == "upstream":
+        sys.exit(report_upstream_differences())
     else:
         sys.exit(__doc__)

@@ -81,3 +81,41 @@ def firm_application_or_404(user, pk):
         return firm_applications(user).select_related("campaign__standard", "organisation").get(pk=pk)
     except Application.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# ------------------------------------------------------------------ what a workflow object concerns
+
+
+def application_of(obj) -> Application:
+    """The application a programme object concerns (an application, round, assignment or score sheet)."""
+    from .models import ReviewRound, ScoreSheet
+
+    if isinstance(obj, Application):
+        return obj
+    if isinstance(obj, ReviewRound):
+        return obj.application
+    if isinstance(obj, ExpertAssignment):
+        return obj.round.application
+    if isinstance(obj, ScoreSheet):
+        return obj.assignment.round.application
+    raise TypeError(f"not a programme object: {obj!r}")
+
+
+def campaign_of(obj):
+    return application_of(obj).campaign
+
+
+def unit_id_of(obj) -> int:
+    """The unit concerned (for recusal): the applying organisation."""
+    return application_of(obj).organisation_id
+
+
+def expert_id_of(obj) -> int | None:
+    """The expert an assignment or score sheet belongs to."""
+    from .models import ScoreSheet
+
+    if isinstance(obj, ExpertAssignment):
+        return obj.expert_id
+    if isinstance(obj, ScoreSheet):
+        return obj.assignment.expert_id
+    return None

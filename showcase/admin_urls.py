@@ -5,7 +5,6 @@ from . import admin_views as v
 app_name = "showcase_admin"
 urlpatterns = [
     path("", v.dashboard, name="dashboard"),
-    path("applications/", v.application_list, name="applications"),
     path("applications/<int:pk>/", v.application_detail, name="application"),
     path("applications/<int:pk>/preliminary/", v.preliminary_review, name="preliminary"),
     path("applications/<int:pk>/assessment/", v.stage_assessment, name="assessment"),

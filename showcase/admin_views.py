@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -14,13 +13,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from members.models import active_member_ids
 from portal.accounts.roles import Role
 from portal.accounts.roles import role_required as roles
 from portal.core.admin_pages import render_admin_page
+from portal.core.workflow import NEW
+from portal.core.workflow_views import run_step, show_form_errors
+from portal.organisations.membership import active_member_ids
 
 from . import access, domain
 from .forms import (
@@ -34,6 +35,7 @@ from .forms import (
     ScoreSheetForm,
     StageAssessmentForm,
 )
+from .guards import scoring_complete
 from .models import (
     Application,
     Campaign,
@@ -48,6 +50,7 @@ from .models import (
     items_of,
 )
 from .results import panel_result
+from .workflows import APPLICATIONS, ASSIGNMENTS, ROUNDS, SHEETS
 
 S = Application.Status
 A = ExpertAssignment.Status
@@ -56,30 +59,6 @@ A = ExpertAssignment.Status
 def page(request, template, title, context, crumbs=()):
     return render_admin_page(request, template, title, context, crumbs=crumbs,
                              section=(reverse("showcase_admin:dashboard"), _("Credit demonstration units")))
-
-
-def run(request, fn, success, **kwargs):
-    try:
-        result = fn(user=request.user, request=request, **kwargs)
-    except domain.NotFound as exc:
-        raise Http404 from exc
-    except PermissionError as exc:
-        raise PermissionDenied from exc
-    except domain.ShowcaseError as exc:
-        messages.error(request, exc.message)
-        for problem in exc.problems:
-            messages.error(request, problem.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
-
-
-def form_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 # ---------------------------------------------------------------- dashboard and lists
@@ -118,65 +97,65 @@ def dashboard(request):
 
 
 @roles(Role.SECRETARIAT, Role.AGENCY)
-def application_list(request):
-    qs = access.staff_applications(request.user).select_related("campaign", "organisation").order_by("-submitted_at")
-    campaign = request.GET.get("campaign", "")
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    if campaign.isdigit():
-        qs = qs.filter(campaign_id=int(campaign))
-    if status in S.values:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(unit_name__icontains=q) | Q(number__icontains=q) | Q(credit_code__icontains=q))
-    paginator = Paginator(qs, 25)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page(request, "showcase/admin/application_list.html", pgettext("showcase", "Applications"), {
-        "page_obj": page_obj, "campaigns": Campaign.objects.order_by("-year"),
-        "statuses": [s for s in S if s != S.DRAFT], "filters": {"campaign": campaign, "status": status, "q": q},
-        "query": params.urlencode(),
-    })
-
-
-@roles(Role.SECRETARIAT, Role.AGENCY)
 def application_detail(request, pk):
+    """The application with the steps the tables allow this user now (buttons and forms come from them)."""
     application = access.staff_application_or_404(request.user, pk)
     user = request.user
-    is_agency = access.is_agency_for(user, application.campaign)
     is_secretariat = access.is_secretariat(user)
+    actions = APPLICATIONS.action_names(user, application)
     items = items_of(application.campaign.standard)
     files = defaultdict(list)
-    for f in application.evidence.all():
+    for f in application.evidence.all():  # both purposes: tracking files belong to the newer standard's items
         files[f.item_id].append(f)
     rounds = list(application.rounds.select_related("standard").prefetch_related(
         Prefetch("assignments", queryset=ExpertAssignment.objects.select_related("expert", "sheet"))))
-    round_views = [{"round": r, "result": panel_result(r, with_experts=is_secretariat),
-                    "assign_form": AssignExpertsForm(review_round=r) if is_secretariat and not r.is_decided else None,
-                    "decision_form": DecisionForm() if is_secretariat and not r.is_decided else None}
-                   for r in rounds]
+    round_views = []
+    for r in rounds:
+        allowed = ROUNDS.action_names(user, r)
+        for a in r.assignments.all():
+            sheet = getattr(a, "sheet", None)
+            a.can_reopen = "assign" in allowed and sheet is not None and SHEETS.allows(user, sheet, "reopen")
+            a.can_remove = ASSIGNMENTS.allows(user, a, "remove") and not a.can_reopen
+        round_views.append({
+            "round": r, "result": panel_result(r, with_experts=is_secretariat),
+            "evidence": list(r.evidence.select_related("item")) if r.kind == ReviewRound.Kind.RE_REVIEW else [],
+            "assign_form": AssignExpertsForm(review_round=r) if "assign" in allowed else None,
+            "decision_form": DecisionForm(proposed=domain.proposed_result(r))
+            if "decide" in allowed and not scoring_complete(r) else None,
+        })
     context = {
         "application": application, "items": items,
         "evidence_rows": [(i, files.get(i.pk, [])) for i in items],
         "events": application.events.select_related("actor"),
         "assessments": application.assessments.prefetch_related("findings__item").select_related("created_by"),
         "public_credit": application.public_credit_records.select_related("entered_by"),
-        "rounds": round_views, "is_agency": is_agency, "is_secretariat": is_secretariat,
+        "rounds": round_views, "is_secretariat": is_secretariat,
         "is_member_now": application.organisation_id in active_member_ids([application.organisation_id]),
     }
-    if is_agency and application.status == S.SUBMITTED:
-        context["preliminary_form"] = PreliminaryReviewForm()
-    if is_agency and application.status == S.CREATION:
+    outcomes = [o for o, action in PreliminaryReviewForm.ACTIONS.items() if action in actions]
+    if outcomes:
+        context["preliminary_form"] = PreliminaryReviewForm(outcomes=outcomes)
+        context["preliminary_outcomes"] = outcomes
+    if "assess" in actions:
         context["assessment_url"] = reverse("showcase_admin:assessment", args=[application.pk])
+    if "enter_public_credit" in actions:
         context["public_credit_form"] = PublicCreditForm()
+    if "report" in actions:
         context["report_form"] = ReportForm()
+    context["can_exclude"] = "exclude" in actions
     return page(request, "showcase/admin/application_detail.html",
                 f"{application.number or ''} {application.unit_name}", context,
-                [(reverse("showcase_admin:applications"), pgettext("showcase", "Applications"))])
+                [(reverse("showcase_applications:index"), pgettext("showcase", "Applications"))])
 
 
 # ---------------------------------------------------------------- agency actions
+
+PRELIMINARY_STEPS = {
+    "pass": (domain.pass_preliminary_review, "message",
+             gettext_lazy("Preliminary review passed: the creation phase starts.")),
+    "return": (domain.return_for_completion, "missing", gettext_lazy("Returned to the unit for completion.")),
+    "reject": (domain.reject_application, "reason", pgettext_lazy("showcase", "The application was rejected.")),
+}
 
 
 @roles(Role.AGENCY)
@@ -185,17 +164,13 @@ def preliminary_review(request, pk):
     application = access.staff_application_or_404(request.user, pk)
     form = PreliminaryReviewForm(request.POST)
     if not form.is_valid():
-        form_errors(request, form)
+        show_form_errors(request, form)
     else:
-        outcome, text = form.cleaned_data["outcome"], form.cleaned_data["text"]
-        if outcome == "pass":
-            run(request, domain.pass_preliminary_review, _("Preliminary review passed: the creation phase starts."),
-                application=application, message=text)
-        elif outcome == "return":
-            run(request, domain.return_for_completion, _("Returned to the unit for completion."),
-                application=application, missing=text)
-        else:
-            run(request, domain.reject_application, pgettext("showcase", "The application was rejected."), application=application, reason=text)
+        outcome = form.cleaned_data["outcome"]
+        step, text_argument, success = PRELIMINARY_STEPS[outcome]
+        extra = {"not_credit_agency": form.cleaned_data["not_credit_agency"]} if outcome == "pass" else {}
+        run_step(request, step, user=request.user, request=request, success=success, application=application,
+                 **{text_argument: form.cleaned_data["text"]}, **extra)
     return redirect("showcase_admin:application", pk=pk)
 
 
@@ -208,7 +183,7 @@ def stage_assessment(request, pk):
     form = StageAssessmentForm(request.POST or None, items=items)
     if request.method == "POST":
         if form.is_valid():
-            if run(request, domain.record_stage_assessment, _("Stage assessment recorded."), application=application,
+            if run_step(request, domain.record_stage_assessment, user=request.user, request=request, success=_("Stage assessment recorded."), application=application,
                    assessed_on=form.cleaned_data["assessed_on"], advice=form.cleaned_data["advice"],
                    findings=form.findings()):
                 return redirect("showcase_admin:application", pk=pk)
@@ -216,9 +191,9 @@ def stage_assessment(request, pk):
     for f in application.evidence.all():
         files[f.item_id].append(f)
     return page(request, "showcase/admin/assessment.html", _("Stage assessment"), {
-        "application": application, "form": form,
+        "application": application, "form": form, "can_assess": APPLICATIONS.allows(request.user, application, "assess"),
         "rows": [(field, item, files.get(item.pk, [])) for field, item in zip(form.finding_fields(), items, strict=True)],
-    }, [(reverse("showcase_admin:applications"), pgettext("showcase", "Applications")),
+    }, [(reverse("showcase_applications:index"), pgettext("showcase", "Applications")),
         (reverse("showcase_admin:application", args=[pk]), application.unit_name)])
 
 
@@ -228,10 +203,10 @@ def public_credit(request, pk):
     application = access.staff_application_or_404(request.user, pk)
     form = PublicCreditForm(request.POST)
     if form.is_valid():
-        run(request, domain.enter_public_credit_record, _("Public credit record entered."), application=application,
+        run_step(request, domain.enter_public_credit_record, user=request.user, request=request, success=_("Public credit record entered."), application=application,
             result=form.cleaned_data["result"], looked_up_on=form.cleaned_data["looked_up_on"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("showcase_admin:application", pk=pk)
 
 
@@ -242,10 +217,10 @@ def evaluation_report(request, pk):
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["report"]
-        run(request, domain.submit_evaluation_report, _("Report uploaded: the application moves to the acceptance review."),
+        run_step(request, domain.submit_evaluation_report, user=request.user, request=request, success=_("Report uploaded: the application moves to the acceptance review."),
             application=application, report=upload, report_name=upload.name, summary=form.cleaned_data["summary"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("showcase_admin:application", pk=pk)
 
 
@@ -264,11 +239,11 @@ def assign(request, pk):
     review_round = _round_or_404(request.user, pk)
     form = AssignExpertsForm(request.POST, review_round=review_round)
     if form.is_valid():
-        run(request, domain.assign_experts, _("Experts assigned; they have been notified by email."),
+        run_step(request, domain.assign_experts, user=request.user, request=request, success=_("Experts assigned; they have been notified by email."),
             review_round=review_round, experts=form.cleaned_data["experts"],
             scoring_deadline=form.cleaned_data["scoring_deadline"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("showcase_admin:application", pk=review_round.application_id)
 
 
@@ -277,7 +252,7 @@ def assign(request, pk):
 def remove_assignment(request, pk):
     assignment = get_object_or_404(ExpertAssignment.objects.select_related("round"), pk=pk)
     _round_or_404(request.user, assignment.round_id)
-    run(request, domain.remove_assignment, _("The expert was removed from this review."), assignment=assignment)
+    run_step(request, domain.remove_assignment, user=request.user, request=request, success=_("The expert was removed from this review."), assignment=assignment)
     return redirect("showcase_admin:application", pk=assignment.round.application_id)
 
 
@@ -288,10 +263,10 @@ def reopen_sheet(request, pk):
     _round_or_404(request.user, sheet.assignment.round_id)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        run(request, domain.reopen_score_sheet, _("The score sheet was reopened."), sheet=sheet,
+        run_step(request, domain.reopen_score_sheet, user=request.user, request=request, success=_("The score sheet was reopened."), sheet=sheet,
             reason=form.cleaned_data["reason"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("showcase_admin:application", pk=sheet.assignment.round.application_id)
 
 
@@ -299,13 +274,13 @@ def reopen_sheet(request, pk):
 @require_POST
 def decide(request, pk):
     review_round = _round_or_404(request.user, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, proposed=domain.proposed_result(review_round))
     if form.is_valid():
-        run(request, domain.record_decision, _("Decision recorded."), review_round=review_round,
+        run_step(request, domain.record_decision, user=request.user, request=request, success=_("Decision recorded."), review_round=review_round,
             result=form.cleaned_data["result"], decided_on=form.cleaned_data["decided_on"],
             note=form.cleaned_data["note"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("showcase_admin:application", pk=review_round.application_id)
 
 
@@ -385,18 +360,24 @@ def my_assignments(request):
         "page_obj": page_obj, "today": timezone.localdate()})
 
 
+def _may_score(user, assignment) -> bool:
+    """The score sheet is open to this expert (declared without conflict): asked of the sheets' table."""
+    sheet = getattr(assignment, "sheet", None) or ScoreSheet(assignment_id=assignment.pk)
+    return SHEETS.visible(user, sheet)
+
+
 @roles(Role.EXPERT)
 def declare(request, pk):
     assignment = _own_assignment_or_404(request.user, pk)
-    if assignment.status == A.ACTIVE:
-        return redirect("showcase_admin:score", pk=pk)
-    if assignment.status != A.PENDING:
+    if not ASSIGNMENTS.allows(request.user, assignment, "no_conflict"):
+        if _may_score(request.user, assignment):
+            return redirect("showcase_admin:score", pk=pk)
         raise Http404
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         has_conflict = form.cleaned_data["answer"] == "yes"
-        done = run(request, domain.declare_conflict, None, assignment=assignment, has_conflict=has_conflict,
-                   note=form.cleaned_data["note"])
+        done = run_step(request, domain.declare_conflict, user=request.user, request=request, assignment=assignment,
+                        has_conflict=has_conflict, note=form.cleaned_data["note"])
         if done and has_conflict:
             messages.info(request, _("Thank you. You have been unassigned from this application; the secretariat is informed."))
             return redirect("showcase_admin:my_assignments")
@@ -418,9 +399,9 @@ def _next_assignment(user, after):
 @roles(Role.EXPERT)
 def score(request, pk):
     assignment = _own_assignment_or_404(request.user, pk)
-    if assignment.status == A.PENDING:
+    if ASSIGNMENTS.allows(request.user, assignment, "no_conflict"):
         return redirect("showcase_admin:declare", pk=pk)
-    if assignment.status != A.ACTIVE:
+    if not _may_score(request.user, assignment):
         raise Http404
     review_round = assignment.round
     application = review_round.application
@@ -429,28 +410,30 @@ def score(request, pk):
     levels = list(standard.levels.all())
     sheet = getattr(assignment, "sheet", None)
     ratings = {r.item_id: r for r in sheet.ratings.all()} if sheet else {}
-    locked = bool(sheet and sheet.status == ScoreSheet.Status.SUBMITTED) or review_round.is_decided
+    can_save = SHEETS.allows(request.user, sheet, "save") if sheet else SHEETS.allows(
+        request.user, ScoreSheet(assignment_id=assignment.pk, status=NEW), "start")
+    locked = not can_save or review_round.is_decided
     form = ScoreSheetForm(request.POST or None, items=items, levels=levels, ratings=ratings, disabled=locked,
                           initial={"overall_comment": sheet.overall_comment if sheet else ""})
-    if request.method == "POST" and not locked:
-        if form.is_valid():
-            action = request.POST.get("action", "save")
-            submit = action in ("submit", "submit_next")
-            saved = run(request, domain.save_score_sheet,
-                        _("Score sheet submitted.") if submit else _("Draft saved."),
-                        assignment=assignment, ratings=form.ratings(),
-                        overall_comment=form.cleaned_data["overall_comment"], submit=submit)
-            if saved:
-                if action == "submit_next":
-                    following = _next_assignment(request.user, assignment)
-                    if following:
-                        return redirect("showcase_admin:score", pk=following.pk)
-                    messages.info(request, _("No more applications are waiting for your scores."))
-                    return redirect("showcase_admin:my_assignments")
-                return redirect("showcase_admin:score", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "save")
+        submit = action in ("submit", "submit_next")
+        saved = run_step(request, domain.save_score_sheet, user=request.user, request=request,
+                         success=_("Score sheet submitted.") if submit else _("Draft saved."),
+                         assignment=assignment, ratings=form.ratings(),
+                         overall_comment=form.cleaned_data["overall_comment"], submit=submit)
+        if saved and action == "submit_next":
+            following = _next_assignment(request.user, assignment)
+            if following:
+                return redirect("showcase_admin:score", pk=following.pk)
+            messages.info(request, _("No more applications are waiting for your scores."))
+            return redirect("showcase_admin:my_assignments")
+        return redirect("showcase_admin:score", pk=pk)
     files = defaultdict(list)
-    for f in EvidenceFile.objects.filter(application=application).only(
-            "pk", "item_id", "original_name", "note", "uploaded_at"):
+    # an acceptance review examines the application's evidence; a re-review the evidence updated for it
+    evidence = (EvidenceFile.objects.filter(round=review_round) if review_round.kind == ReviewRound.Kind.RE_REVIEW
+                else EvidenceFile.objects.filter(application=application, purpose=EvidenceFile.Purpose.APPLICATION))
+    for f in evidence.only("pk", "item_id", "original_name", "note", "uploaded_at"):
         files[f.item_id].append(f)
     rows = [(item, level_field, comment_field, files.get(item.pk, []))
             for item, level_field, comment_field in form.rows()]
@@ -460,7 +443,7 @@ def score(request, pk):
         "public_credit": application.public_credit_records.first(),
         "assessments": application.assessments.all(),
     }
-    if sheet and sheet.status == ScoreSheet.Status.SUBMITTED:
+    if sheet is not None and sheet.submitted_at:
         # Only after submitting their own sheet does an expert see the panel's (anonymous) aggregate.
         context["panel"] = panel_result(review_round, with_experts=False)
     return page(request, "showcase/admin/score.html",

@@ -191,6 +191,7 @@ def _load_2019(campaign, standard, firm_a, orgs, agency, secretariat, experts):
             sheet.save()
         result = ReviewRound.Result.ACCEPTED if outcome == "accepted" else ReviewRound.Result.NOT_ACCEPTED
         review_round.result, review_round.decided_on, review_round.decided_by = result, datetime.date(2019, 11, 20), secretariat
+        review_round.status = ReviewRound.Status.DECIDED
         review_round.save()
         app.status = Application.Status.ACCEPTED if outcome == "accepted" else Application.Status.NOT_ACCEPTED
         app.preliminary_passed_at = _at(datetime.date(2019, 7, 8))
@@ -224,7 +225,7 @@ def _start(campaign, org, user, business):
 
 
 def _to_acceptance(app, agency):
-    domain.pass_preliminary_review(application=app, user=agency, message="申报条件符合，材料齐全。")
+    domain.pass_preliminary_review(application=app, user=agency, not_credit_agency=True, message="申报条件符合，材料齐全。")
     domain.record_stage_assessment(application=app, user=agency, assessed_on=timezone.localdate(),
                                    advice="建议完善信用管理制度执行记录，补充近三年信用管理经费投入明细。",
                                    findings={items_of(app.campaign.standard)[7].pk: "制度执行记录不完整。"})
@@ -271,7 +272,7 @@ def _load_current(campaign, standard, firm_b, orgs, users, agency, secretariat, 
     # in creation, with a stage assessment
     app, new = _start(campaign, orgs["g"], users["g"], "文化活动策划与广告传媒")
     if new:
-        domain.pass_preliminary_review(application=app, user=agency)
+        domain.pass_preliminary_review(application=app, user=agency, not_credit_agency=True)
         domain.record_stage_assessment(application=app, user=agency, assessed_on=today,
                                        advice="尚未设立信用管理专门岗位，建议明确职能并制定客户信用评估制度。",
                                        findings={items_of(standard)[5].pk: "未见信用管理部门设置文件。"})

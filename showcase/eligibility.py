@@ -1,4 +1,4 @@
-"""Eligibility (L1319–L1324, L1361, L1376) and completeness, checked when an application is submitted.
+"""Eligibility (L1319–L1324, L1361, L1376) and completeness, checked when a draft starts and when it is submitted.
 
 Each rule is a small function returning None (met) or a message for the applicant.
 """
@@ -7,10 +7,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from portal.organisations.models import Organisation
 
-from .models import Application, add_years, is_banned
+from .models import Application, add_years, ban_in_force
 
 MIN_YEARS = 3
 
@@ -56,10 +57,12 @@ def not_credit_agency(application, on_date):
 
 
 def not_banned(application, on_date):
-    if is_banned(application.organisation, on_date):
+    ban = ban_in_force(application.organisation, on_date)
+    if ban is not None:
         return _(
-            "The unit's title was revoked and it may not take part in the programme for three years."
-        )
+            "The unit's title was revoked (or it was excluded from the programme): it may not take part in the "
+            "programme before %(until)s."
+        ) % {"until": ban.ends_on.isoformat()}
     return None
 
 
@@ -84,6 +87,22 @@ def not_accepted_in_campaign(application, on_date):
     return None
 
 
+STANDING_TITLE_HOOK = "showcase_standing_title"
+
+
+def no_standing_title(application, on_date):
+    """Not while the unit holds a valid title or an accepted application awaits its title.
+
+    The titles (showcase.awards) answer through the Wagtail hook `showcase_standing_title`:
+    fn(application, on_date) -> a message or None.
+    """
+    for answer in hooks.get_hooks(STANDING_TITLE_HOOK):
+        message = answer(application, on_date)
+        if message:
+            return message
+    return None
+
+
 def campaign_accepts(application, on_date):
     if not application.campaign.accepts_applications(on_date):
         return _("The campaign %(campaign)s does not accept applications now (deadline %(deadline)s).") % {
@@ -101,6 +120,7 @@ ELIGIBILITY_RULES = [
     ("banned", not_banned),
     ("open_application", no_other_open_application),
     ("accepted_in_campaign", not_accepted_in_campaign),
+    ("standing_title", no_standing_title),
     ("campaign", campaign_accepts),
 ]
 
@@ -112,6 +132,34 @@ def eligibility_problems(application, on_date: datetime.date) -> list[Problem]:
         if message:
             problems.append(Problem(code, message))
     return problems
+
+
+# Checked when a draft starts: the bars a unit cannot remove by completing its form (the ban, being a credit
+# service agency, another application or a standing title, the campaign). The rest is checked at submission.
+START_RULES = ("credit_agency", "banned", "open_application", "accepted_in_campaign", "standing_title", "campaign")
+# Checked again when the agency passes the preliminary review (the unit's declarations, confirmed by the agency).
+REVIEW_RULES = ("zhejiang", "legal_person", "three_years", "credit_agency", "banned", "standing_title")
+
+
+def start_problems(application, on_date: datetime.date) -> list[Problem]:
+    """The rules a unit must meet to start a draft."""
+    return [p for p in eligibility_problems(application, on_date) if p.code in START_RULES]
+
+
+def review_problems(application, on_date: datetime.date) -> list[Problem]:
+    """The rules the agency checks again at the preliminary review."""
+    return [p for p in eligibility_problems(application, on_date) if p.code in REVIEW_RULES]
+
+
+def submission_problems(application, on_date: datetime.date | None = None) -> list[Problem]:
+    """Eligibility and completeness at submission; a returned application stays in its campaign after the
+    deadline (it was submitted in time)."""
+    from django.utils import timezone
+
+    problems = eligibility_problems(application, on_date or timezone.localdate())
+    if application.status == Application.Status.RETURNED:
+        problems = [p for p in problems if p.code != "campaign"]
+    return problems + completeness_problems(application)
 
 
 def completeness_problems(application) -> list[Problem]:

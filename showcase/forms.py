@@ -50,18 +50,6 @@ class ApplicationForm(forms.ModelForm):
                 self.add_error(name, _("Cannot be negative."))
         return data
 
-    def save(self, commit=True):
-        application = super().save(commit=False)
-        upload = self.cleaned_data.get("licence_upload")
-        if upload:
-            if application.licence:
-                application.licence.delete(save=False)
-            application.licence_name = upload.name[:200]
-            application.licence.save(upload.name, upload, save=False)
-        if commit:
-            application.save()
-        return application
-
 
 class CommitmentForm(forms.Form):
     signer = SingleLineCharField(label=_("Name of the signer"), max_length=50)
@@ -87,16 +75,27 @@ class PreliminaryReviewForm(forms.Form):
         ("return", _("Return for completion")),
         ("reject", _("Reject")),
     ]
+    ACTIONS = {"pass": "pass_preliminary", "return": "return", "reject": "reject"}  # outcome → step of the table
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, widget=forms.RadioSelect)
+    not_credit_agency = forms.BooleanField(
+        label=_("I have checked that the unit is not a credit service agency"), required=False,
+        help_text=_("Required to pass: the unit type is the unit's own declaration."))
     text = forms.CharField(
         label=pgettext_lazy("showcase", "Message"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when returning (list what is missing) or rejecting (the reason)."),
     )
 
+    def __init__(self, *args, outcomes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if outcomes is not None:
+            self.fields["outcome"].choices = [(o, label) for o, label in self.OUTCOMES if o in outcomes]
+
     def clean(self):
         data = super().clean()
         if data.get("outcome") in ("return", "reject") and not (data.get("text") or "").strip():
             self.add_error("text", _("Required for this outcome."))
+        if data.get("outcome") == "pass" and not data.get("not_credit_agency"):
+            self.add_error("not_credit_agency", _("Required for this outcome."))
         return data
 
 
@@ -139,7 +138,9 @@ class AssignExpertsForm(forms.Form):
         qs = get_user_model().objects.filter(groups__name=str(Role.EXPERT), is_active=True).order_by("display_name")
         if review_round is not None:
             excluded = review_round.assignments.exclude(status="removed").values_list("expert_id", flat=True)
-            qs = qs.exclude(pk__in=excluded)
+            # experts who act for the applying unit are recused (they are not offered)
+            qs = qs.exclude(pk__in=excluded).exclude(
+                organisation_link__organisation_id=review_round.application.organisation_id)
             if review_round.scoring_deadline:
                 self.fields["scoring_deadline"].initial = review_round.scoring_deadline
         self.fields["experts"].queryset = qs.distinct()
@@ -147,11 +148,22 @@ class AssignExpertsForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    result = forms.ChoiceField(label=pgettext_lazy("showcase", "Decision"), choices=ReviewRound.Result.choices, widget=forms.RadioSelect)
+    """The result is the standard's rule's (`proposed`): the secretariat confirms it and records the date.
+
+    A panel that disagrees with a score reopens that expert's sheet instead.
+    """
+
+    result = forms.ChoiceField(label=pgettext_lazy("showcase", "Decision"), choices=ReviewRound.Result.choices,
+                               widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("Decision date"), widget=DATE, initial=timezone.localdate,
                                  help_text=_("The acceptance date: the title's validity starts on this day."))
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Required when the decision differs from the proposed result."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, proposed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if proposed is not None:
+            self.fields["result"].choices = [(proposed, ReviewRound.Result(proposed).label)]
+            self.fields["result"].initial = proposed
 
 
 class ReasonForm(forms.Form):

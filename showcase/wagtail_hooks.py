@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils.html import format_html
@@ -8,14 +9,21 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from portal.accounts.roles import Role, has_role
-from portal.core.audit import register_actions
+from portal.core.permissions import RolePermissionPolicy
 
 from . import admin_urls
-from .models import Campaign, ParticipationBan, Standard, StandardItem
+from .admin_viewsets import ApplicationViewSet
+from .models import Campaign, ParticipationBan, Standard, StandardFrozen, StandardItem
+
+# The secretariat maintains the standard's items (a frozen version's items refuse changes in the model).
+register_permission_policy(StandardItem, RolePermissionPolicy(
+    StandardItem, view=[Role.SECRETARIAT], add=[Role.SECRETARIAT], change=[Role.SECRETARIAT],
+    delete=[Role.SECRETARIAT]), exact_class=True)
 
 # ---------------------------------------------------------------- data managed with viewsets
 
@@ -51,6 +59,19 @@ class FrozenStandardEditView(EditView):
             messages.error(request, _("This standard version is used by expert scores and cannot be changed."))
             return redirect(self.get_edit_url())
         return super().post(request, *args, **kwargs)
+
+
+class FrozenStandardDeleteView(DeleteView):
+    """Deleting part of a frozen standard is refused by the model (`StandardFrozen`): said, not a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except StandardFrozen as exc:
+            for text in exc.messages:
+                messages.error(self.request, text)
+            return redirect(self.get_success_url())
 
 
 class CopyColumn(Column):
@@ -92,6 +113,7 @@ class StandardItemViewSet(ModelViewSet):
     url_prefix = "showcase-items"
     url_namespace = "showcase_item"
     edit_view_class = FrozenStandardEditView
+    delete_view_class = FrozenStandardDeleteView
     list_display = ["code", "title", "group", "weight", "is_veto", "entered_by_agency"]
     list_filter = ["group__standard", "is_veto"]
     search_fields = ["code", "title"]
@@ -125,7 +147,7 @@ class BanViewSet(ModelViewSet):
     form_fields = ["organisation", "starts_on", "ends_on", "reason", "lifted_on"]
 
 
-VIEWSETS = [CampaignViewSet(), StandardViewSet(), StandardItemViewSet(), BanViewSet()]
+VIEWSETS = [CampaignViewSet(), StandardViewSet(), StandardItemViewSet(), BanViewSet(), ApplicationViewSet()]
 
 
 @hooks.register("register_admin_viewset")
@@ -156,7 +178,7 @@ class RoleMenuItem(MenuItem):
 MENU = Menu(items=[
     RoleMenuItem(_("Pipeline"), reverse_lazy("showcase_admin:dashboard"), icon_name="tasks", order=100,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
-    RoleMenuItem(pgettext_lazy("showcase", "Applications"), reverse_lazy("showcase_admin:applications"), icon_name="doc-full", order=200,
+    RoleMenuItem(pgettext_lazy("showcase", "Applications"), reverse_lazy("showcase_applications:index"), icon_name="doc-full", order=200,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
     RoleMenuItem(_("My review assignments"), reverse_lazy("showcase_admin:my_assignments"), icon_name="pick",
                  order=300, roles=(Role.EXPERT,)),
@@ -190,34 +212,7 @@ def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/showcase-admin.css"))
 
 
-# ---------------------------------------------------------------- audit, jobs, account, demo
-
-
-@hooks.register("register_log_actions")
-def log_actions(actions):
-    register_actions(actions, {
-        "showcase.application.create": (_("Application draft created"), _("Application draft created")),
-        "showcase.application.commit": (_("Credit commitment signed"), _("Credit commitment signed")),
-        "showcase.application.submit": (_("Application submitted"), _("Application submitted")),
-        "showcase.application.withdraw": (_("Application withdrawn"), _("Application withdrawn")),
-        "showcase.application.preliminary_pass": (_("Preliminary review passed"), _("Preliminary review passed")),
-        "showcase.application.return": (_("Returned for completion"), _("Returned for completion")),
-        "showcase.application.reject": (_("Application rejected"), _("Application rejected")),
-        "showcase.application.report": (_("Evaluation report issued"), _("Evaluation report issued")),
-        "showcase.evidence.add": (_("Evidence added"), _("Evidence added")),
-        "showcase.evidence.remove": (_("Evidence removed"), _("Evidence removed")),
-        "showcase.assessment.create": (_("Stage assessment recorded"), _("Stage assessment recorded")),
-        "showcase.public_credit.enter": (_("Public credit record entered"), _("Public credit record entered")),
-        "showcase.round.open": (_("Review round opened"), _("Review round opened")),
-        "showcase.round.assign": (_("Experts assigned"), _("Experts assigned")),
-        "showcase.round.decide": (_("Decision recorded"), _("Decision recorded")),
-        "showcase.assignment.remove": (_("Expert removed"), _("Expert removed")),
-        "showcase.assignment.conflict": (_("Conflict of interest declared"), _("Conflict of interest declared")),
-        "showcase.assignment.no_conflict": (_("No conflict of interest declared"), _("No conflict of interest declared")),
-        "showcase.sheet.save": (_("Score sheet saved"), _("Score sheet saved")),
-        "showcase.sheet.submit": (_("Score sheet submitted"), _("Score sheet submitted")),
-        "showcase.sheet.reopen": (_("Score sheet reopened"), _("Score sheet reopened")),
-    })
+# ---------------------------------------------------------------- jobs, account, demo (audit actions: from the tables)
 
 
 @hooks.register("register_due_jobs")

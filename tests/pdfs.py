@@ -59,3 +59,27 @@ def render(data: bytes, *, page: int = 0, dpi: int = 60):
 def dark_pixels(image, box) -> int:
     """Pixels darker than mid-grey inside `box` (left, top, right, bottom): ink where text should be."""
     return sum(image.crop(box).histogram()[:128])
+
+
+def javascript_actions(data: bytes) -> list[str]:
+    """The document-level JavaScript a PDF reader (PDFium, Chrome's) finds: the name tree, wherever it is stored."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(data)
+    scripts = []
+    try:
+        for index in range(raw.FPDFDoc_GetJavaScriptActionCount(document.raw)):
+            action = raw.FPDFDoc_GetJavaScriptAction(document.raw, index)
+            try:
+                size = raw.FPDFJavaScriptAction_GetScript(action, None, 0)
+                buffer = (ctypes.c_ushort * (size // 2))()
+                raw.FPDFJavaScriptAction_GetScript(action, buffer, size)
+                scripts.append(bytes(buffer).decode("utf-16-le").rstrip("\x00"))
+            finally:
+                raw.FPDFDoc_CloseJavaScriptAction(action)
+    finally:
+        document.close()
+    return scripts

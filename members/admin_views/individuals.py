@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -31,7 +31,7 @@ class IndividualPaymentForm(forms.Form):
                                   empty_label=None)
     amount = forms.DecimalField(label=gettext_lazy("Amount (yuan)"), min_value=0.01, max_digits=10, decimal_places=2)
     paid_on = forms.DateField(label=gettext_lazy("Payment date"), widget=DateInput())
-    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=IndividualPayment.Method.choices)
+    method = forms.ChoiceField(label=pgettext_lazy("payment", "Method"), choices=IndividualPayment.Method.choices)
     reference = forms.CharField(label=gettext_lazy("Reference"), max_length=100, required=False)
 
     def __init__(self, *args, items=None, **kwargs):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
@@ -35,7 +35,7 @@ class PaymentViewSet(ModelViewSet):
         Column("year", label=gettext_lazy("Dues year"), accessor="dues_item.year"),
         Column("amount", label=gettext_lazy("Amount")),
         DateColumn("paid_on", label=gettext_lazy("Payment date")),
-        Column("get_method_display", label=gettext_lazy("Method")),
+        Column("get_method_display", label=pgettext_lazy("payment", "Method")),
     ]
     list_filter = ["method", "dues_item__year"]
     search_fields = ["receipt_number", "reference", "dues_item__membership__organisation__name",
@@ -49,7 +49,7 @@ class PaymentViewSet(ModelViewSet):
         "dues_item.membership.member_number": gettext_lazy("Member number"),
         "dues_item.membership.organisation": gettext_lazy("Unit"), "dues_item.year": gettext_lazy("Dues year"),
         "amount": gettext_lazy("Amount"), "paid_on": gettext_lazy("Payment date"),
-        "get_method_display": gettext_lazy("Method"), "reference": gettext_lazy("Reference"),
+        "get_method_display": pgettext_lazy("payment", "Method"), "reference": gettext_lazy("Reference"),
         "recorded_by": gettext_lazy("Recorded by"),
     }
     export_filename = "membership-payments"

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
@@ -351,8 +351,8 @@ class BankStatementViewSet(ModelViewSet):
     list_display = [
         "file_name",
         Column("profile", label=gettext_lazy("Bank"), accessor="profile"),
-        DateColumn("first_date", label=gettext_lazy("From")),
-        DateColumn("last_date", label=gettext_lazy("To")),
+        DateColumn("first_date", label=pgettext_lazy("date range", "From")),
+        DateColumn("last_date", label=pgettext_lazy("date range", "To")),
         Column("new_lines", label=gettext_lazy("New lines")),
         Column("known_lines", label=gettext_lazy("Imported before")),
         Column("uploaded_by", label=gettext_lazy("Uploaded by"), accessor="uploaded_by"),

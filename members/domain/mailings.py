@@ -179,8 +179,9 @@ def _absolute(html: str) -> str:
     return re.sub(r'(href|src)="/', lambda m: f'{m.group(1)}="{base}/', html)
 
 
-def rendered(mailing: Mailing, *, email: str) -> tuple[str, str]:
-    """(text, html) of the mailing as `email` gets it: message, attachments, identity, unsubscribe link."""
+def rendered(mailing: Mailing, *, email: str, name: str = "") -> tuple[str, str]:
+    """(text, html) of the mailing as `email` (of the member `name`) gets it: greeting, message, attachments,
+    the association's identity, unsubscribe link."""
     from wagtail.rich_text import expand_db_html
 
     from portal.core.models import AssociationContact
@@ -190,7 +191,8 @@ def rendered(mailing: Mailing, *, email: str) -> tuple[str, str]:
     attachments = [(a.document.title, base + a.document.url) for a in mailing.attachments.select_related("document")]
     unsubscribe = None if mailing.is_essential else base + reverse("members:unsubscribe", args=[opt_out_token(email)])
     context = {"mailing": mailing, "message_html": html_message, "attachments": attachments,
-               "association": AssociationContact.load(), "unsubscribe": unsubscribe, "site_url": base}
+               "association": AssociationContact.load(), "unsubscribe": unsubscribe, "site_url": base,
+               "greeting_name": name}
     text_message = re.sub(r"\n{3,}", "\n\n", strip_tags(re.sub(r"</(p|h2|h3|li)>|<br\s*/?>", "\n", html_message)))
     text = render_to_string("members/email/mailing.txt", {**context, "message_text": text_message.strip()})
     html = render_to_string("members/email/mailing.html", context)
@@ -212,7 +214,7 @@ def _queue_batch(mailing: Mailing, *, size: int) -> int:
                    .filter(mailing=mailing, status=MailingRecipient.Status.WAITING).order_by("pk")[:size])
     now = timezone.now()
     for recipient in waiting:
-        text, html = rendered(mailing, email=recipient.email)
+        text, html = rendered(mailing, email=recipient.email, name=recipient.name)
         recipient.outbound = queue_email(to=[recipient.email], subject=mailing.subject, body=text, html_body=html)
         recipient.status, recipient.queued_at = MailingRecipient.Status.QUEUED, now
         recipient.save(update_fields=["outbound", "status", "queued_at"])

@@ -7,6 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from wagtail import hooks
 
+from .display import person_name
+
 
 def redirect_to_allauth_login(request, *, default_next: str = "/"):
     """Send any login attempt to allauth's login, keeping `next` if it stays on this site.
@@ -42,4 +44,5 @@ def account_panels(request) -> list[dict]:
 
 @login_required
 def account_home(request):
-    return render(request, "accounts/account_home.html", {"panels": account_panels(request)})
+    return render(request, "accounts/account_home.html",
+                  {"panels": account_panels(request), "account_name": person_name(request.user)})

@@ -45,14 +45,18 @@ def queue_email(*, to, subject: str, template: str | None = None, context: dict 
                 html_body: str = ""):
     """Record an email and send it once the current transaction commits.
 
-    `template` is rendered with `context` (plain text) unless `body` is given. The subject is
+    `template` is rendered with `context` (plain text) unless `body` is given; it starts with
+    core/email/greeting.txt, which greets `recipient` (the one person the email goes to, found here) or the
+    `greeting_name` the template gives, and ends with core/email/signature.txt. The subject is
     put on one line (names in it may come from data entered before they were normalised: a
     line break would make the email unsendable). Returns the OutboundEmail row.
     """
     subject = single_line(str(subject))[: OutboundEmail._meta.get_field("subject").max_length]
     recipients = [to] if isinstance(to, str) else [r for r in to if r]
     if template:
-        body = render_to_string(template, {"site_url": settings.SITE_URL, **(context or {})})
+        context = {"site_url": settings.SITE_URL, **(context or {})}
+        context.setdefault("recipient", _only_person(recipients))
+        body = render_to_string(template, context)
     email = OutboundEmail.objects.create(to=recipients, subject=subject, body=body, html_body=html_body)
     transaction.on_commit(lambda: send_after_commit(email.pk))
     return email
@@ -81,6 +85,15 @@ def send_after_commit(pk: int) -> None:
         deliver(pk)
     except Exception:
         logger.exception("email %s: send after commit failed, left for the retry", pk)
+
+
+def _only_person(recipients: list[str]):
+    """The account of the one person an email goes to (its greeting names them), or None."""
+    if len(recipients) != 1:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=recipients[0], is_active=True).first()
 
 
 def deliver(pk: int) -> bool:

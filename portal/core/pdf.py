@@ -37,9 +37,14 @@ _lock = threading.Lock()
 
 
 def find_cjk_font_file() -> tuple[Path, int] | None:
-    """The configured or first known TrueType CJK font file on this machine."""
+    """The configured or first known TrueType CJK font file on this machine.
+
+    PDF_CJK_FONT_SEARCH = False leaves the known system fonts out (only PDF_CJK_FONT_PATH counts): a test run
+    can then see what a machine without a Chinese font does.
+    """
     configured = getattr(settings, "PDF_CJK_FONT_PATH", "")
-    candidates = ([(configured, 0)] if configured else []) + KNOWN_CJK_FONTS
+    known = KNOWN_CJK_FONTS if getattr(settings, "PDF_CJK_FONT_SEARCH", True) else []
+    candidates = ([(configured, 0)] if configured else []) + known
     for path, index in candidates:
         if path and Path(path).is_file():
             return Path(path), index

@@ -4,7 +4,6 @@ from . import admin_views as v
 
 app_name = "awards_admin"
 urlpatterns = [
-    path("", v.title_list, name="titles"),
     path("titles/<int:pk>/", v.title_detail, name="title"),
     path("titles/<int:pk>/plaque/", v.plaque, name="plaque"),
     path("titles/<int:pk>/re-review/", v.re_review, name="re_review"),
@@ -16,7 +15,7 @@ urlpatterns = [
     path("notices/<int:pk>/", v.notice_detail, name="notice"),
     path("entries/<int:pk>/award/", v.award, name="award"),
     path("entries/<int:pk>/exclude/", v.exclude, name="exclude"),
-    path("objections/", v.objection_list, name="objections"),
+    path("applications/<int:pk>/exclude/", v.exclude_application, name="exclude_application"),
     path("objections/<int:pk>/", v.objection_detail, name="objection"),
     path("objections/<int:pk>/evidence/", v.objection_evidence, name="objection_evidence"),
     path("revocations/", v.revocation_list, name="revocations"),

@@ -2,8 +2,6 @@
 
 import csv
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -18,46 +16,23 @@ from portal.accounts.roles import role_required as roles
 from portal.core.admin_pages import render_admin_page
 from portal.core.exports import safe_cell
 from portal.core.uploads import serve_private_file
+from portal.core.workflow_views import run_step, show_form_errors
 from showcase import access as showcase_access
+from showcase.domain import proposed_result
+from showcase.guards import scoring_complete
 from showcase.models import ExpertAssignment, ReviewRound, ScoreSheet
+from showcase.workflows import APPLICATIONS, ROUNDS
 
 from . import domain, summary
 from .forms import DecideObjectionForm, NoticeForm, PlaqueForm, ReReviewDecisionForm, ReReviewForm, RevocationForm
+from .guards import due_for_re_review
 from .models import Notice, NoticeEntry, Objection, Revocation, SummaryReport, Title, TitleStatus, rules
+from .workflows import OBJECTIONS, TITLES
 
 
 def page(request, template, title, context, crumbs=()):
     return render_admin_page(request, template, title, context, crumbs=crumbs,
-                             section=(reverse("awards_admin:titles"), _("Demonstration unit titles")))
-
-
-def run(request, fn, success, **kwargs):
-    """Call a domain function with the request's user; messages for refusals; None when refused."""
-    try:
-        result = fn(user=request.user, request=request, **kwargs)
-    except domain.NotFound as exc:
-        raise Http404 from exc
-    except PermissionError as exc:
-        raise PermissionDenied from exc
-    except domain.AwardsError as exc:
-        messages.error(request, exc.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
-
-
-def form_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
-
-
-def _query(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+                             section=(reverse("awards_titles:index"), _("Demonstration unit titles")))
 
 
 # ---------------------------------------------------------------- notices
@@ -84,13 +59,13 @@ def notice_create(request):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            notice = run(request, domain.publish_notice, _("The notice is published."),
+            notice = run_step(request, domain.publish_notice, user=request.user, request=request, success=_("The notice is published."),
                          applications=data["applications"], title=data["title"], body=data["body"],
                          starts_at=data["starts_at"], ends_at=data["ends_at"])
             if notice:
                 return redirect("awards_admin:notice", pk=notice.pk)
         else:
-            form_errors(request, form)
+            show_form_errors(request, form)
     year = timezone.localdate().year
     if not form.is_bound:
         form.fields["title"].initial = _("Public notice of the %(year)s credit demonstration member units") % {
@@ -118,22 +93,11 @@ def notice_detail(request, pk):
 @require_POST
 def award(request, pk):
     entry = get_object_or_404(NoticeEntry, pk=pk)
-    run(request, domain.award_entry, _("The title is awarded."), entry=entry)
+    run_step(request, domain.award_entry, user=request.user, request=request, success=_("The title is awarded."), entry=entry)
     return redirect("awards_admin:notice", pk=entry.notice_id)
 
 
 # ---------------------------------------------------------------- objections
-
-
-@roles(Role.SECRETARIAT)
-def objection_list(request):
-    status = request.GET.get("status", Objection.Status.OPEN)
-    qs = Objection.objects.select_related("entry__notice").order_by("-submitted_at")
-    if status in Objection.Status.values:
-        qs = qs.filter(status=status)
-    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return page(request, "awards/admin/objection_list.html", _("Objections"), {
-        "page_obj": page_obj, "status": status, "statuses": Objection.Status.choices, "query": _query(request)})
 
 
 @roles(Role.SECRETARIAT)
@@ -142,14 +106,15 @@ def objection_detail(request, pk):
     form = DecideObjectionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            if run(request, domain.decide_objection, _("The decision is recorded and the objector informed."),
+            if run_step(request, domain.decide_objection, user=request.user, request=request, success=_("The decision is recorded and the objector informed."),
                    objection=objection, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"]):
                 return redirect("awards_admin:objection", pk=objection.pk)
         else:
-            form_errors(request, form)
+            show_form_errors(request, form)
+    allowed = OBJECTIONS.action_names(request.user, objection)
     return page(request, "awards/admin/objection_detail.html", objection.number, {
-        "objection": objection, "form": form if objection.status == Objection.Status.OPEN else None},
-        [(reverse("awards_admin:objections"), _("Objections"))])
+        "objection": objection, "form": form if allowed else None},
+        [(reverse("awards_objections:index"), _("Objections"))])
 
 
 @roles(Role.SECRETARIAT)
@@ -161,7 +126,7 @@ def objection_evidence(request, pk):
 # ---------------------------------------------------------------- titles
 
 
-def _staff_titles(user):
+def staff_titles(user):
     qs = Title.objects.all()
     if has_role(user, Role.SECRETARIAT):
         return qs
@@ -171,30 +136,9 @@ def _staff_titles(user):
     return qs.none()
 
 
-@roles(Role.SECRETARIAT, Role.AGENCY)
-def title_list(request):
-    today = timezone.localdate()
-    qs = _staff_titles(request.user).with_status(today).select_related("organisation").order_by("valid_until")
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    if status in TitleStatus.values:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(unit_name__icontains=q) | Q(certificate_number__icontains=q))
-    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
-    labels = dict(TitleStatus.choices)
-    for title in page_obj:
-        title.status_display = labels[title.status]
-    counts = dict(_staff_titles(request.user).with_status(today).values_list("status").annotate(n=Count("pk")))
-    return page(request, "awards/admin/title_list.html", _("Demonstration unit titles"), {
-        "page_obj": page_obj, "status": status, "q": q, "query": _query(request),
-        "statuses": [(s, lbl, counts.get(s, 0)) for s, lbl in TitleStatus.choices],
-        "is_secretariat": has_role(request.user, Role.SECRETARIAT)})
-
-
 def _title_or_404(user, pk):
     try:
-        return _staff_titles(user).with_status().select_related("organisation", "application__campaign").get(pk=pk)
+        return staff_titles(user).with_status().select_related("organisation", "application__campaign").get(pk=pk)
     except Title.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -206,27 +150,28 @@ def title_detail(request, pk):
     rounds = list(ReviewRound.objects.filter(application_id=title.application_id, kind=ReviewRound.Kind.RE_REVIEW)
                   .prefetch_related(Prefetch("assignments", queryset=ExpertAssignment.objects.filter(
                       status__in=ExpertAssignment.ACTIVE_STATUSES).select_related("sheet"))).order_by("number"))
-    open_round = next((r for r in rounds if not r.result), None)
+    open_round = next((r for r in rounds if ROUNDS.allows(request.user, r, "decide")), None)
     if open_round:
         active = list(open_round.assignments.all())
         open_round.n_active = len(active)
         open_round.n_submitted = sum(1 for a in active if getattr(a, "sheet", None)
                                      and a.sheet.status == ScoreSheet.Status.SUBMITTED)
-    can_re_review = title.status in (TitleStatus.EXPIRING, TitleStatus.EXPIRED) and (
-        is_secretariat or showcase_access.is_agency_for(request.user, title.application.campaign))
+    actions = TITLES.action_names(request.user, title)
+    can_re_review = "re_review" in actions and not due_for_re_review(title)
     revocation = Revocation.objects.filter(title=title).select_related("ban", "recorded_by").first()
     return page(request, "awards/admin/title_detail.html", f"{title.certificate_number} {title.unit_name}", {
         "title": title, "status_label": TitleStatus(title.status).label, "is_secretariat": is_secretariat,
         "rounds": rounds, "open_round": open_round, "outcomes": title.re_reviews.select_related("review_round"),
         "reminders": title.reminders.all(), "revocation": revocation,
         "plaque_form": PlaqueForm(initial={"issued_on": timezone.localdate()})
-        if is_secretariat and not title.plaque_issued_on and not revocation else None,
-        "re_review_form": ReReviewForm() if can_re_review and not open_round else None,
-        "decision_form": ReReviewDecisionForm(initial={"decided_on": timezone.localdate()})
-        if is_secretariat and open_round else None,
+        if "plaque" in actions and not title.plaque_issued_on else None,
+        "re_review_form": ReReviewForm() if can_re_review else None,
+        "decision_form": ReReviewDecisionForm(initial={"decided_on": timezone.localdate()},
+                                              proposed=proposed_result(open_round))
+        if open_round and not scoring_complete(open_round) else None,
         "revocation_form": RevocationForm(initial={"revoked_on": timezone.localdate()})
-        if is_secretariat and not revocation else None,
-    }, [(reverse("awards_admin:titles"), _("Demonstration unit titles"))])
+        if "revoke" in actions else None,
+    }, [(reverse("awards_titles:index"), _("Demonstration unit titles"))])
 
 
 @roles(Role.SECRETARIAT)
@@ -235,10 +180,10 @@ def plaque(request, pk):
     title = _title_or_404(request.user, pk)
     form = PlaqueForm(request.POST)
     if form.is_valid():
-        run(request, domain.record_plaque, _("The plaque is recorded as issued."), title=title,
+        run_step(request, domain.record_plaque, user=request.user, request=request, success=_("The plaque is recorded as issued."), title=title,
             issued_on=form.cleaned_data["issued_on"], note=form.cleaned_data["note"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("awards_admin:title", pk=title.pk)
 
 
@@ -249,10 +194,10 @@ def re_review(request, pk):
     form = ReReviewForm(request.POST, request.FILES)
     if form.is_valid():
         report = form.cleaned_data["report"]
-        run(request, domain.start_re_review, _("The re-review is opened; the secretariat assigns the experts."),
+        run_step(request, domain.start_re_review, user=request.user, request=request, success=_("The re-review is opened; the secretariat assigns the experts."),
             title=title, report=report, report_name=report.name, summary=form.cleaned_data["summary"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("awards_admin:title", pk=title.pk)
 
 
@@ -262,13 +207,13 @@ def re_review_decide(request, pk, round_pk):
     title = _title_or_404(request.user, pk)
     review_round = get_object_or_404(ReviewRound, pk=round_pk, application_id=title.application_id,
                                      kind=ReviewRound.Kind.RE_REVIEW)
-    form = ReReviewDecisionForm(request.POST)
+    form = ReReviewDecisionForm(request.POST, proposed=proposed_result(review_round))
     if form.is_valid():
-        run(request, domain.decide_re_review, _("The re-review decision is recorded."), review_round=review_round,
+        run_step(request, domain.decide_re_review, user=request.user, request=request, success=_("The re-review decision is recorded."), review_round=review_round,
             result=form.cleaned_data["result"], decided_on=form.cleaned_data["decided_on"],
             note=form.cleaned_data["note"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("awards_admin:title", pk=title.pk)
 
 
@@ -279,34 +224,50 @@ def revoke(request, pk):
     form = RevocationForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        run(request, domain.revoke, _("The title is revoked, the announcement published and the ban recorded."),
+        run_step(request, domain.revoke, user=request.user, request=request, success=_("The title is revoked, the announcement published and the ban recorded."),
             application=title.application, ground=data["ground"], facts=data["facts"],
             revoked_on=data["revoked_on"], evidence=data["evidence"], announcement=data["announcement"])
     else:
-        form_errors(request, form)
+        show_form_errors(request, form)
     return redirect("awards_admin:title", pk=title.pk)
+
+
+def _exclusion(request, application, *, back_url, back_label):
+    """Exclusion of a unit without a title (责令退出): same grounds, announcement and ban; the application ends."""
+    if Title.objects.filter(application_id=application.pk).exists():
+        return redirect("awards_admin:title", pk=application.title.pk)
+    form = RevocationForm(request.POST or None, request.FILES or None, initial={"revoked_on": timezone.localdate()})
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            if run_step(request, domain.revoke, user=request.user, request=request, application=application,
+                        ground=data["ground"], facts=data["facts"], revoked_on=data["revoked_on"],
+                        evidence=data["evidence"], announcement=data["announcement"],
+                        success=_("The unit is excluded, the announcement published and the ban recorded.")):
+                return redirect(back_url)
+        else:
+            show_form_errors(request, form)
+    unit = application.unit_name
+    return page(request, "awards/admin/exclude.html", _("Exclude %(unit)s") % {"unit": unit}, {
+        "unit": unit, "form": form, "already": Revocation.objects.filter(application_id=application.pk).first(),
+        "can_exclude": APPLICATIONS.allows(request.user, application, "exclude"), "ban_years": rules().ban_years},
+        [(back_url, back_label)])
 
 
 @roles(Role.SECRETARIAT)
 def exclude(request, pk):
-    """Exclusion of a unit without a title (e.g. after an upheld objection): same grounds, announcement and ban."""
+    """Exclusion of a unit in a notice (e.g. after an upheld objection)."""
     entry = get_object_or_404(NoticeEntry.objects.select_related("application", "notice"), pk=pk)
-    if Title.objects.filter(application_id=entry.application_id).exists():
-        return redirect("awards_admin:title", pk=entry.application.title.pk)
-    form = RevocationForm(request.POST or None, request.FILES or None,
-                          initial={"revoked_on": timezone.localdate()})
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            if run(request, domain.revoke, _("The unit is excluded, the announcement published and the ban recorded."),
-                   application=entry.application, ground=data["ground"], facts=data["facts"],
-                   revoked_on=data["revoked_on"], evidence=data["evidence"], announcement=data["announcement"]):
-                return redirect("awards_admin:notice", pk=entry.notice_id)
-        else:
-            form_errors(request, form)
-    return page(request, "awards/admin/exclude.html", _("Exclude %(unit)s") % {"unit": entry.unit_name}, {
-        "entry": entry, "form": form, "already": Revocation.objects.filter(application_id=entry.application_id).first()},
-        [(reverse("awards_admin:notice", args=[entry.notice_id]), entry.notice.title)])
+    return _exclusion(request, entry.application, back_url=reverse("awards_admin:notice", args=[entry.notice_id]),
+                      back_label=entry.notice.title)
+
+
+@roles(Role.SECRETARIAT)
+def exclude_application(request, pk):
+    """Exclusion of a unit whose application is still in progress (e.g. fraud found during creation)."""
+    application = showcase_access.staff_application_or_404(request.user, pk)
+    return _exclusion(request, application, back_url=reverse("showcase_admin:application", args=[pk]),
+                      back_label=f"{application.number or ''} {application.unit_name}")
 
 
 @roles(Role.SECRETARIAT)
@@ -388,6 +349,6 @@ def summary_xlsx(request):
 def summary_pdf(request):
     year, _years = _year(request)
     publish = request.POST.get("publish") == "1"
-    run(request, summary.save_report, _("The report is published.") if publish else _("The report is generated."),
+    run_step(request, summary.save_report, user=request.user, request=request, success=_("The report is published.") if publish else _("The report is generated."),
         year=year, publish=publish)
     return redirect(reverse("awards_admin:summary") + f"?year={year}")

@@ -8,6 +8,7 @@ titles are written directly (their calendar has passed), with a closed notice ea
 import datetime
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.roles import Role
@@ -55,7 +56,8 @@ def _accepted_application(campaign, org, accepted_on, business, secretariat):
         preliminary_passed_at=_at(accepted_on - datetime.timedelta(days=130)))
     review_round = ReviewRound(application=app, standard=campaign.standard, opened_by=secretariat,
                                opened_at=_at(accepted_on - datetime.timedelta(days=30)), report_name="创建评估报告.pdf",
-                               result=ReviewRound.Result.ACCEPTED, decided_on=accepted_on, decided_by=secretariat)
+                               result=ReviewRound.Result.ACCEPTED, decided_on=accepted_on, decided_by=secretariat,
+                               status=ReviewRound.Status.DECIDED)
     review_round.report.save("report.pdf", ContentFile(_pdf("创建评估报告")), save=False)
     review_round.save()
     for kind, days in ((ApplicationEvent.Kind.SUBMITTED, 150), (ApplicationEvent.Kind.PRELIMINARY_PASSED, 130),
@@ -73,17 +75,18 @@ def _past_title(app, accepted_on, secretariat) -> Title:
     ends = starts + datetime.timedelta(days=7)
     notice = Notice.objects.create(title=f"{timezone.localtime(starts).year}年信用示范会员单位公示（{app.unit_name}）",
                                    starts_at=starts, ends_at=ends, published_at=starts, published_by=secretariat,
-                                   opened_at=starts, closed_at=ends)
+                                   opened_at=starts, closed_at=ends, status=Notice.Status.CLOSED)
     entry = NoticeEntry.objects.create(notice=notice, application=app, unit_name=app.unit_name,
                                        credit_code=app.credit_code, region_name=app.organisation.region_name,
                                        accepted_on=accepted_on)
     valid_from, valid_until = domain.term_for(accepted_on)
-    number = domain._next_number(f"XYSF-{timezone.localtime(ends).year}-", Title, "certificate_number", 3)
-    return Title.objects.create(application=app, organisation=app.organisation, entry=entry,
-                                certificate_number=number, unit_name=app.unit_name, accepted_on=accepted_on,
-                                valid_from=valid_from, valid_until=valid_until, awarded_at=ends,
-                                plaque_issued_on=(ends + datetime.timedelta(days=14)).date(),
-                                plaque_issued_by=secretariat)
+    with transaction.atomic():
+        number = domain.certificate_number(timezone.localtime(ends).year)
+        return Title.objects.create(application=app, organisation=app.organisation, entry=entry,
+                                    certificate_number=number, unit_name=app.unit_name, accepted_on=accepted_on,
+                                    valid_from=valid_from, valid_until=valid_until, awarded_at=ends,
+                                    plaque_issued_on=(ends + datetime.timedelta(days=14)).date(),
+                                    plaque_issued_by=secretariat)
 
 
 def load(demo):

@@ -56,7 +56,7 @@ class NoticeForm(forms.Form):
                                     help_text=_("Asia/Shanghai time."))
     ends_at = forms.DateTimeField(label=_("Ends at"), required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                                  help_text=_("Leave empty for the configured notice length (7 days to the minute)."))
+                                  help_text=_("Leave empty for the configured notice length; a notice runs at least that long."))
     applications = forms.ModelMultipleChoiceField(label=_("Accepted units"), queryset=None,
                                                   widget=forms.CheckboxSelectMultiple)
 
@@ -94,6 +94,13 @@ class ReReviewDecisionForm(forms.Form):
     decided_on = forms.DateField(label=pgettext_lazy("awards", "Decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, proposed=None, **kwargs):
+        """Only the result the standard's rule gives (`proposed`) is offered (the panel reopens sheets otherwise)."""
+        super().__init__(*args, **kwargs)
+        if proposed is not None:
+            self.fields["result"].choices = [c for c in self.fields["result"].choices if c[0] == proposed]
+            self.fields["result"].initial = proposed
+
 
 class RevocationForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=Revocation.Ground.choices, widget=forms.RadioSelect)
@@ -103,7 +110,14 @@ class RevocationForm(forms.Form):
     announcement = forms.CharField(
         label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
         help_text=_("Leave empty for the standard wording."))
-    confirm = forms.BooleanField(label=_("I confirm: the title is cancelled (or the unit excluded) and the unit barred for three years."))
+    confirm = forms.BooleanField(label="")
+
+    def __init__(self, *args, **kwargs):
+        from showcase.models import rules
+
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _("I confirm: the title is cancelled (or the unit excluded) and the unit "
+                                         "barred for %(years)s years.") % {"years": rules().ban_years}
 
 
 class DirectoryFilterForm(forms.Form):

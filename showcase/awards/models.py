@@ -18,69 +18,15 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
-from showcase.models import ReviewRound
-
-# ---------------------------------------------------------------- configurable rules
-
-
-@register_setting(icon="pick")
-class ShowcaseRules(BaseGenericSetting):
-    """Notice, validity, reminder, ban and objection rules of the programme (defaults from the measures)."""
-
-    notice_days = models.PositiveSmallIntegerField(
-        _("public notice length (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text=_("A notice ends exactly this many days after it starts, to the minute (L1353: 7 days)."),
-    )
-    validity_years = models.PositiveSmallIntegerField(
-        _("validity of a title (years)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text=_("From the acceptance date, or from the re-review decision date after a renewal (L1355)."),
-    )
-    expiry_reminder_days = models.CharField(
-        _("expiry reminders (days before)"), max_length=50, default="90,30",
-        validators=[validate_comma_separated_integer_list],
-        help_text=_("Comma-separated; the unit and the agency are told once at each. "
-                    "The largest is also the “expiring” window."),
-    )
-    ban_years = models.PositiveSmallIntegerField(
-        _("ban after a revocation (years)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)],
-    )
-    objections_per_address_hour = models.PositiveSmallIntegerField(
-        _("objections per address and notice per hour"), default=3, validators=[MinValueValidator(1)],
-    )
-    objections_per_address_day = models.PositiveSmallIntegerField(
-        _("objections per address and notice per day"), default=5, validators=[MinValueValidator(1)],
-    )
-    objections_per_notice_day = models.PositiveSmallIntegerField(
-        _("confirmed objections per notice per day"), default=20, validators=[MinValueValidator(1)],
-        help_text=_("Only objections confirmed with the code emailed to the objector count; unconfirmed ones "
-                    "are still recorded."),
-    )
-
-    class Meta:
-        verbose_name = _("demonstration unit rules")
-
-    def reminder_days(self) -> list[int]:
-        """Reminder offsets, largest first (e.g. [90, 30])."""
-        days = {int(d) for d in str(self.expiry_reminder_days or "").split(",") if d.strip().isdigit() and int(d) > 0}
-        return sorted(days, reverse=True) or [90, 30]
-
-    def expiring_days(self) -> int:
-        return self.reminder_days()[0]
-
-
-def rules() -> ShowcaseRules:
-    return ShowcaseRules.load()
-
+from showcase.models import ReviewRound, ShowcaseRules, rules  # noqa: F401 - the programme's rules, read here
 
 # ---------------------------------------------------------------- public notice
 
@@ -109,6 +55,13 @@ class Notice(models.Model):
         OPEN = "open", _("In public notice")
         ENDED = "ended", _("Ended")
 
+    class Status(models.TextChoices):
+        """What has been processed (the workflow state); the phase shown to visitors follows the times."""
+
+        PUBLISHED = "published", _("Awaiting its start")
+        OPEN = "open", _("Open for objections")
+        CLOSED = "closed", _("Closed")
+
     title = SingleLineModelField(_("title"), max_length=200)
     body = models.TextField(pgettext_lazy("awards", "introduction"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
@@ -118,6 +71,8 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("published by"),
     )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED,
+                              db_index=True, editable=False)
     opened_at = models.DateTimeField(_("opening processed at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closing processed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -154,6 +109,11 @@ class Notice(models.Model):
 
     def phase_label(self, now=None) -> str:
         return self.Phase(self.phase(now)).label
+
+    @property
+    def length_days(self) -> int:
+        """Whole days between start and end (what the public pages say)."""
+        return (self.ends_at - self.starts_at).days
 
     def remaining(self, now=None) -> datetime.timedelta:
         now = now or timezone.now()
@@ -286,7 +246,7 @@ def title_status(*, valid_until: datetime.date, revoked: bool, re_review_open: b
 
 
 def open_re_review_rounds():
-    return ReviewRound.objects.filter(kind=ReviewRound.Kind.RE_REVIEW, result="")
+    return ReviewRound.objects.filter(kind=ReviewRound.Kind.RE_REVIEW, status=ReviewRound.Status.OPEN)
 
 
 class TitleQuerySet(models.QuerySet):
@@ -295,13 +255,13 @@ class TitleQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         if expiring_days is None:
             expiring_days = rules().expiring_days()
-        revoked = Exists(Revocation.objects.filter(title=OuterRef("pk")))
+        revoked = ExpressionWrapper(Q(standing=Title.Standing.REVOKED), output_field=models.BooleanField())
         re_review = Exists(open_re_review_rounds().filter(application=OuterRef("application")))
         return self.annotate(
             is_revoked=revoked,
             re_review_open=re_review,
             status=Case(
-                When(is_revoked=True, then=Value(TitleStatus.REVOKED.value)),
+                When(standing=Title.Standing.REVOKED, then=Value(TitleStatus.REVOKED.value)),
                 When(re_review_open=True, then=Value(TitleStatus.RE_REVIEW.value)),
                 When(valid_until__lt=today, then=Value(TitleStatus.EXPIRED.value)),
                 When(valid_until__lte=today + datetime.timedelta(days=expiring_days),
@@ -313,7 +273,15 @@ class TitleQuerySet(models.QuerySet):
 
 
 class Title(models.Model):
-    """The 信用示范会员单位 title awarded to a unit after its notice (荣誉证书 and plaque)."""
+    """The 信用示范会员单位 title awarded to a unit after its notice (荣誉证书 and plaque).
+
+    `standing` is the workflow state (awarded, or revoked); validity (valid / expiring / under re-review /
+    expired) is derived from the dates and the re-review rounds.
+    """
+
+    class Standing(models.TextChoices):
+        AWARDED = "awarded", _("Awarded")
+        REVOKED = "revoked", _("Revoked")
 
     application = models.OneToOneField(
         "showcase.Application", on_delete=models.PROTECT, related_name="title", verbose_name=pgettext_lazy("awards", "application")
@@ -325,6 +293,8 @@ class Title(models.Model):
         NoticeEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="title", verbose_name=_("notice entry")
     )
     certificate_number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    standing = models.CharField(_("standing"), max_length=10, choices=Standing.choices, default=Standing.AWARDED,
+                                db_index=True, editable=False)
     unit_name = SingleLineModelField(_("unit name"), max_length=200)
     accepted_on = models.DateField(_("acceptance date"))
     valid_from = models.DateField(_("valid from"))
@@ -361,7 +331,7 @@ class Title(models.Model):
             return self.status
         return title_status(
             valid_until=self.valid_until,
-            revoked=Revocation.objects.filter(title=self).exists(),
+            revoked=self.standing == self.Standing.REVOKED,
             re_review_open=open_re_review_rounds().filter(application_id=self.application_id).exists(),
             today=today or timezone.localdate(),
             expiring_days=rules().expiring_days(),
@@ -369,6 +339,26 @@ class Title(models.Model):
 
     def status_label(self) -> str:
         return TitleStatus(self.status_on()).label
+
+
+class Certificate(models.Model):
+    """An honour certificate (荣誉证书) as issued: rendered once, archived, and served as it was issued — never
+    re-rendered from data changed since. A renewal after a re-review issues a new one (the old stays on file)."""
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("title"))
+    pdf = models.FileField(_("certificate (PDF)"), storage=private_files, upload_to=PrivateUploadTo("awards/certificate"))
+    unit_name = SingleLineModelField(_("unit name"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("honour certificate")
+        verbose_name_plural = _("honour certificates")
+        ordering = ["title", "-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title.certificate_number} {self.issued_at:%Y-%m-%d}"
 
 
 class ReReviewOutcome(models.Model):
@@ -427,6 +417,8 @@ class Revocation(models.Model):
         FRAUD = "fraud", _("Fraud or other deception during the programme")
         VIOLATION = "violation", _("Other serious violations of laws, regulations or government rules")
 
+    number = models.CharField(_("announcement number"), max_length=20, unique=True, null=True, blank=True,
+                              help_text=_("QX-<year>-<nnn>, from the year of the revocation."))
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="showcase_revocations",
         verbose_name=_("organisation"),

@@ -9,6 +9,7 @@ SVG charts (no script), and a PDF report the secretariat can publish.
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
@@ -239,7 +240,7 @@ def to_pdf(data: Summary) -> bytes:
 def save_report(*, year: int, user, publish: bool = False, request=None) -> SummaryReport:
     """Generate (and optionally publish) the PDF report of a year."""
     if not has_role(user, Role.SECRETARIAT):
-        raise PermissionError(_("You do not have the role required for this action."))
+        raise PermissionDenied(_("You do not have the role required for this action."))
     data = compute(year)
     content = to_pdf(data)
     with transaction.atomic():

@@ -18,14 +18,16 @@ from django.views.decorators.http import require_GET
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import client_address, refused
 from portal.core.cache import skip_page_cache
+from portal.core.idempotency import submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
+from portal.core.workflow import WorkflowError
 from portal.organisations.models import organisation_for
 from portal.privacy.consent import record_consent
 from portal.privacy.models import Consent, DocumentKind
 
 from . import domain, objection_limits
-from .certificate import certificate_pdf
+from .domain.titles import current_certificate
 from .forms import ConfirmObjectionForm, DirectoryFilterForm, ObjectionForm
 from .models import Notice, NoticeEntry, Revocation, SummaryReport, Title, TitleStatus, rules
 
@@ -76,28 +78,32 @@ def notice_detail(request, pk):
             try:
                 # the cheap limits first: a refused objection's upload is never examined
                 domain.check_objection_limits(notice=notice, client_address=address, now=now)
-            except domain.AwardsError as exc:
+            except WorkflowError as exc:
                 form = ObjectionForm(request.POST, entries=entries)
-                form.add_error(None, exc.message)
+                form.add_error(None, exc.messages_for_user)
             else:
                 form = ObjectionForm(request.POST, request.FILES, entries=entries)
             if form.is_valid():
                 entry = next(e for e in entries if e.pk == form.cleaned_data["entry"])
                 data = form.cleaned_data
                 try:
-                    objection = domain.submit_objection(
+                    # a double click or a retry files the objection once (portal.core.idempotency)
+                    outcome = submit_once(request, lambda: domain.submit_objection(
                         entry=entry, name=data["name"], phone=data["phone"], email=data["email"],
                         relationship=data["relationship"], content=data["content"], evidence=data["evidence"],
-                        client_address=address, request=request)
-                except domain.AwardsError as exc:
-                    form.add_error(None, exc.message)
+                        client_address=address, request=request),
+                        url_of=lambda _objection: reverse("awards:objection_received", args=[notice.pk]))
+                except WorkflowError as exc:
+                    form.add_error(None, exc.messages_for_user)
                 else:
-                    record_consent(kinds=[DocumentKind.PRIVACY], context=Consent.Context.FORM, subject=objection,
-                                   request=request)
-                    request.session[SESSION_ACK] = {
-                        "number": objection.number, "notice": notice.pk,
-                        "email": objection_limits.masked_email(objection.email)}
-                    return redirect("awards:objection_received", pk=notice.pk)
+                    if not outcome.duplicate:
+                        objection = outcome.result
+                        record_consent(kinds=[DocumentKind.PRIVACY], context=Consent.Context.FORM, subject=objection,
+                                       request=request)
+                        request.session[SESSION_ACK] = {
+                            "number": objection.number, "notice": notice.pk,
+                            "email": objection_limits.masked_email(objection.email)}
+                    return redirect(outcome.url)
         else:
             form = ObjectionForm(entries=entries)
     for entry in entries:
@@ -139,8 +145,8 @@ def objection_confirm(request):
                 confirmed = domain.confirm_objection(
                     number=form.cleaned_data["number"], code=form.cleaned_data["code"],
                     client_address=client_address(request), request=request)
-            except domain.AwardsError as exc:
-                form.add_error(None, exc.message)
+            except WorkflowError as exc:
+                form.add_error(None, exc.messages_for_user)
     else:
         form = ConfirmObjectionForm(initial={"number": request.GET.get("number", "")[:20]})
     response = render(request, "awards/objection_confirm.html", {"form": form, "confirmed": confirmed})
@@ -266,4 +272,5 @@ def certificate(request, pk):
             raise Http404
     if Revocation.objects.filter(title=title).exists():
         raise Http404
-    return pdf_response(certificate_pdf(title), f"{title.certificate_number}.pdf")
+    with current_certificate(title).pdf.open("rb") as archived:  # as issued, never re-rendered
+        return pdf_response(archived.read(), f"{title.certificate_number}.pdf")

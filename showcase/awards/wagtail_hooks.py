@@ -15,6 +15,13 @@ from . import admin_urls
 # ---------------------------------------------------------------- admin menu (beside the programme's own)
 
 
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    from .admin_viewsets import ObjectionViewSet, TitleViewSet
+
+    return [TitleViewSet(), ObjectionViewSet()]
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("showcase-titles/", include(admin_urls))]
@@ -30,11 +37,11 @@ class RoleMenuItem(MenuItem):
 
 
 MENU = Menu(items=[
-    RoleMenuItem(_("Titles"), reverse_lazy("awards_admin:titles"), icon_name="pick", order=100,
+    RoleMenuItem(_("Titles"), reverse_lazy("awards_titles:index"), icon_name="pick", order=100,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
     RoleMenuItem(_("Public notices"), reverse_lazy("awards_admin:notices"), icon_name="info-circle", order=200,
                  roles=(Role.SECRETARIAT,)),
-    RoleMenuItem(_("Objections"), reverse_lazy("awards_admin:objections"), icon_name="warning", order=300,
+    RoleMenuItem(_("Objections"), reverse_lazy("awards_objections:index"), icon_name="warning", order=300,
                  roles=(Role.SECRETARIAT,)),
     RoleMenuItem(_("Revocations"), reverse_lazy("awards_admin:revocations"), icon_name="cross", order=400,
                  roles=(Role.SECRETARIAT,)),
@@ -102,7 +109,6 @@ def awards_due_jobs(today, dry_run):
 
     now = job_now(today)
     yield from domain.process_notices(now=now, dry_run=dry_run)
-    yield from domain.apply_decided_re_reviews(dry_run=dry_run)
     yield from domain.send_expiry_reminders(today=today, dry_run=dry_run)
 
 
@@ -110,6 +116,30 @@ awards_due_jobs.job_name = "awards"
 
 
 # ---------------------------------------------------------------- verify, account, demo
+
+
+@hooks.register("showcase_round_decided")
+def round_decided(review_round, *, user, request=None):
+    """A re-review decided on either page renews the title at once (one path for the outcome)."""
+    from .domain.titles import on_round_decided
+
+    on_round_decided(review_round, user=user, request=request)
+
+
+@hooks.register("showcase_tracking_open")
+def tracking_open(application):
+    """The programme asks whether the unit's title is due for its tracking evaluation (evidence uploads)."""
+    from .domain.titles import tracking_problems
+
+    return tracking_problems(application)
+
+
+@hooks.register("showcase_standing_title")
+def standing_title(application, on_date):
+    """The programme asks whether a unit's title (or accepted application) still stands (eligibility)."""
+    from .domain.titles import standing_title
+
+    return standing_title(application, on_date)
 
 
 @hooks.register("register_certificate_verifier")

@@ -256,11 +256,14 @@ MATRIX.update({
     "showcase:commitment": Entry(pk("showcase_a"), firm_post_only()),
     "showcase:commitment_pdf": Entry(pk("showcase_a"), firm_page(b=NF)),
     "showcase:evidence": Entry(pk("showcase_a"), firm_page(b=NF)),
+    "showcase:tracking_evidence": Entry(pk("showcase_a"), firm_page(b=NF)),
     "showcase:evidence_delete": Entry(lambda w: {"pk": w.showcase_a.pk, "evidence_pk": w.evidence_a.pk}, firm_post_only()),
     "showcase:withdraw": Entry(pk("showcase_a"), firm_post_only()),
     # Files: the firm, the secretariat, the campaign's agency and an assigned expert (no conflict).
     "showcase:application_file": Entry(lambda w: {"pk": w.showcase_a.pk, "kind": "licence"},
                                        files(secretariat=OK, agency=OK, expert=OK)),
+    "showcase:submitted_form": Entry(lambda w: {"pk": w.showcase_a.pk, "version": 1},
+                                     files(secretariat=OK, agency=OK, expert=OK)),
     "showcase:evidence_file": Entry(pk("evidence_a"), files(secretariat=OK, agency=OK, expert=OK)),
     "showcase:report_file": Entry(pk("round_a"), files(secretariat=OK, agency=OK, expert=OK)),
 })
@@ -268,7 +271,8 @@ MATRIX.update({
 SECRETARIAT_AND_AGENCY = {"secretariat": OK, "agency": OK}
 MATRIX.update({
     "showcase_admin:dashboard": Entry(None, admin(**SECRETARIAT_AND_AGENCY)),
-    "showcase_admin:applications": Entry(None, admin(**SECRETARIAT_AND_AGENCY)),
+    "showcase_applications:index": Entry(None, admin(WAGTAIL_DENIED, **SECRETARIAT_AND_AGENCY)),
+    "showcase_applications:index_results": Entry(None, admin(WAGTAIL_DENIED, **SECRETARIAT_AND_AGENCY)),
     "showcase_admin:application": Entry(pk("showcase_a"), admin(**SECRETARIAT_AND_AGENCY)),
     "showcase_admin:assessment": Entry(pk("showcase_a"), admin(agency=OK)),
     "showcase_admin:preliminary": Entry(pk("showcase_a"), admin(agency=NA)),
@@ -287,6 +291,8 @@ MATRIX.update({
     "showcase_admin:score": Entry(pk("assignment_a"), admin(expert=OK)),
     "showcase_standard:edit": Entry(pk("standard"), admin(WAGTAIL_DENIED, secretariat=OK)),
     "showcase_item:edit": Entry(pk("standard_item"), admin(WAGTAIL_DENIED, secretariat=OK)),
+    # the confirmation page; deleting an item of a frozen standard is refused on POST (tests/showcase/test_rules.py)
+    "showcase_item:delete": Entry(pk("standard_item"), admin(WAGTAIL_DENIED, secretariat=OK)),
 })
 
 # ---------------------------------------------------------------------------------------- awards (titles)
@@ -311,7 +317,8 @@ MATRIX.update({
 })
 
 for key, kwargs, allowed in [
-    ("awards_admin:titles", None, SECRETARIAT_AND_AGENCY),
+    ("awards_titles:index", None, SECRETARIAT_AND_AGENCY),
+    ("awards_titles:index_results", None, SECRETARIAT_AND_AGENCY),
     ("awards_admin:title", pk("title_a"), SECRETARIAT_AND_AGENCY),
     ("awards_admin:plaque", pk("title_a"), {"secretariat": NA}),
     ("awards_admin:re_review", pk("title_a"), {"secretariat": NA, "agency": NA}),
@@ -326,7 +333,9 @@ for key, kwargs, allowed in [
     ("awards_admin:notice", pk("past_notice"), {"secretariat": OK}),
     ("awards_admin:award", pk("open_entry"), {"secretariat": NA}),
     ("awards_admin:exclude", pk("open_entry"), {"secretariat": OK}),  # firm B's entry has no title
-    ("awards_admin:objections", None, {"secretariat": OK}),
+    ("awards_admin:exclude_application", pk("showcase_b"), {"secretariat": OK}),  # firm B's submitted application
+    ("awards_objections:index", None, {"secretariat": OK}),
+    ("awards_objections:index_results", None, {"secretariat": OK}),
     ("awards_admin:objection", pk("objection"), {"secretariat": OK}),
     ("awards_admin:objection_evidence", pk("objection"), {"secretariat": OK}),
     ("awards_admin:revocations", None, {"secretariat": OK}),
@@ -401,7 +410,7 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
                     "members_resolutions:", "members_activity:", "members_bank_lines:", "members_statements:",
                     "members_individuals:", "members_mailings:",
-                    "showcase_admin:", "awards_admin:", "magazine_admin:")
+                    "showcase_admin:", "awards_admin:", "awards_titles:", "awards_objections:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
 
@@ -579,7 +588,7 @@ def _post_cases() -> list[PostCase]:
     expel = lambda w: {"action": "expel", "ex-meeting_date": _today(), "ex-members_present": w.council_size,  # noqa: E731
                        "ex-votes_for": w.council_size, "ex-votes_against": "0", "ex-votes_abstaining": "0",
                        "ex-reason": "违反章程", "ex-minutes": pdf_upload("会议纪要.pdf")}
-    passed = lambda w: {"outcome": "pass", "text": ""}  # noqa: E731
+    passed = lambda w: {"outcome": "pass", "text": "", "not_credit_agency": "on"}  # noqa: E731
     revoke = lambda w: {"ground": "fraud", "facts": "弄虚作假", "revoked_on": _today(), "announcement": ""}  # noqa: E731
     cases = [
         # Membership: the council's resolutions are recorded by the secretariat or a council member, never by

@@ -282,7 +282,7 @@ def _build_showcase(w):
     )
     # Firm A: submitted, preliminary review passed, public credit entered, report → acceptance round.
     application, w.evidence_a = _submitted_application(w.campaign, u["firm_a"], w.standard_item)
-    domain.pass_preliminary_review(application=application, user=u["agency"])
+    domain.pass_preliminary_review(application=application, user=u["agency"], not_credit_agency=True)
     domain.enter_public_credit_record(application=application, user=u["agency"], result="优", looked_up_on=today)
     w.round_a = domain.submit_evaluation_report(application=application, user=u["agency"],
                                                 report=ContentFile(PDF, name="report.pdf"), report_name="report.pdf")
@@ -326,6 +326,7 @@ def _accepted(campaign, org, secretariat, accepted_on):
         opened_at=timezone.make_aware(datetime.datetime.combine(accepted_on - datetime.timedelta(days=20),
                                                                 datetime.time(10))),
         result=ReviewRound.Result.ACCEPTED, decided_on=accepted_on, decided_by=secretariat,
+        status=ReviewRound.Status.DECIDED,
     )
     review_round.report.save("report.pdf", ContentFile(PDF), save=False)
     review_round.save()
@@ -364,8 +365,10 @@ def _build_awards(w):
     w.re_review_round = domain.start_re_review(title=w.title_a, user=u["agency"],
                                                report=ContentFile(PDF, name="tracking.pdf"),
                                                report_name="tracking.pdf")
-    # Firm B: accepted, on a notice open now, with a public objection (with evidence).
-    app_b = _accepted(campaign, w.firm_b, secretariat, accepted_on)
+    # Firm F (firm B has an application in progress, which an accepted one would hold back): accepted, on a
+    # notice open now, with a public objection (with evidence).
+    firm_f = _organisation(7, "己建设有限公司", [_user("firm-f")])
+    app_b = _accepted(campaign, firm_f, secretariat, accepted_on)
     w.open_notice = domain.publish_notice(applications=[app_b], user=secretariat, title="2024年度补充公示",
                                           starts_at=now - datetime.timedelta(days=1), now=now - datetime.timedelta(days=1))
     w.open_entry = w.open_notice.entries.get()

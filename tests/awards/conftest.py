@@ -58,7 +58,8 @@ def make_accepted(campaign, secretariat):
                                    opened_at=timezone.make_aware(datetime.datetime.combine(
                                        accepted_on - datetime.timedelta(days=20), datetime.time(10))),
                                    report_name="report.pdf", result=ReviewRound.Result.ACCEPTED,
-                                   decided_on=accepted_on, decided_by=secretariat)
+                                   decided_on=accepted_on, decided_by=secretariat,
+                                   status=ReviewRound.Status.DECIDED)
         review_round.report.save("report.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
         review_round.save()
         ApplicationEvent.objects.create(application=app, kind=ApplicationEvent.Kind.DECIDED,
@@ -94,3 +95,8 @@ def awarded(make_accepted, publish):
         return Title.objects.get(application=app)
 
     return make
+
+
+def said(refused) -> str:
+    """Everything a refused step says to the user (its message and its problems), from `pytest.raises`."""
+    return " ".join(refused.value.messages_for_user)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pdfs import need
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -19,10 +21,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
-        pytest.skip("Chromium not installed")
+    need(bool(shutil.which(CHROMIUM)) or Path(CHROMIUM).exists(),
+         f"Chromium not found at {CHROMIUM} (Debian: apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

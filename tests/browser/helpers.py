@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -92,13 +90,17 @@ def download(page, link) -> tuple[bytes, str]:
     return again.body(), unquote(match.group(1)) if match else ""
 
 
-def pdf_text(data: bytes, tmp_path: Path) -> str | None:
-    """The PDF's text by pdftotext (None when poppler-utils is missing)."""
-    if not shutil.which("pdftotext"):
+def pdf_text(data: bytes, tmp_path: Path | None = None) -> str | None:
+    """The PDF's text (pypdfium2), or None without an embedded Chinese font: the non-embedded fallback font's
+    text is not reliably extractable. (In CI, PORTAL_REQUIRE_SYSTEM_PACKAGES makes the missing font a failure.)"""
+    from portal.core.pdf import find_cjk_font_file
+    from tests.pdfs import need
+    from tests.pdfs import pdf_text as text_of
+
+    if find_cjk_font_file() is None:
+        need(False, "no TrueType Chinese font for reportlab to embed (Debian: apt-get install fonts-wqy-microhei)")
         return None
-    path = tmp_path / "downloaded.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text_of(data)
 
 
 def fetch(page, url: str) -> tuple[int, dict, bytes]:
@@ -113,3 +115,70 @@ def last_mail_link(pattern: str) -> str:
         if match:
             return match.group(0)
     raise AssertionError(f"no mail with a link matching {pattern!r} in {[m.subject for m in mail.outbox]}")
+
+
+def header_height(page) -> float:
+    """Height of the site header in CSS pixels."""
+    return page.evaluate("document.querySelector('header.site-header').getBoundingClientRect().height")
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0: no horizontal scrolling)."""
+    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)")
+
+
+# ------------------------------------------------------------------ accessibility and language checks
+# Words that may stand in Latin letters on a Chinese page: proper names and codes, not UI words.
+LATIN_ALLOWED = {
+    "English",  # the language switch names its language in that language
+    "Atom",  # the feed format's name on feed links
+    "Zhejiang", "Credit", "Association",  # the brand's subtitle (lang="en")
+    "PDF", "QR", "ICP", "URL", "Email", "Excel", "CSV", "xlsx", "JSON", "HTML", "TOTP", "ID",
+    "www", "zjxyxh", "org", "com", "cn", "http", "https", "gov", "mailto",
+}
+RAW_VALUES = ("True", "False", "None")
+
+
+def visible_text(page) -> str:
+    """The text a person sees, without what is marked as another language (lang="en" brand, language switch)."""
+    return page.evaluate("""() => {
+        const clone = document.body.cloneNode(true);
+        const hidden = [...document.body.querySelectorAll('*')].map(el => {
+            const s = getComputedStyle(el);
+            return s.display === 'none' || s.visibility === 'hidden';
+        });
+        [...clone.querySelectorAll('*')].forEach((el, i) => {
+            if (hidden[i] || (el.lang && !el.lang.toLowerCase().startsWith('zh'))) el.setAttribute('data-drop', '');
+        });
+        clone.querySelectorAll('[data-drop], script, style, template, noscript').forEach(el => el.remove());
+        return clone.innerText || clone.textContent;
+    }""")
+
+
+def english_words(text: str, allowed=frozenset()) -> list[str]:
+    """Latin-letter words of two or more letters outside the allowlist (emails, URLs, codes and numbers removed)."""
+    text = re.sub(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w.-]+\.(?:pdf|png|jpg|xlsx|csv|json|html|xml)\b", " ", text)
+    words = re.findall(r"(?<![\w-])[A-Za-z][A-Za-z']+(?![\w-])", text)
+    return sorted({w for w in words if w not in LATIN_ALLOWED and w not in allowed and not w.isupper()})
+
+
+def assert_chinese_ui(page, *, allowed=frozenset()) -> None:
+    """The page in Chinese mode shows no English UI word and no raw True/False/None.
+
+    Data may be Latin (a unit's English name, a code): pass such words in `allowed`. All-capital words
+    (codes, acronyms) are always allowed.
+    """
+    text = visible_text(page)
+    words = english_words(text, allowed)
+    assert words == [], f"English words on {page.url}: {words}"
+    raw = [value for value in RAW_VALUES if re.search(rf"(?<![\w]){value}(?![\w])", text)]
+    assert raw == [], f"raw values on {page.url}: {raw}"
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[tuple[str, str, int]]:
+    """axe-core's (rule id, impact, node count) for violations of at least serious impact on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return sorted((v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
+                  if v.get("impact") in impacts)

@@ -123,6 +123,7 @@ def test_demonstration_unit_from_application_to_honour_certificate(page, live_se
     log_in_as(page, live_server, programme["agency"])
     open_application(page, url)
     page.get_by_label("通过：符合申报条件，材料齐全").check()
+    page.get_by_label("经核实，该单位不属于信用服务机构").check()
     shot(page, "showcase-08-agency-preliminary")
     page.get_by_role("button", name="记录初审结果").click()
     page.get_by_label("公共信用评分或等级").fill("A级（优）")

@@ -1,11 +1,7 @@
 """The shared PDF toolkit renders Chinese with an embedded font, a seal and a QR code."""
 
-import shutil
-import subprocess
-
-import pytest
-
 from portal.core import pdf
+from tests.pdfs import dark_pixels, need_embedded_cjk_font, render
 
 
 def render_sample() -> bytes:
@@ -24,27 +20,19 @@ def render_sample() -> bytes:
 
 
 def test_cjk_font_is_embedded_truetype(db):
-    if pdf.find_cjk_font_file() is None:
-        pytest.skip("no TrueType CJK font installed (apt-get install fonts-wqy-microhei)")
+    need_embedded_cjk_font()
     assert pdf.font_is_embedded()
     data = render_sample()
     assert data.startswith(b"%PDF") and b"/FontFile2" in data  # embedded TrueType program
 
 
-def test_chinese_text_renders_as_ink(db, tmp_path):
+def test_chinese_text_renders_as_ink(db):
     """Rasterise the title area: empty boxes or missing glyphs leave it almost blank."""
-    if not shutil.which("pdftoppm") or pdf.find_cjk_font_file() is None:
-        pytest.skip("needs pdftoppm (poppler-utils) and a CJK TrueType font")
-    from PIL import Image
-
-    source = tmp_path / "sample.pdf"
-    source.write_bytes(render_sample())
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", str(source), str(tmp_path / "page")], check=True)
-    image = Image.open(tmp_path / "page.png").convert("L")
+    need_embedded_cjk_font()
+    image = render(render_sample(), dpi=50)
     width, height = image.size
     # the title line sits 60 mm below the top edge of a landscape A4 (210 mm high)
-    band = image.crop((int(width * 0.3), int(height * 0.24), int(width * 0.7), int(height * 0.33)))
-    dark = sum(band.histogram()[:128])
+    dark = dark_pixels(image, (int(width * 0.3), int(height * 0.24), int(width * 0.7), int(height * 0.33)))
     assert dark > 400, f"title band has only {dark} dark pixels"
 
 
@@ -59,3 +47,14 @@ def test_pdf_response_headers():
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "inline" in response["Content-Disposition"]
+
+
+def test_font_search_can_be_switched_off(settings, tmp_path):
+    """PDF_CJK_FONT_SEARCH=0 shows what a machine without a Chinese font does; PDF_CJK_FONT_PATH still counts."""
+    settings.PDF_CJK_FONT_PATH = ""
+    settings.PDF_CJK_FONT_SEARCH = False
+    assert pdf.find_cjk_font_file() is None
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"\0")
+    settings.PDF_CJK_FONT_PATH = str(font)
+    assert pdf.find_cjk_font_file() == (font, 0)

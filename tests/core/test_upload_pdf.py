@@ -5,7 +5,6 @@ No timings are asserted (figures are in `make bench`): a slow check shows up as 
 "too complex" reason, since the check is killed at its deadline.
 """
 
-import shutil
 import subprocess
 
 import pikepdf
@@ -15,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from portal.core.uploads import PrivateFileField, validate_upload
+from tests.pdfs import javascript_actions
 
 from . import pdf_samples as samples
 
@@ -107,17 +107,10 @@ def test_javascript_catalog_inside_an_object_stream_is_refused(stream_filter, de
         assert "JavaScript" in error.message
 
 
-@pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-utils not installed")
-def test_the_object_stream_sample_is_a_real_attack_for_poppler():
-    """The sample is what the issue describes: `pdfinfo -js` prints the hidden script."""
-    import tempfile
-
+def test_the_object_stream_sample_is_a_real_attack_for_a_reader():
+    """The sample is what the issue describes: a real reader (PDFium, Chrome's) finds the hidden script."""
     data = samples.object_stream_pdf(samples.HIDDEN_JAVASCRIPT)
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        out = subprocess.run(["pdfinfo", "-js", handle.name], capture_output=True, text=True, timeout=30).stdout
-    assert "app.alert('issue 12')" in out
+    assert any("app.alert('issue 12')" in script for script in javascript_actions(data))
 
 
 def test_names_hidden_in_an_unreadable_object_stream_are_refused():

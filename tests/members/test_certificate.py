@@ -1,6 +1,4 @@
 import datetime
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -8,23 +6,13 @@ from django.urls import reverse
 from members import domain
 from members.models import Membership
 from members.pdfs import amount_in_words, certificate_pdf, receipt_pdf
+from tests.pdfs import dark_pixels, need_embedded_cjk_font, pdf_text, render
 
 from .conftest import admin_denied
 
 
 def render_png(pdf: bytes, tmp_path, name="page"):
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler-utils) not installed")
-    from PIL import Image
-
-    source = tmp_path / f"{name}.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(source), str(tmp_path / name)], check=True)
-    return Image.open(tmp_path / f"{name}.png").convert("L")
-
-
-def dark_pixels(image, box) -> int:
-    return sum(1 for v in image.crop(box).getdata() if v < 128)
+    return render(pdf, dpi=60)
 
 
 def test_certificate_download_renders_chinese_text(client_for, member_a, firm_a_user, tmp_path):
@@ -33,8 +21,8 @@ def test_certificate_download_renders_chinese_text(client_for, member_a, firm_a_
     response = client_for(firm_a_user).get(reverse("members:certificate"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    if not font_is_embedded():
-        pytest.skip("no embedded CJK font on this machine")
+    need_embedded_cjk_font()
+    assert font_is_embedded()
     image = render_png(response.content, tmp_path)
     width, height = image.size  # A4 landscape at 60 dpi: about 701 × 496
     assert width > height
@@ -45,11 +33,8 @@ def test_certificate_download_renders_chinese_text(client_for, member_a, firm_a_
 
 
 def test_certificate_text_has_number_name_and_verify_url(member_a, tmp_path):
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext not installed")
-    source = tmp_path / "c.pdf"
-    source.write_bytes(certificate_pdf(domain.current_certificate(member_a)))
-    text = subprocess.run(["pdftotext", str(source), "-"], capture_output=True, text=True, check=True).stdout
+    need_embedded_cjk_font()
+    text = pdf_text(certificate_pdf(domain.current_certificate(member_a)))
     assert member_a.member_number in text
     assert "甲信用科技有限公司" in text
     assert "理事单位" in text
@@ -61,13 +46,10 @@ def test_receipt_pdf_text(member_a, secretariat, tmp_path):
 
     from members import domain
 
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext not installed")
+    need_embedded_cjk_font()
     payment = domain.record_payment(dues_item=member_a.dues_items.get(), user=secretariat, amount=Decimal("3500"),
                                     paid_on=datetime.date(2026, 4, 1), method="bank", reference="工行 0012")
-    source = tmp_path / "r.pdf"
-    source.write_bytes(receipt_pdf(payment))
-    text = subprocess.run(["pdftotext", str(source), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(receipt_pdf(payment))
     for expected in ("收据", payment.receipt_number, "甲信用科技有限公司", "叁仟伍佰元整", "银行转账", "2026年度会费"):
         assert expected in text
 

@@ -80,6 +80,8 @@ def test_every_email_carries_the_associations_identity_and_an_unsubscribe_link(s
     with django_capture_on_commit_callbacks(execute=True):
         mailings.send_mailing(mailing=mailing, user=secretariat)
     message = mailoutbox[0]
+    name = MailingRecipient.objects.get(mailing=mailing, email=message.to[0]).name
+    assert name and message.body.startswith(f"尊敬的{name}：\n您好！\n")  # greets the member, never an address
     assert "浙江省信用协会" in message.body and "杭州市环城西路33-2号" in message.body
     assert "（0571）87056850" in message.body
     assert re.search(r"/members/unsubscribe/[^/\s]+/", message.body)

@@ -82,7 +82,7 @@ def submitted(draft, firm_a_user, items):
 
 
 def to_acceptance(application, agency):
-    domain.pass_preliminary_review(application=application, user=agency)
+    domain.pass_preliminary_review(application=application, user=agency, not_credit_agency=True)
     domain.enter_public_credit_record(application=application, user=agency, result="优",
                                       looked_up_on=timezone.localdate())
     return domain.submit_evaluation_report(application=application, user=agency, report=pdf_file("report.pdf"),
@@ -121,4 +121,9 @@ def score(review_round, expert, items, levels, submit=True, **by_code):
                                    submit=submit)
 
 
-__all__ = ["io", "pdf_file", "upload", "fill", "to_acceptance", "ratings_for", "score"]
+__all__ = ["io", "pdf_file", "upload", "fill", "to_acceptance", "ratings_for", "said", "score"]
+
+
+def said(refused) -> str:
+    """Everything a refused step says to the user (its message and its problems), from `pytest.raises`."""
+    return " ".join(refused.value.messages_for_user)

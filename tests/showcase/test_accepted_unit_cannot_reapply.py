@@ -3,11 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from portal.core.workflow import WorkflowError
 from showcase import domain
 from showcase.eligibility import eligibility_problems
 from showcase.models import Application
 
-from .conftest import fill
+from .conftest import fill, said
 
 
 @pytest.fixture
@@ -18,8 +19,9 @@ def accepted(draft):
 
 
 def test_create_application_refused_after_acceptance_in_the_campaign(accepted, campaign, firm_a_user):
-    with pytest.raises(domain.ShowcaseError, match="已通过验收"):
+    with pytest.raises(WorkflowError) as refused:
         domain.create_application(campaign=campaign, user=firm_a_user)
+    assert "已通过验收" in said(refused)
     assert Application.objects.filter(organisation=accepted.organisation).count() == 1
 
 

@@ -5,16 +5,17 @@ import threading
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from portal.core.workflow import NotFound, WorkflowError
 from showcase import domain
 from showcase.admin_views import copy_standard_version
 from showcase.models import Application, ApplicationEvent, ExpertAssignment, ScoreSheet, StandardItem
 from showcase.results import applicant_result
 
-from .conftest import pdf_file, ratings_for, score
+from .conftest import pdf_file, ratings_for, said, score
 
 S = Application.Status
 
@@ -27,22 +28,23 @@ def test_create_prefills_from_organisation(draft, firm_a):
 
 
 def test_second_open_application_is_refused(draft, campaign, firm_a_user):
-    with pytest.raises(domain.ShowcaseError, match="已有"):
+    with pytest.raises(WorkflowError) as refused:
         domain.create_application(campaign=campaign, user=firm_a_user)
+    assert "已有" in said(refused)
 
 
 def test_submit_archives_pdf_marks_non_member_and_numbers(submitted, campaign, django_capture_on_commit_callbacks):
     assert submitted.status == S.SUBMITTED
     assert submitted.number == f"SF{campaign.year}0001"
     assert submitted.is_member is False
-    assert submitted.form_pdf.name.endswith(".pdf")
-    with submitted.form_pdf.open("rb") as fh:
+    assert submitted.latest_form.pdf.name.endswith(".pdf")
+    with submitted.latest_form.pdf.open("rb") as fh:
         assert fh.read(5) == b"%PDF-"
 
 
 def test_submit_incomplete_lists_problems(campaign, firm_b, firm_b_user):
     application = domain.create_application(campaign=campaign, user=firm_b_user)
-    with pytest.raises(domain.ShowcaseError) as exc:
+    with pytest.raises(WorkflowError) as exc:
         domain.submit_application(application=application, user=firm_b_user)
     codes = {p.code for p in exc.value.problems}
     assert {"legal_person", "licence", "commitment", "missing_revenue"} <= codes
@@ -51,13 +53,13 @@ def test_submit_incomplete_lists_problems(campaign, firm_b, firm_b_user):
 
 
 def test_submit_by_other_firm_is_not_found(draft, firm_b, firm_b_user):
-    with pytest.raises(domain.NotFound):
+    with pytest.raises(NotFound):
         domain.submit_application(application=draft, user=firm_b_user)
 
 
 def test_double_submit_second_refused(draft, firm_a_user):
     domain.submit_application(application=draft, user=firm_a_user)
-    with pytest.raises(domain.ShowcaseError):
+    with pytest.raises(WorkflowError):
         domain.submit_application(application=draft, user=firm_a_user)
 
 
@@ -70,7 +72,7 @@ def test_submit_emails_applicant_after_commit(draft, firm_a_user, agency, django
 
 
 def test_return_and_resubmit(submitted, agency, firm_a_user):
-    with pytest.raises(domain.ShowcaseError):
+    with pytest.raises(WorkflowError):
         domain.return_for_completion(application=submitted, user=agency, missing="  ")
     domain.return_for_completion(application=submitted, user=agency, missing="缺少营业执照副本")
     submitted.refresh_from_db()
@@ -82,7 +84,7 @@ def test_return_and_resubmit(submitted, agency, firm_a_user):
 
 
 def test_reject_requires_reason_and_agency_role(submitted, agency, secretariat):
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         domain.reject_application(application=submitted, user=secretariat, reason="不符合")
     domain.reject_application(application=submitted, user=agency, reason="成立未满三年")
     submitted.refresh_from_db()
@@ -98,18 +100,19 @@ def test_agency_of_other_campaign_agency_cannot_review(submitted, make_user, mak
     campaign.save()
     outsider = make_user(Role.AGENCY)
     make_organisation(users=[outsider], unit_type=Organisation.UnitType.CREDIT_AGENCY, name="其他机构")
-    with pytest.raises(domain.NotFound):
-        domain.pass_preliminary_review(application=submitted, user=outsider)
+    with pytest.raises(NotFound):
+        domain.pass_preliminary_review(application=submitted, user=outsider, not_credit_agency=True)
 
 
 def test_report_requires_public_credit_record(submitted, agency):
-    domain.pass_preliminary_review(application=submitted, user=agency)
-    with pytest.raises(domain.ShowcaseError, match="3.2"):
+    domain.pass_preliminary_review(application=submitted, user=agency, not_credit_agency=True)
+    with pytest.raises(WorkflowError) as refused:
         domain.submit_evaluation_report(application=submitted, user=agency, report=pdf_file(), report_name="r.pdf")
+    assert "3.2" in said(refused)
 
 
 def test_stage_assessment_records_findings(submitted, agency, items):
-    domain.pass_preliminary_review(application=submitted, user=agency)
+    domain.pass_preliminary_review(application=submitted, user=agency, not_credit_agency=True)
     assessment = domain.record_stage_assessment(application=submitted, user=agency, assessed_on=timezone.localdate(),
                                                 advice="完善制度", findings={items[5].pk: "未设部门", items[6].pk: ""})
     assert [(f.item.code, f.finding) for f in assessment.findings.all()] == [("2.1", "未设部门")]
@@ -117,29 +120,31 @@ def test_stage_assessment_records_findings(submitted, agency, items):
 
 
 def test_assign_requires_minimum_experts(review_round, secretariat, experts):
-    with pytest.raises(domain.ShowcaseError, match="3"):
+    with pytest.raises(WorkflowError) as refused:
         domain.assign_experts(review_round=review_round, user=secretariat, experts=experts[:2],
                               scoring_deadline=timezone.localdate())
+    assert "3" in said(refused)
 
 
 def test_assign_refuses_non_expert(review_round, secretariat, experts, agency):
-    with pytest.raises(domain.ShowcaseError):
+    with pytest.raises(WorkflowError):
         domain.assign_experts(review_round=review_round, user=secretariat, experts=[*experts[:2], agency],
                               scoring_deadline=timezone.localdate())
 
 
 def test_conflict_of_interest_unassigns(assigned, experts, secretariat):
     assignment = assigned.assignments.get(expert=experts[0])
-    with pytest.raises(domain.ShowcaseError):
+    with pytest.raises(WorkflowError):
         domain.declare_conflict(assignment=assignment, user=experts[0], has_conflict=True, note="")
     domain.declare_conflict(assignment=assignment, user=experts[0], has_conflict=True, note="曾为该企业提供咨询")
     assignment.refresh_from_db()
     assert assignment.status == ExpertAssignment.Status.CONFLICT
-    with pytest.raises(domain.NotFound):
+    with pytest.raises(NotFound):
         domain.save_score_sheet(assignment=assignment, user=experts[0], ratings={})
-    with pytest.raises(domain.ShowcaseError, match="利益冲突"):
+    with pytest.raises(WorkflowError) as refused:
         domain.assign_experts(review_round=assigned, user=secretariat, experts=[experts[0]],
                               scoring_deadline=timezone.localdate())
+    assert "利益冲突" in said(refused)
     # a replacement brings the panel back to three
     domain.assign_experts(review_round=assigned, user=secretariat, experts=[experts[3]],
                           scoring_deadline=timezone.localdate())
@@ -148,13 +153,13 @@ def test_conflict_of_interest_unassigns(assigned, experts, secretariat):
 
 def test_expert_cannot_score_before_declaring(assigned, experts, items, levels):
     assignment = assigned.assignments.get(expert=experts[0])
-    with pytest.raises(domain.NotFound):
+    with pytest.raises(NotFound):
         domain.save_score_sheet(assignment=assignment, user=experts[0], ratings=ratings_for(items, levels))
 
 
 def test_other_expert_cannot_touch_sheet(assigned, experts, items, levels):
     assignment = assigned.assignments.get(expert=experts[0])
-    with pytest.raises(domain.NotFound):
+    with pytest.raises(NotFound):
         domain.declare_conflict(assignment=assignment, user=experts[1], has_conflict=False)
 
 
@@ -164,7 +169,7 @@ def test_submit_requires_every_item_and_comments_below_full(assigned, experts, i
     ratings = ratings_for(items, levels)
     ratings[items[0].pk] = (levels["基本符合"].pk, "")
     del ratings[items[1].pk]
-    with pytest.raises(domain.ShowcaseError) as exc:
+    with pytest.raises(WorkflowError) as exc:
         domain.save_score_sheet(assignment=assignment, user=experts[0], ratings=ratings, submit=True)
     assert {p.code for p in exc.value.problems} == {f"comment_{items[0].pk}", f"rate_{items[1].pk}"}
     sheet = domain.save_score_sheet(assignment=assignment, user=experts[0], ratings=ratings, submit=False)
@@ -175,9 +180,10 @@ def test_submit_requires_every_item_and_comments_below_full(assigned, experts, i
 def test_same_sheet_submitted_twice_second_refused(assigned, experts, items, levels):
     sheet = score(assigned, experts[0], items, levels)
     assert (sheet.status, sheet.total) == (ScoreSheet.Status.SUBMITTED, 100)
-    with pytest.raises(domain.ShowcaseError, match="已提交"):
+    with pytest.raises(WorkflowError) as refused:
         domain.save_score_sheet(assignment=sheet.assignment, user=experts[0],
                                 ratings=ratings_for(items, levels, default="不符合"), submit=True)
+    assert "已提交" in said(refused)
     sheet.refresh_from_db()
     assert sheet.total == 100
 
@@ -199,7 +205,7 @@ def test_concurrent_sheet_submissions_exactly_one_wins(assigned_tx):
         try:
             domain.save_score_sheet(assignment=assignment, user=expert, ratings=ratings, submit=True)
             outcomes.append("ok")
-        except domain.ShowcaseError:
+        except WorkflowError:
             outcomes.append("refused")
         finally:
             conn.close()
@@ -223,7 +229,7 @@ def test_reopen_is_secretariat_only_and_logged(assigned, experts, items, levels,
     from wagtail.models import ModelLogEntry
 
     sheet = score(assigned, experts[0], items, levels)
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         domain.reopen_score_sheet(sheet=sheet, user=experts[0], reason="x")
     domain.reopen_score_sheet(sheet=sheet, user=secretariat, reason="评分依据有误")
     sheet.refresh_from_db()
@@ -234,9 +240,10 @@ def test_reopen_is_secretariat_only_and_logged(assigned, experts, items, levels,
 def test_decision_needs_all_sheets_and_minimum(assigned, experts, items, levels, secretariat):
     score(assigned, experts[0], items, levels)
     score(assigned, experts[1], items, levels)
-    with pytest.raises(domain.ShowcaseError, match="尚未提交"):
+    with pytest.raises(WorkflowError) as refused:
         domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
                                decided_on=timezone.localdate())
+    assert "尚未提交" in said(refused)
 
 
 def test_decision_accepted_sets_status_and_date(assigned, experts, items, levels, secretariat):
@@ -247,16 +254,17 @@ def test_decision_accepted_sets_status_and_date(assigned, experts, items, levels
     assigned.refresh_from_db()
     assert (assigned.result, assigned.decided_on) == ("accepted", today)
     assert assigned.application.status == S.ACCEPTED
-    with pytest.raises(domain.ShowcaseError):
+    with pytest.raises(WorkflowError):
         domain.record_decision(review_round=assigned, user=secretariat, result="accepted", decided_on=today)
 
 
-def test_decision_against_proposal_needs_reason(assigned, experts, items, levels, secretariat):
+def test_decision_against_the_rule_is_refused_even_with_a_reason(assigned, experts, items, levels, secretariat):
     for expert in experts[:3]:
         score(assigned, expert, items, levels, **{"3_1": "基本符合"})
-    with pytest.raises(domain.ShowcaseError, match="理由"):
+    with pytest.raises(WorkflowError) as refused:
         domain.record_decision(review_round=assigned, user=secretariat, result="accepted",
-                               decided_on=timezone.localdate())
+                               decided_on=timezone.localdate(), note="评审组认为可以通过")
+    assert "重新评分" in said(refused)
     domain.record_decision(review_round=assigned, user=secretariat, result="not_accepted",
                            decided_on=timezone.localdate())
     assert Application.objects.get(pk=assigned.application_id).status == S.NOT_ACCEPTED

@@ -78,7 +78,7 @@ def test_banned_unit_is_refused_until_the_ban_ends(campaign, firm_a):
     problems = [p for p in eligibility_problems(make(campaign, firm_a), datetime.date(2026, 1, 1))
                 if p.code != "campaign"]
     assert [p.code for p in problems] == ["banned"]
-    assert "三年" in problems[0].message
+    assert "2027-03-01" in problems[0].message
 
 
 def test_lifted_ban_does_not_block(campaign, firm_a):
@@ -87,8 +87,8 @@ def test_lifted_ban_does_not_block(campaign, firm_a):
     assert is_banned(firm_a, datetime.date(2026, 1, 1)) is False
 
 
-def test_three_years_from_is_the_ban_length():
-    assert ParticipationBan.three_years_from(datetime.date(2024, 2, 29)) == datetime.date(2027, 2, 28)
+def test_the_ban_length_comes_from_the_rules(db):
+    assert ParticipationBan.end_for(datetime.date(2024, 2, 29)) == datetime.date(2027, 2, 28)  # default: 3 years
 
 
 def test_other_open_application_is_refused(campaign, firm_a, firm_a_user):

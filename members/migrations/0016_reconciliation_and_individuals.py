@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0014_charter_and_letter_template'),
+        ('members', '0015_charter_and_letter_template'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0006_outbound_email_claim'),
-        ('members', '0016_bank_formats_and_individual_tier'),
+        ('members', '0017_bank_formats_and_individual_tier'),
         ('services', '0002_categories_and_permissions'),
         ('wagtaildocs', '0014_alter_document_file_size'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

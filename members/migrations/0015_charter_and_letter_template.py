@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0013_payment_account_and_references'),
+        ('members', '0014_payment_account_and_references'),
         ('wagtaildocs', '0014_alter_document_file_size'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]

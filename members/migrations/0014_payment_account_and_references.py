@@ -17,7 +17,7 @@ def backfill_references(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0012_member_certificates'),
+        ('members', '0013_directory_index'),
     ]
 
     operations = [

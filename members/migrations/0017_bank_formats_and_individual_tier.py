@@ -41,5 +41,5 @@ def defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0015_reconciliation_and_individuals"), ("accounts", "0002_roles")]
+    dependencies = [("members", "0016_reconciliation_and_individuals"), ("accounts", "0002_roles")]
     operations = [migrations.RunPython(defaults, migrations.RunPython.noop)]
