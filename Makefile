@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev messages demo test-postgres test-browser bench serve-prod fault-test check-deploy clean
+.PHONY: run test lint install install-dev messages demo test-postgres test-browser bench serve-prod fault-test scale-test check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -61,6 +61,9 @@ serve-prod: install messages
 
 fault-test: install messages  ## production profile with Redis, PostgreSQL and SMTP made to fail (deploy/fault_test.py)
 	$(BIN)/python deploy/fault_test.py
+
+scale-test: install messages  ## two app servers sharing PostgreSQL and Redis: publication, sessions, rate limits, jobs exactly once (deploy/scale_test.py)
+	$(BIN)/python deploy/scale_test.py
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdef \

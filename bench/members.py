@@ -31,10 +31,11 @@ def timed(fn, repeat=3):
     return min(times), result
 
 
-def build(members: int | None = None, years: int | None = None, first_year: int | None = None):
+def build(members: int | None = None, years: int | None = None, first_year: int | None = None, start: int = 0):
     """`members` organisations with active memberships (tiers in turn) and `years` dues items each (~80% paid).
 
-    Used by bench/scale.py too. Organisations are named 基准测试NNNNN…; member numbers ZJXY-<first_year>-NNNNN.
+    Used by bench/scale.py too. Organisations are named 基准测试NNNNN…; member numbers ZJXY-<first_year>-NNNNN,
+    numbered from `start` (to add members to an earlier build).
     """
     from stdnum.cn import uscc
 
@@ -49,7 +50,7 @@ def build(members: int | None = None, years: int | None = None, first_year: int 
     tiers = list(MembershipTier.objects.all())
     divisions = ["330102", "330106", "330203", "330302", "330402", "330502", "330602", "330702", "330802"]
     orgs = []
-    for i in range(members):
+    for i in range(start, start + members):
         body = f"91{divisions[i % len(divisions)]}MA{i:07d}"
         orgs.append(Organisation(
             name=f"基准测试{i:05d}信用科技有限公司", credit_code=body + uscc.calc_check_digit(body),
@@ -61,15 +62,20 @@ def build(members: int | None = None, years: int | None = None, first_year: int 
     memberships = Membership.objects.bulk_create([
         Membership(organisation=o, tier=tiers[i % 3], member_number=f"ZJXY-{first_year}-{i:05d}",
                    started_on=datetime.date(first_year, 1 + i % 12, 1))
-        for i, o in enumerate(orgs)
+        for i, o in enumerate(orgs, start)
     ], batch_size=2000)
+    from members.references import UNIT_PREFIX, make_reference
+
     items = []
     for m in memberships:
         tier = tiers[(m.pk or 0) % 3]
         for year in range(first_year, first_year + years):
             paid = tier.annual_dues if rng.random() < 0.8 else (tier.annual_dues / 2).quantize(Decimal("1"))
-            items.append(DuesItem(membership=m, year=year, tier=m.tier, amount=m.tier.annual_dues,
-                                  paid=min(paid, m.tier.annual_dues), due_on=datetime.date(year, 1, 1)))
+            paid = min(paid, m.tier.annual_dues)
+            status = "paid" if paid == m.tier.annual_dues else ("partial" if paid else "unpaid")
+            items.append(DuesItem(membership=m, year=year, tier=m.tier, amount=m.tier.annual_dues, paid=paid,
+                                  status=status, due_on=datetime.date(year, 1, 1),
+                                  payment_reference=make_reference(UNIT_PREFIX, m.member_number, year)))
     DuesItem.objects.bulk_create(items, batch_size=5000)
     return memberships
 
@@ -107,7 +113,15 @@ def main():
     start = time.perf_counter()
     cjk_font()
     font_ms = (time.perf_counter() - start) * 1000
-    sample = list(Membership.objects.select_related("organisation", "tier").filter(pk__in=[m.pk for m in memberships[:30]]))
+    from members.models import MemberCertificate
+
+    sample = [  # the certificate as issued: its text on the row (members.domain.documents.issue_certificate)
+        MemberCertificate(membership=m, version=1, reason="admission", member_number=m.member_number,
+                          holder_name=m.organisation.name, credit_code=m.organisation.credit_code,
+                          tier_name=m.tier.name, started_on=m.started_on, issued_on=today)
+        for m in Membership.objects.select_related("organisation", "tier").filter(
+            pk__in=[m.pk for m in memberships[:30]])
+    ]
     certificate_pdf(sample[0])  # warm-up (seal lookup, QR widget import)
     times = []
     for m in sample:

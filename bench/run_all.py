@@ -11,7 +11,9 @@
    the scaled SQLite database), members, services, showcase, awards, uploads (the PDF check of issue #12),
    and any other bench/*.py.
 3. bench/load.py (queries per page, then cached, uncached and cold load) against the scaled SQLite database,
-   then against PostgreSQL (+ Redis); a summary of issue #8's load targets.
+   then against PostgreSQL (+ Redis); bench/mixed.py (hit ratios per family under one write a second of each
+   kind) and bench/curve.py (1×, 5×, 10× the archive and members: import time and memory, p95s) against
+   PostgreSQL; a summary of issue #16's load targets and the SQLite/PostgreSQL ratio per page.
 The load average (`uptime`) is printed before each measurement. Everything is removed at the end
 (PostgreSQL and Redis stopped). Exits non-zero when a script fails, a page answers an error or a build
 does not finish in time.
@@ -21,6 +23,7 @@ does not finish in time.
     BENCH_KEEP=1           keep the temp dir (scaled SQLite database, JSON results) and PostgreSQL/Redis
                            running for a closer look (prints how to stop them)
     BENCH_SCALE="--issues 5 --members 500"   other sizes for bench/scale.py (a quick trial run)
+    BENCH_CURVE=1,5,10     steps of bench/curve.py (0 skips it; 10× re-imports 500 issues: most of the run)
     BENCH_BUILD_TIMEOUT=1200, BENCH_STEP_TIMEOUT=900   seconds before a build / a script is killed
 """
 
@@ -174,7 +177,7 @@ def run_load(label: str, env: dict, tmp: Path, failed: list) -> dict:
 
 
 def targets(label: str, data: dict, *, postgres: bool) -> list[list]:
-    """Issue #8's load targets against one run's measurements."""
+    """Issue #16's load targets against one run's measurements (PostgreSQL + Redis; SQLite for reference)."""
     urls, rows = data["urls"], []
     load = {(r["mode"], r["url"]): r for r in data["load"]}
     queries = {r["url"]: r for r in data["queries"]}
@@ -183,34 +186,47 @@ def targets(label: str, data: dict, *, postgres: bool) -> list[list]:
     def q(url):
         return quote(url, safe="/?=&%:+")
 
-    cached = load.get(("cached", urls["article"]))
-    if cached:
-        n = queries.get(q(urls["article"]), {}).get("cached", "?")
-        rows.append([label, "cached article ≥ 50% of static req/s, 0 queries",
-                     f"{cached['ratio']:.0%} ({cached['rps']:,.0f} req/s, {cached['cache']}), {n} queries",
-                     "yes" if cached["ratio"] >= 0.5 and n == 0 else "no"])
-    uncached = load.get(("uncached", urls["article"]))
-    if uncached:
-        met = uncached["rps"] >= 150 and uncached["p95"] < 80
-        rows.append([label, "uncached article ≥ 150 req/s, p95 < 80 ms (10 clients)" + ("" if postgres else
-                     " [target is for PostgreSQL]"), f"{uncached['rps']:,.0f} req/s, p95 {uncached['p95']:.1f} ms",
-                     "yes" if met else "no"])
-    cold = load.get(("cold", urls["article"]))
-    if cold:  # no target: the worst case, every part rendered from the database
-        rows.append([label, "cold article (no page cache, no fragments), for reference",
-                     f"{cold['rps']:,.0f} req/s, p95 {cold['p95']:.1f} ms", "—"])
-    for mode in ("cached", "uncached", "cold"):
-        search = load.get((mode, urls["search"]))
-        if search:
-            search["p95"] = search["p95"] if search["rps"] else float("inf")  # no response at all
-            rows.append([label, f"search p95 < 150 ms ({mode})", f"{search['p95']:.1f} ms",
-                         "yes" if search["p95"] < 150 else "no"])
+    def row(target, r, met):
+        rows.append([label, target, f"{r['rps']:,.0f} req/s, p95 {r['p95']:.1f} ms" if r else "not measured",
+                     ("yes" if met else "no") if r else "—"])
+
+    static = next((r for r in data["load"] if r.get("static") and r["mode"] == "cached"), None)
+    cached = [load.get(("cached", urls[name])) for name in LOAD_PAGES]
+    if all(cached) and static:
+        worst = min(cached, key=lambda r: r["ratio"])
+        n = max(queries.get(q(urls[name]), {}).get("cached", 99) for name in LOAD_PAGES)
+        rows.append([label, "cached pages ≥ 60 % of the static file's rate, 0 queries",
+                     f"lowest {worst['ratio']:.0%} ({worst['url']}), {n} queries", "yes" if worst["ratio"] >= 0.6
+                     and n == 0 else "no"])
+    r = load.get(("uncached", urls["article"]))
+    row("article with fragments ≥ 250 req/s, p95 ≤ 60 ms", r, r and r["rps"] >= 250 and r["p95"] <= 60)
+    r = load.get(("cold", urls["article"]))
+    row("cold article ≥ 150 req/s, p95 ≤ 80 ms", r, r and r["rps"] >= 150 and r["p95"] <= 80)
+    r = load.get(("cold", urls["search"]))
+    row("cold search p95 ≤ 100 ms", r, r and r["p95"] <= 100)
+    for name in ("members", "units"):
+        r = load.get(("uncached", urls[name]))
+        row(f"{name} directory uncached ≥ 150 req/s", r, r and r["rps"] >= 150)
     errors = sum(r["errors"] for r in data["load"])
     rows.append([label, "no errors", str(errors), "yes" if errors == 0 and data["load"] else "no"])
-    for name, limit in (("issue", 15), ("article", 15), ("members", 10)):
-        n = queries.get(q(urls[name]), {}).get("uncached")
+    for name, limit in (("issue", 15), ("article", 15), ("members", 10), ("units", 10)):
+        n = queries.get(q(urls[name]), {}).get("cold")
         if n is not None:
-            rows.append([label, f"{name} page ≤ {limit} queries (uncached)", str(n), "yes" if n <= limit else "no"])
+            rows.append([label, f"{name} page ≤ {limit} queries (cold)", str(n), "yes" if n <= limit else "no"])
+    return rows
+
+
+def sqlite_ratio(sqlite: dict, postgres: dict) -> list[list]:
+    """Every public page on SQLite within 2× of its PostgreSQL figure (req/s), per mode."""
+    rows = []
+    pg = {(r["mode"], r["url"]): r for r in postgres["load"] if not r.get("static")}
+    for r in sqlite["load"]:
+        other = pg.get((r["mode"], r["url"]))
+        if r.get("static") or not other or not other["rps"]:
+            continue
+        ratio = other["rps"] / r["rps"] if r["rps"] else float("inf")
+        rows.append([r["mode"], r["url"], f"{r['rps']:,.0f}", f"{other['rps']:,.0f}", f"{ratio:.2f}",
+                     "yes" if ratio <= 2 else "no"])
     return rows
 
 
@@ -258,7 +274,7 @@ def main() -> int:
             say(f"({time.monotonic() - t0:.0f} s)")
 
         # 3. load
-        summary = []
+        summary, runs = [], {}
         if builds.get("sqlite") == 0:
             env = clean_env(DATABASE_URL=f"sqlite:///{scaled}", MEDIA_ROOT=tmp / "media",
                             PRIVATE_MEDIA_ROOT=tmp / "private", STATIC_ROOT=static_root,
@@ -267,17 +283,31 @@ def main() -> int:
                        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings.production", "ALLOWED_HOSTS": "*"})
             if code != 0:
                 failed.append("collectstatic")
-            summary += targets("SQLite", run_load("SQLite", env, tmp, failed), postgres=False)
+            runs["sqlite"] = run_load("SQLite", env, tmp, failed)
+            summary += targets("SQLite", runs["sqlite"], postgres=False)
         if pg and builds.get("postgres") == 0:
             env = pg.site_env()
             env["BENCH_STATIC_ROOT"] = env["STATIC_ROOT"]  # serve-prod.sh collected it
             label = "PostgreSQL + Redis" if pg.redis else "PostgreSQL"
-            summary += targets(label, run_load(label, env, tmp, failed), postgres=True)
-        if summary:
-            from bench.common import markdown_table
+            runs["postgres"] = run_load(label, env, tmp, failed)
+            summary += targets(label, runs["postgres"], postgres=True)
+            say(f"\n## mixed.py — reads with one write a second of each kind, {load_average()}\n")
+            if run([PYTHON, "bench/mixed.py", "--json", tmp / "mixed.json"], env=env) != 0:
+                failed.append("mixed.py")
+            if os.environ.get("BENCH_CURVE", "1,5,10") != "0":
+                say(f"\n## curve.py — 1×, 5×, 10× the archive and the members, {load_average()}\n")
+                if run([PYTHON, "bench/curve.py", "--json", tmp / "curve.json"], env=env,
+                       timeout=int(os.environ.get("BENCH_CURVE_TIMEOUT", "7200"))) != 0:
+                    failed.append("curve.py")
+        from bench.common import markdown_table
 
-            say(f"\n## issue #8 load targets — {load_average()}\n")
+        if summary:
+            say(f"\n## issue #16 load targets — {load_average()}\n")
             say(markdown_table(["database", "target", "measured", "met?"], summary))
+        if "sqlite" in runs and "postgres" in runs:
+            say("\n## SQLite within 2× of PostgreSQL (req/s)\n")
+            say(markdown_table(["mode", "page", "SQLite", "PostgreSQL", "PG / SQLite", "within 2×?"],
+                               sqlite_ratio(runs["sqlite"], runs["postgres"])))
     finally:
         keep = os.environ.get("BENCH_KEEP") == "1"
         if pg and keep and pg.started:

@@ -85,12 +85,13 @@ def step_members(members: int, years: int) -> None:
     from members.models import DuesItem
     from portal.organisations.models import Organisation
 
-    if Organisation.objects.filter(name__startswith="基准测试").exists():
-        say(f"  members: generated members already present ({Organisation.objects.count()} organisations); skipped")
+    existing = Organisation.objects.filter(name__startswith="基准测试").count()
+    if existing >= members:
+        say(f"  members: {existing} generated members already present; skipped")
         return
     started = time.perf_counter()
     with transaction.atomic():
-        build(members, years)
+        build(members - existing, years, start=existing)
     say(f"  members: {members} members × {years} years of dues built in {time.perf_counter() - started:.1f} s; "
         f"now {Organisation.objects.count()} organisations, {DuesItem.objects.count()} dues items")
 

@@ -97,14 +97,17 @@ class Response:
 
 
 class Browser:
-    """One visitor: keeps cookies (the session, the CSRF token) across requests."""
+    """One visitor: keeps cookies (the session, the CSRF token) across requests (to `port`, or to
+    the server its `port` attribute names at the time: deploy/scale_test.py switches it)."""
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         self.cookies: dict[str, str] = {}
+        self.port = port
 
     def request(self, method: str, path: str, data: dict | None = None, timeout: float = 30) -> Response:
-        conn = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
-        headers = {"Host": f"127.0.0.1:{HTTP_PORT}", "User-Agent": "portal-fault-test"}
+        port = self.port or HTTP_PORT
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        headers = {"Host": f"127.0.0.1:{port}", "User-Agent": "portal-fault-test"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -194,18 +197,19 @@ def site_env() -> dict:
 
 
 class Gunicorn:
-    def __init__(self, env: dict):
-        self.log = open(RUN_DIR / "gunicorn.log", "a")
+    def __init__(self, env: dict, port: int | None = None, log_name: str = "gunicorn.log"):
+        port = port or HTTP_PORT
+        self.log = open(RUN_DIR / log_name, "a")
         self.process = subprocess.Popen(
             [PY, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind",
-             f"127.0.0.1:{HTTP_PORT}", "--chdir", str(ROOT), "portal.wsgi"],
+             f"127.0.0.1:{port}", "--chdir", str(ROOT), "portal.wsgi"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {RUN_DIR / 'gunicorn.log'}")
-            if anonymous("/healthz", timeout=5).status == 200:
+                raise SystemExit(f"gunicorn exited; see {RUN_DIR / log_name}")
+            if Browser(port).get("/healthz", timeout=5).status == 200:
                 return
             time.sleep(0.3)
         raise SystemExit("gunicorn did not answer within 90 s")
@@ -445,6 +449,34 @@ def scenario_redis_restart(firm: Browser) -> None:
     record(s, "logged-in visitor keeps the session", f"before {before}, after restart {after}", before and after)
 
 
+def cache_versions() -> str:
+    keys = sorted(redis_cli("--scan", "--pattern", "*portal:pagecache:version:*").split())
+    return redis_cli("--no-raw", "mget", *keys) if keys else ""  # pickled values, escaped as text
+
+
+def settle_workers(rounds: int = 4) -> bool:
+    """Every worker has seen Redis answer again. Each worker's breaker closes on its own next probe
+    (at most RETRY_AFTER seconds apart) and bumps every family version once when it does, so a worker
+    that served nothing since the restart would do it in the middle of the next scenario. Bursts of
+    concurrent requests reach every worker; the versions are settled once a burst after the retry
+    interval changes nothing."""
+    def burst() -> None:
+        threads = [threading.Thread(target=anonymous, args=("/",)) for _ in range(WORKERS * THREADS * 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+
+    for _ in range(rounds):
+        burst()
+        before = cache_versions()
+        time.sleep(6)  # RETRY_AFTER is 5 s
+        burst()
+        if cache_versions() == before:
+            return True
+    return False
+
+
 def page_entries() -> int:
     return len(redis_cli("--scan", "--pattern", "*portal:pagecache:*").split())
 
@@ -454,15 +486,20 @@ def scenario_flood(firm: Browser, other: Browser) -> None:
     issue = anonymous("/magazine/2019-3/").body
     articles = sorted(set(re.findall(r'href="(/magazine/2019-3/[\w-]+/)"', issue)))
     wait_until(cache_answers, 15)
+    settled = settle_workers()
     for path in articles:
         anonymous(path)
-    keys_before, pages_before = int(redis_cli("dbsize") or 0), page_entries()
+    names_before = set(redis_cli("--scan").split())
+    keys_before, pages_before = len(names_before), page_entries()
     for n in range(200):  # query strings the pages do not read: answered from the entry without them
         anonymous(f"{articles[n % len(articles)]}?utm_source=crawler&n={n}")
-    keys_after, pages_after = int(redis_cli("dbsize") or 0), page_entries()
+    names_after = set(redis_cli("--scan").split())
+    keys_after, pages_after = len(names_after), page_entries()
+    new = sorted(names_after - names_before)
     record(s, f"200 requests for the {len(articles)} articles with junk query strings",
-           f"Redis keys {keys_before} → {keys_after}, cached pages {pages_before} → {pages_after}",
-           pages_before > len(articles) and keys_after == keys_before and pages_after == pages_before)
+           f"Redis keys {keys_before} → {keys_after}{' (new: ' + ', '.join(new[:5]) + ')' if new else ''}, "
+           f"cached pages {pages_before} → {pages_after}{'' if settled else ', page-cache versions still changing'}",
+           settled and pages_before > len(articles) and not new and pages_after == pages_before)
     redis_cli("config", "set", "maxmemory", "3mb")
     try:
         evicted_before = int(re.search(r"evicted_keys:(\d+)", redis_cli("info", "stats")).group(1))
@@ -546,7 +583,7 @@ def user_actions(s: str, label: str) -> list[Response]:
     """Sign-up, password reset and a public objection; each sends email."""
     signup = Browser().submit("/accounts/signup/", {
         "email": f"fault-{RUN_ID}-{label}@example.com", "password1": "Zj-fault-test-2026!",
-        "password2": "Zj-fault-test-2026!"})
+        "password2": "Zj-fault-test-2026!", "agree": "on"})  # consent to the published policies (portal.privacy)
     reset = Browser().submit("/accounts/password/reset/", {"email": FIRM_A})
     actions = [("sign-up", signup, "/accounts/confirm-email/"), ("password reset", reset, "/accounts/password/reset/done/")]
     notices = anonymous("/showcase/notices/").body
@@ -561,7 +598,7 @@ def user_actions(s: str, label: str) -> list[Response]:
             objection = visitor.request("POST", match.group(1), {
                 "csrfmiddlewaretoken": token.group(1), "entry": entry.group(1), "name": "故障测试",
                 "email": f"objector-{RUN_ID}-{label}@example.com", "relationship": "other",
-                "content": "故障注入测试提交的异议（可忽略）。"})
+                "content": "故障注入测试提交的异议（可忽略）。", "agree": "on"})
             actions.append(("public objection", objection, "/received/"))
     for name, response, target in actions:
         record(s, f"{name} succeeds", f"{response.status} in {ms(response.seconds)}",

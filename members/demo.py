@@ -57,6 +57,42 @@ def _apply(organisation, user, tier, *, statement=""):
     return domain.submit_application(application=application, user=user)
 
 
+def publish_charter_and_template(demo):
+    """The 章程 page under the home page (the seed's excerpts) and the 入会申请书模板 document; the membership
+    rules point the application form at both (idempotent). Returns (page, document)."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from portal.core.models import HomePage, StandardPage
+
+    from .charter import excerpt_from_seed, summary
+    from .models import MembershipRules
+    from .pdfs import application_template_pdf
+
+    page = StandardPage.objects.filter(slug="charter").first()
+    if page is None:
+        home = HomePage.objects.first()
+        body = excerpt_from_seed(settings.DEMO_ISSUE_PATH) or summary()
+        page = StandardPage(title="浙江省信用协会章程（摘录）", slug="charter", body=body,
+                            seo_title="浙江省信用协会章程")
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    Document = get_document_model()
+    document = Document.objects.filter(title="入会申请书模板").first()
+    if document is None:
+        document = Document(title="入会申请书模板")
+        document.file.save("入会申请书模板.pdf", ContentFile(application_template_pdf()), save=False)
+        document.save()
+    rules = MembershipRules.load()
+    if rules.charter_page_id is None or rules.application_template_id is None:
+        rules.charter_page = rules.charter_page or page
+        rules.application_template = rules.application_template or document
+        rules.save()
+    demo.say("members: the charter page (/charter/) and the application letter template are published")
+    return page, document
+
+
 def load_membership_demo(demo) -> None:
     """Members in each tier, dues with some arrears, one pending application (idempotent)."""
     from decimal import Decimal
@@ -73,6 +109,7 @@ def load_membership_demo(demo) -> None:
     from .models import ActivityRecord, Membership, MembershipApplication, MembershipRules, MembershipTier
 
     today = timezone.localdate()
+    publish_charter_and_template(demo)
     demo.user("council", name="理事会 李强", role=Role.COUNCIL)
     rules = MembershipRules.load()
     if not rules.council_size:  # the association's council: 15 members (quorum 10, resolutions need 2/3)
@@ -91,6 +128,7 @@ def load_membership_demo(demo) -> None:
                 "name": name, "unit_type": unit_type, "legal_representative": "王" + name[2], "contact_person": "周敏",
                 "established_on": datetime.date(2008 + len(name) % 10, 6, 1), "registered_address": f"{name[:3]}市中心路1号",
                 "phone": "0571-87050000", "email": f"contact-{serial.lower()}@example.com",
+                "verified_on": datetime.date(2020, 1, 1),
             },
         )
         if not org.user_links.exists():  # each demo member has one account of its own (not listed)
@@ -151,3 +189,63 @@ def load_membership_demo(demo) -> None:
         _apply(firm_b, firm_b.user_links.first().user, tiers["会员单位"])
     demo.say(f"members: {Membership.objects.count()} memberships ({made} new), "
              f"{MembershipApplication.objects.filter(status='submitted').count()} application(s) waiting for the council")
+    load_collection_demo(demo, secretariat=secretariat, firm_a=firm_a, today=today)
+
+
+def _statement_xlsx(lines: list[tuple]) -> bytes:
+    """A small statement in 中国建设银行's layout: title rows, the header, (date, payer, amount, note) lines."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["中国建设银行单位账户交易明细（演示）"])
+    sheet.append(["账号：33050161000000001234", "户名：浙江省信用协会"])
+    sheet.append([])
+    sheet.append(["交易时间", "借方发生额（支取）", "贷方发生额（收入）", "余额", "对方户名", "对方账号", "摘要", "备注",
+                  "账户明细编号-交易流水号"])
+    for n, (day, payer, amount, note) in enumerate(lines, 1):
+        sheet.append([f"{day:%Y-%m-%d} 10:{n:02d}:00", "", amount, "", payer, f"62270000{n:010d}", "转账存入", note,
+                      f"DEMO{day:%Y%m%d}{n:04d}"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def load_collection_demo(demo, *, secretariat, firm_a, today) -> None:
+    """The dues account (demo values), a bank statement to reconcile, an individual member, a mailing draft."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .domain import individuals, mailings, reconciliation
+    from .models import BankProfile, BankStatement, DuesItem, IndividualMember, IndividualTier, Mailing, PaymentAccount
+
+    account = PaymentAccount.load()
+    if not account.bank_name:
+        account.bank_name = "中国建设银行杭州西湖支行（演示账户）"
+        account.account_number = "33050161000000001234"
+        account.save()
+    if not BankStatement.objects.exists():
+        owed = [i for i in DuesItem.objects.exclude(status=DuesItem.Status.PAID).select_related("membership__organisation")
+                .order_by("year", "pk") if i.membership.organisation_id != firm_a.pk]
+        day = today - datetime.timedelta(days=3)
+        lines = [(day, i.membership.organisation.name, f"{i.outstanding:,.2f}", f"会费 {i.payment_reference}")
+                 for i in owed[:2]]
+        firm_a_item = DuesItem.objects.filter(membership__organisation=firm_a).exclude(status="paid").first()
+        if firm_a_item is not None:  # paid by name and amount, without the reference
+            lines.append((day, firm_a.name, f"{firm_a_item.outstanding:,.2f}", "补缴会费"))
+        lines.append((day, "杭州某培训学员", "800.00", "信用管理培训费"))
+        reconciliation.import_statement(profile=BankProfile.objects.get(name="中国建设银行"),
+                                        upload=SimpleUploadedFile("建行对账单-演示.xlsx", _statement_xlsx(lines)),
+                                        user=secretariat)
+    if not IndividualMember.objects.exists():
+        individuals.register_individual(member=IndividualMember(
+            name="王信", phone="13800000000", email="wangxin@example.com", work_unit="浙江财经大学",
+            position="教授", tier=IndividualTier.objects.order_by("order").first(), joined_on=today), user=secretariat)
+    if not Mailing.objects.exists():
+        mailings.create_mailing(mailing=Mailing(
+            subject=f"关于召开{today.year}年度会员大会的通知（演示）",
+            body="<p>各会员单位：</p><p>协会定于下月召开年度会员大会，审议年度工作报告和财务报告。请各会员单位安排一名代表出席。</p>"),
+            user=secretariat)
+    demo.say("members: the dues account (demo values), a bank statement to reconcile, an individual member and a "
+             "mailing draft")

@@ -7,7 +7,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc
 
 from portal.core.uploads import PrivateFileField
-from portal.organisations.models import Organisation
+from portal.organisations.models import Organisation, OrganisationUser
 from portal.organisations.regions import region_for_code
 
 from .models import (
@@ -38,15 +38,22 @@ class OrganisationForm(forms.ModelForm):
         ]
         widgets = {"established_on": DateInput()}
         error_messages = {
-            "credit_code": {"unique": _("This credit code is already registered. If your unit is on the portal, "
-                                        "ask the secretariat to add your account to it.")},
+            "credit_code": {"unique": _("A unit is already registered with this credit code. If you act for it, ask "
+                                        "to join it: its administrator decides.")},
         }
         help_texts = {
             "credit_code": _("18 characters, as printed on the business licence; the region is derived from it."),
         }
 
+    licence = PrivateFileField(
+        label=_("Business licence"), required=True,
+        help_text=_("A scan or photo of the business licence (PDF/JPG/PNG, at most 10 MB): the secretariat checks it "
+                    "before your unit can apply."))
+
     def __init__(self, *args, registered_details_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["licence"]  # asked once, when the unit is registered
         if self.instance.pk:
             self.fields["credit_code"].disabled = True
             self.fields["credit_code"].help_text = _("To change the credit code, request a change of registered "
@@ -135,7 +142,9 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tier"].queryset = MembershipTier.objects.filter(is_active=True)
-        self.fields["tier"].empty_label = None
+        # No tier is chosen for the firm (issue #14.5: the first, most expensive one used to be preselected).
+        self.fields["tier"].empty_label = _("Choose a tier")
+        self.fields["tier"].error_messages["required"] = _("Choose a membership tier.")
         self.fields["tier"].label_from_instance = lambda t: f"{t.name}（{t.annual_dues:,.0f} 元/年）"
 
     def save(self, commit=True):
@@ -267,3 +276,36 @@ class DirectoryFilterForm(forms.Form):
         self.fields["region"].choices = [("", _("All regions")), *regions]
         self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
         self.fields["q"].widget.attrs["placeholder"] = _("Unit name or member number")
+
+
+class JoinUnitForm(forms.Form):
+    """A later claimant of a registered credit code asks the unit's administrators to let them act for it."""
+
+    credit_code = forms.CharField(label=_("Unified social credit code of the unit"), max_length=30)
+    message = forms.CharField(label=_("Message to the unit's administrator"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Who you are and what you do for the unit."))
+
+    def clean_credit_code(self):
+        return uscc.compact(self.cleaned_data["credit_code"]).upper()
+
+
+class DisputeForm(forms.Form):
+    licence = PrivateFileField(label=_("Business licence"))
+    message = forms.CharField(label=_("Why you act for this unit"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LicenceForm(forms.Form):
+    licence = PrivateFileField(label=_("Business licence"))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email"))
+    role = forms.ChoiceField(label=_("Role in the unit"), choices=OrganisationUser.Role.choices,
+                             initial=OrganisationUser.Role.CLERK,
+                             help_text=_("Administrators also manage the team; clerks act for the unit."))
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role in the unit"), choices=OrganisationUser.Role.choices)

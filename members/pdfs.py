@@ -144,3 +144,82 @@ def receipt_pdf(payment) -> bytes:
         pdf.paragraph("收款单位：浙江省信用协会（盖章）", "right"),
     ]
     return pdf.render_document(story, title=f"收据 {payment.receipt_number}", pagesize=landscape(A5))
+
+
+def dues_notice_pdf(notice) -> bytes:
+    """The 缴费通知书 of one dues item (`members.domain.payment.DuesNotice`): who pays what, to which account,
+    and the reference to write in the transfer's note. Drawn from the figures as they are when downloaded."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    account = notice.account
+    amount_rows = [
+        ["应缴金额", f"¥{notice.amount:,.2f}", "已缴金额", f"¥{notice.paid:,.2f}"],
+        ["本次应缴（小写）", f"¥{notice.outstanding:,.2f}", "本次应缴（大写）", amount_in_words(notice.outstanding)],
+    ]
+    payee_rows = [
+        ["收款单位", account.payee_name or "—"],
+        ["开户银行", account.bank_name or "（尚未公布，请联系协会秘书处）"],
+        ["银行账号", account.account_number or "（尚未公布，请联系协会秘书处）"],
+        ["转账附言（缴费参考号）", notice.reference],
+    ]
+    story = [
+        pdf.paragraph("浙江省信用协会", "center"),
+        pdf.paragraph("会费缴纳通知书", "title"),
+        pdf.paragraph(f"{notice.payer_name}：", "body"),
+        pdf.paragraph(f"贵单位（会员编号 {notice.member_number}，{notice.tier_name}）{notice.year}年度会费如下，"
+                      "请于收到本通知后按下列账户缴纳。", "body"),
+        Spacer(1, 3 * mm),
+        pdf.table(amount_rows, col_widths=[32 * mm, 46 * mm, 32 * mm, 60 * mm], header=False),
+        Spacer(1, 4 * mm),
+        pdf.table(payee_rows, col_widths=[46 * mm, 124 * mm], header=False),
+        Spacer(1, 4 * mm),
+        pdf.paragraph(account.instructions or "", "body"),
+        pdf.paragraph(f"缴费参考号 {notice.reference} 专用于贵单位{notice.year}年度会费；请勿用于其他款项。"
+                      "到账核对后，协会将开具收据，贵单位可在门户网站“我的账户”下载。", "small"),
+        Spacer(1, 8 * mm),
+        _seal_flowable(14 * mm),
+        pdf.paragraph("浙江省信用协会（盖章）", "right"),
+        pdf.paragraph(_chinese_date(notice.issued_on), "right"),
+    ]
+    return pdf.render_document(story, title=f"会费缴纳通知书 {notice.reference}")
+
+
+def application_template_pdf() -> bytes:
+    """The 入会申请书 template: printed, filled in, signed and stamped by the unit, uploaded as a scan."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    blank = Spacer(1, 8 * mm)  # room to write by hand
+    rows = [
+        ["申请单位名称（全称）", blank],
+        ["统一社会信用代码", blank],
+        ["单位类型", "□ 企业　□ 事业单位　□ 信用服务机构　□ 高等院校　□ 科研单位　□ 其他"],
+        ["法定代表人", blank],
+        ["联系人及职务", blank],
+        ["联系电话 / 电子邮箱", blank],
+        ["通讯地址", blank],
+        ["申请会员类别", "□ 副会长单位　□ 理事单位　□ 会员单位"],
+    ]
+    story = [
+        pdf.paragraph("浙江省信用协会", "center"),
+        pdf.paragraph("入会申请书", "title"),
+        pdf.paragraph("浙江省信用协会：", "body"),
+        pdf.paragraph("我单位承认和拥护《浙江省信用协会章程》，有加入协会的意愿，有志于信用管理研究且信誉良好，"
+                      "现申请加入浙江省信用协会，并保证遵守协会章程，执行协会决议，按规定缴纳会费，"
+                      "积极参加并支持协会组织的活动。", "body"),
+        Spacer(1, 4 * mm),
+        pdf.table(rows, col_widths=[46 * mm, 124 * mm], header=False),
+        Spacer(1, 4 * mm),
+        pdf.paragraph("单位简介及信用管理工作情况：", "body"),
+        Spacer(1, 42 * mm),
+        pdf.paragraph("我单位承诺以上所填内容及所附材料真实、准确、完整。", "body"),
+        Spacer(1, 12 * mm),
+        pdf.paragraph("法定代表人（签字）：________________　　　　申请单位（盖章）", "right"),
+        Spacer(1, 8 * mm),
+        pdf.paragraph("年　　月　　日", "right"),
+        Spacer(1, 6 * mm),
+        pdf.paragraph("填写说明：请打印本表，填写完整，由法定代表人签字并加盖单位公章后扫描（PDF 或图片），"
+                      "在门户网站“入会申请”页面上传，同时上传营业执照（或登记证书）副本。", "small"),
+    ]
+    return pdf.render_document(story, title="入会申请书模板")

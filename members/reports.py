@@ -122,12 +122,28 @@ def labelled(frame, labels: dict):
     return frame.rename(columns={k: str(v) for k, v in labels.items()})
 
 
+MONEY_COLUMNS = ("receivable", "received", "outstanding", "arrears")
+
+
+def as_money(frame, columns):
+    """A copy with the money columns as Decimal yuan with two decimals (7000.00, never 7000.0) for the files."""
+    from decimal import Decimal
+
+    frame = frame.copy()
+    for column in columns:
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda v: Decimal(repr(float(v))).quantize(Decimal("0.01")))
+    return frame
+
+
 def to_csv(frame) -> bytes:
     return csv_bytes(frame)
 
 
-def to_xlsx(sheets: dict) -> bytes:
-    return xlsx_bytes(sheets, column_width=16)
+def to_xlsx(sheets: dict, *, money=()) -> bytes:
+    from portal.core.exports import MONEY
+
+    return xlsx_bytes(sheets, column_width=16, number_formats=dict.fromkeys(money, MONEY))
 
 
 def yearly_totals(*, years: int = 6) -> list[dict]:

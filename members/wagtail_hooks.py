@@ -27,6 +27,11 @@ def register_viewsets():
     return admin_views.MembershipViewSetGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_dues_collection():
+    return admin_views.DuesCollectionViewSetGroup()
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("membership/", include((admin_views.urlpatterns, "members_admin"), namespace="members_admin"))]
@@ -44,6 +49,16 @@ class RoleMenuItem(MenuItem):
 @hooks.register(admin_views.SUBMENU_HOOK)
 def reports_menu_item():
     return RoleMenuItem(_("Membership reports"), reverse("members_admin:reports"), icon_name="table", order=300)
+
+
+@hooks.register(admin_views.SUBMENU_HOOK)
+def roster_menu_item():
+    return RoleMenuItem(_("Member roster"), reverse("members_admin:roster"), icon_name="list-ul", order=310)
+
+
+@hooks.register(admin_views.SUBMENU_HOOK)
+def arrears_menu_item():
+    return RoleMenuItem(_("Arrears list"), reverse("members_admin:arrears"), icon_name="warning", order=320)
 
 
 @hooks.register(admin_views.SUBMENU_HOOK)
@@ -76,6 +91,8 @@ def add_dashboard_panel(request, panels):
         panels.append(MembershipDashboardPanel())
     if has_role(request.user, Role.COUNCIL):
         panels.append(council_worklist(request.user))
+    if has_role(request.user, Role.SECRETARIAT):
+        panels.append(payments_worklist())
 
 
 def council_worklist(user):
@@ -94,6 +111,31 @@ def council_worklist(user):
         more_url=reverse("members_applications:index") + "?status=submitted")], order=80)
 
 
+def payments_worklist():
+    """The secretariat lands on the bank lines waiting for it (#14.10 待确认缴费): the portal's proposals to
+    confirm on the reconciliation screen, and the lines it could not match."""
+    from portal.core.templatetags.portal_tags import yuan
+    from portal.core.worklists import WorklistPanel, WorkRow, WorkSection
+
+    from .models import StatementLine
+
+    def rows(status):
+        lines = StatementLine.objects.filter(status=status).select_related("membership__organisation").order_by(
+            "booked_on", "pk")[:20]
+        return [WorkRow(reverse("members_bank_lines:inspect", args=[line.pk]), [
+            line.payer_name or "—", f"{line.booked_on:%Y-%m-%d}", yuan(line.amount), line.get_match_display()])
+            for line in lines]
+
+    columns = [_("Payer"), _("Booking date"), _("Amount"), _("Match")]
+    reconcile = reverse("members_bank_lines:reconcile")
+    return WorklistPanel("members-payments", _("Dues: payments to confirm"), [
+        WorkSection(_("Bank lines with a proposed match"), columns, rows(StatementLine.Status.PROPOSED),
+                    empty=_("No proposal is waiting."), more_url=reconcile, more_label=_("Reconcile")),
+        WorkSection(_("Bank lines to resolve"), columns, rows(StatementLine.Status.UNMATCHED),
+                    empty=_("No line is waiting."), more_url=reconcile, more_label=_("Reconcile")),
+    ], order=75)
+
+
 # --------------------------------------------------------------------------- audit actions
 
 
@@ -105,6 +147,8 @@ def register_log_actions(actions):
         "members.organisation.edit": (_("Edit organisation"), _("Organisation details changed")),
         "members.dues.remind": (_("Dues reminder"), _("Dues reminder sent")),
         "members.activity.remind": (_("Activity reminder"), _("Reminder sent: no activity this year")),
+        "members.mailing.opt_out": (_("Opt out of mailings"), _("Opted out of non-essential mailings")),
+        "members.mailing.opt_in": (_("Opt back into mailings"), _("Receives non-essential mailings again")),
     })
 
 
@@ -123,8 +167,12 @@ def load_member_demo(demo):
 @hooks.register("register_due_jobs", order=20)
 def membership_due_jobs(today, dry_run):
     from .domain import run_membership_jobs
+    from .domain.individuals import bill_individuals
+    from .domain.mailings import queue_next_batches
 
     yield from run_membership_jobs(today=today, dry_run=dry_run)
+    yield from bill_individuals(today=today, dry_run=dry_run)
+    yield from queue_next_batches(today=today, dry_run=dry_run)
 
 
 membership_due_jobs.job_name = "members"
@@ -199,16 +247,27 @@ def membership_account_panel(request):
     if not is_firm_user(request.user):
         return None
     organisation = organisation_for(request.user)
+    from .domain.mailings import is_opted_out, opt_out_token
+
     panel = {"title": pgettext_lazy("members", "Membership"), "template": "members/account_panel.html", "order": 10,
-             "organisation": organisation}
+             "organisation": organisation, "mailing_settings": reverse("members:unsubscribe",
+                                                                       args=[opt_out_token(request.user.email)]),
+             "opted_out": is_opted_out(request.user.email)}
     if organisation is None:
         return panel
     membership = domain.current_membership_for(organisation)
     panel["membership"] = membership
     if membership:
+        from .domain.payment import open_notices
+        from .models import PaymentAccount
+
         items = domain.dues_overview(membership)
-        panel["dues_items"] = items
-        panel["outstanding"] = sum((i.outstanding for i in items), 0)
+        account = PaymentAccount.load()
+        panel.update({
+            "dues_items": items, "outstanding": sum((i.outstanding for i in items), 0),
+            "paid_total": sum((i.paid for i in items), 0),
+            "notices": open_notices(membership, items, account=account), "account": account,
+        })
     else:
         panel["application"] = domain.open_application_for(organisation)
     return panel
@@ -256,3 +315,36 @@ def membership_cancellation_blockers(user):
         .select_related("membership__organisation")
     ]
     return reasons
+
+
+# Individual members (个人会员): a person's name and contact details held by the secretariat, found by email.
+
+
+@hooks.register("personal_data_sections")
+def individual_member_personal_data(user):
+    from .models import IndividualMember
+
+    members = IndividualMember.objects.filter(email__iexact=user.email).select_related("tier") if user.email else []
+    if not members:
+        return []
+    return [{"title": _("Your individual membership"), "items": [{
+        _("Member number"): m.member_number, _("Name"): m.name, _("Phone"): m.phone, _("Email"): m.email,
+        _("Work unit"): m.work_unit, _("Position"): m.position, _("Tier"): m.tier.name,
+        _("Status"): m.get_status_display(), _("Since"): m.joined_on,
+    } for m in members]}]
+
+
+@hooks.register("anonymise_personal_data")
+def individual_member_anonymise(user, pseudonym):
+    """The membership record stays (number, tier, dues, receipts); how to reach the person goes."""
+    from .models import IndividualMember
+
+    if user.email:
+        IndividualMember.objects.filter(email__iexact=user.email).update(phone="", email="")
+
+
+@hooks.register("personal_data_views")
+def individual_member_views():
+    from .models import IndividualMember
+
+    return {"members_individuals:inspect": IndividualMember, "members_individuals:edit": IndividualMember}

@@ -20,6 +20,17 @@ Withdrawal notice (退会申请): (new) ─request─▶ pending ─confirm─�
 
 Dues item (会费): unpaid, partly paid ─pay_part─▶ partly paid; ─pay_in_full─▶ paid (each payment gets a receipt)
 
+Bank statement (银行对账单): (new) ─import─▶ imported (its new lines with their proposals, in one transaction).
+Bank line (银行流水)::
+
+    proposed ─confirm─▶ confirmed (payments with receipts)      proposed, unmatched ─assign─▶ confirmed
+    proposed, unmatched ─ignore (not dues)─▶ ignored ─reopen─▶ unmatched
+
+Individual member (个人会员): (new) ─register─▶ active ─withdraw─▶ withdrawn ─readmit─▶ active;
+their dues items are paid like a unit's.
+
+Mailing (会员通讯): (new) ─draft─▶ draft ─send─▶ sending ─finish (job, once every batch is queued)─▶ sent
+
 A person acting for the unit concerned (a council member who works for the applicant, say) is
 recused from every decision about it (`recused_from_unit`).
 """
@@ -34,12 +45,17 @@ from portal.organisations.actors import ForTheUnit, recused_from_unit
 
 from .models import (
     AdmissionDecision,
+    BankStatement,
     CouncilResolution,
     DuesItem,
     Expulsion,
+    IndividualDuesItem,
+    IndividualMember,
+    Mailing,
     Membership,
     MembershipApplication,
     MembershipEvent,
+    StatementLine,
     WithdrawalRequest,
 )
 
@@ -88,11 +104,18 @@ def may_open_application(application):
 
 
 def materials_complete(application):
-    """The charter accepted, the signed letter and the licence copy uploaded."""
+    """The unit is verified; the charter accepted, the signed letter and the licence copy uploaded."""
+    from portal.organisations.claims import is_verified
+    from portal.organisations.models import Organisation
+
+    problems = []
+    if not is_verified(Organisation.objects.get(pk=application.organisation_id)):
+        problems.append(gettext("The secretariat has not yet verified your unit against its business licence: "
+                                "you can submit once it has."))
     missing = application.missing_for_submission()
     if missing:
-        return [gettext("Still missing before you can submit: %(items)s.") % {"items": "、".join(missing)}]
-    return []
+        problems.append(gettext("Still missing before you can submit: %(items)s.") % {"items": "、".join(missing)})
+    return problems
 
 
 def _council_decided(application, decision: str):
@@ -345,5 +368,123 @@ RESOLUTIONS = Workflow(
     transitions=[
         Transition("record", _("Record the council's resolution"), source=[NEW], target=CouncilResolution.Status.RECORDED,
                    actors=[REVIEWERS], guard=adopted_by_a_quorate_meeting),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ bank reconciliation
+
+
+def _line_unit(line) -> int | None:
+    return line.membership.organisation_id if line.membership_id else None
+
+
+def _reviewer_sees(user, obj) -> bool:
+    return _reviewer(user)
+
+
+def has_a_proposal(line):
+    """The line has a proposed allocation to dues items."""
+    if not line.allocations:
+        return [gettext("Nothing is proposed for this line: record it against a member, or mark it as not dues.")]
+    return []
+
+
+STATEMENTS = Workflow(
+    "members.statement",
+    BankStatement,
+    label=_("bank statement"),
+    visible=_reviewer_sees,
+    transitions=[
+        Transition("import", _("Import a bank statement"), source=[NEW], target=BankStatement.Status.IMPORTED,
+                   actors=[SECRETARIAT]),
+    ],
+)
+
+L = StatementLine.Status
+BANK_LINES = Workflow(
+    "members.bank_line",
+    StatementLine,
+    label=_("bank statement line"),
+    visible=_reviewer_sees,
+    recused=recused_from_unit(_line_unit),
+    transitions=[
+        Transition("confirm", _("Confirm the proposal"), source=[L.PROPOSED], target=L.CONFIRMED,
+                   actors=[SECRETARIAT], guard=has_a_proposal, style="primary",
+                   wrong_state_message=_("This bank line has already been dealt with.")),
+        Transition("assign", _("Record against a member"), source=[L.PROPOSED, L.UNMATCHED], target=L.CONFIRMED,
+                   actors=[SECRETARIAT], wrong_state_message=_("This bank line has already been dealt with.")),
+        Transition("ignore", _("Mark as not dues"), source=[L.PROPOSED, L.UNMATCHED], target=L.IGNORED,
+                   actors=[SECRETARIAT], wrong_state_message=_("This bank line has already been dealt with.")),
+        Transition("reopen", _("Resolve it again"), source=[L.IGNORED], target=L.UNMATCHED, actors=[SECRETARIAT],
+                   wrong_state_message=_("Only a line marked as not dues can be resolved again.")),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ individual members
+
+IM = IndividualMember.Status
+ID = IndividualDuesItem.Status
+
+INDIVIDUALS = Workflow(
+    "members.individual",
+    IndividualMember,
+    label=_("individual member"),
+    visible=_reviewer_sees,
+    transitions=[
+        Transition("register", _("Register an individual member"), source=[NEW], target=IM.ACTIVE,
+                   actors=[SECRETARIAT]),
+        Transition("withdraw", _("End the membership"), source=[IM.ACTIVE], target=IM.WITHDRAWN, actors=[SECRETARIAT],
+                   style="danger", wrong_state_message=_("This membership has already ended.")),
+        Transition("readmit", _("Admit again"), source=[IM.WITHDRAWN], target=IM.ACTIVE, actors=[SECRETARIAT],
+                   wrong_state_message=_("This person is a member already.")),
+    ],
+)
+
+INDIVIDUAL_DUES = Workflow(
+    "members.individual_dues",
+    IndividualDuesItem,
+    label=_("individual dues item"),
+    visible=_reviewer_sees,
+    transitions=[
+        Transition("pay_part", _("Record a part payment"), source=[ID.UNPAID, ID.PARTIAL], target=ID.PARTIAL,
+                   actors=[SECRETARIAT], history=False,
+                   wrong_state_message=_("This year's dues are already paid in full.")),
+        Transition("pay_in_full", _("Record the payment"), source=[ID.UNPAID, ID.PARTIAL], target=ID.PAID,
+                   actors=[SECRETARIAT], history=False,
+                   wrong_state_message=_("This year's dues are already paid in full.")),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------------------ mailings
+
+MS = Mailing.Status
+
+
+def ready_to_send(mailing):
+    """A subject, a message and at least one recipient."""
+    from .domain.mailings import recipients_for
+
+    problems = []
+    if not mailing.subject.strip() or not mailing.body.strip():
+        problems.append(gettext("Write the subject and the message first."))
+    if not recipients_for(mailing):
+        problems.append(gettext("Nobody is in this segment now: nothing to send."))
+    return problems
+
+
+MAILINGS = Workflow(
+    "members.mailing",
+    Mailing,
+    label=_("mailing"),
+    visible=_reviewer_sees,
+    transitions=[
+        Transition("draft", _("Write a mailing"), source=[NEW], target=MS.DRAFT, actors=[SECRETARIAT]),
+        Transition("send", _("Send the mailing"), source=[MS.DRAFT], target=MS.SENDING, actors=[SECRETARIAT],
+                   guard=ready_to_send, style="primary",
+                   wrong_state_message=_("This mailing has already been sent.")),
+        Transition("finish", _("Every email queued"), source=[MS.SENDING], target=MS.SENT, actors=[SYSTEM]),
     ],
 )

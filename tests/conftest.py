@@ -99,6 +99,7 @@ def make_organisation(db):
             contact_person=fields.pop("contact_person", "李四"),
             phone=fields.pop("phone", "0571-88888888"),
             email=fields.pop("email", f"org{counter['n']}@example.com"),
+            verified_on=fields.pop("verified_on", datetime.date(2020, 1, 1)),  # checked by the secretariat
             **fields,
         )
         for user in users:

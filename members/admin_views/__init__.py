@@ -11,8 +11,11 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from . import policies  # noqa: F401 - registers the permission policies
 from .activity import ActivityRecordViewSet
 from .applications import ApplicationViewSet
+from .individuals import IndividualMemberViewSet, IndividualTierViewSet
+from .mailings import MailingViewSet
 from .memberships import MembershipViewSet
 from .payments import MembershipTierViewSet, PaymentViewSet
+from .reconciliation import DuesCollectionViewSetGroup
 from .resolutions import ResolutionViewSet
 from .urls import urlpatterns  # noqa: F401
 
@@ -24,6 +27,9 @@ resolutions = ResolutionViewSet("members_resolutions")
 activity = ActivityRecordViewSet("members_activity")
 payments = PaymentViewSet("members_payments")
 tiers = MembershipTierViewSet("members_tiers")
+individual_members = IndividualMemberViewSet("members_individuals")
+mailings = MailingViewSet("members_mailings")
+individual_tiers = IndividualTierViewSet("members_individual_tiers")
 
 
 class MembershipViewSetGroup(ModelViewSetGroup):
@@ -31,7 +37,8 @@ class MembershipViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     submenu_hook = SUBMENU_HOOK
-    items = (applications, resolutions, memberships, payments, activity, tiers)
+    items = (applications, resolutions, memberships, individual_members, payments, mailings, activity, tiers,
+             individual_tiers)
 
 
-__all__ = ["MembershipViewSetGroup", "SUBMENU_HOOK", "activity", "applications", "memberships", "payments", "resolutions", "tiers"]
+__all__ = ["DuesCollectionViewSetGroup", "MembershipViewSetGroup", "SUBMENU_HOOK", "activity", "applications", "memberships", "payments", "resolutions", "tiers"]

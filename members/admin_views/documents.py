@@ -7,7 +7,8 @@ from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
 
 from ..domain.documents import certificate_bytes, current_certificate, receipt_bytes
-from ..models import CouncilResolution, Membership, Payment, WithdrawalRequest
+from ..domain.payment import notice_pdf
+from ..models import CouncilResolution, DuesItem, Membership, Payment, WithdrawalRequest
 
 REVIEWERS = (Role.COUNCIL, Role.SECRETARIAT)
 
@@ -28,6 +29,13 @@ def membership_certificate(request, pk):
 def payment_receipt(request, pk):
     payment = get_object_or_404(Payment, pk=pk)
     return pdf_response(receipt_bytes(payment), f"收据-{payment.receipt_number}.pdf")
+
+
+@role_required(*REVIEWERS)
+def dues_notice(request, pk):
+    """A dues item's 缴费通知书, as the firm downloads it (e.g. to send it by post)."""
+    item = get_object_or_404(DuesItem.objects.select_related("membership__organisation", "tier"), pk=pk)
+    return pdf_response(notice_pdf(item), f"缴费通知书-{item.membership.member_number}-{item.year}.pdf")
 
 
 @role_required(*REVIEWERS)

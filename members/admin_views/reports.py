@@ -29,6 +29,7 @@ def reports_view(request):
     by_region = reports.pivot(members, index="year", columns="region", values="members")
     return render(request, "members/admin/reports.html", {
         "page_title": _("Membership reports"), "header_icon": "table",
+        "money_years": list(range(today.year, today.year - 6, -1)),
         "dues_rows": dues.to_dict("records"), "totals": totals.to_dict("records"),
         "by_tier": _table(by_tier), "by_region": _table(by_region),
         "chart": reports.bar_chart(totals.head(6).to_dict("records")), "today": today,
@@ -45,7 +46,7 @@ def _table(frame) -> dict:
 def _export(kind: str, dues, members, today) -> HttpResponse:
     from django.utils.http import content_disposition_header
 
-    dues_table = reports.labelled(dues, reports.DUES_LABELS)
+    dues_table = reports.labelled(reports.as_money(dues, reports.MONEY_COLUMNS), reports.DUES_LABELS)
     members_table = reports.labelled(members, reports.MEMBER_LABELS)
     stamp = today.strftime("%Y%m%d")
     if kind == "dues.csv":
@@ -53,7 +54,8 @@ def _export(kind: str, dues, members, today) -> HttpResponse:
     elif kind == "members.csv":
         data, name, ctype = reports.to_csv(members_table), f"会员统计-{stamp}.csv", "text/csv; charset=utf-8"
     elif kind == "xlsx":
-        data = reports.to_xlsx({_("Dues"): dues_table, _("Members"): members_table})
+        data = reports.to_xlsx({_("Dues"): dues_table, _("Members"): members_table},
+                               money=[str(reports.DUES_LABELS[c]) for c in reports.MONEY_COLUMNS])
         name = f"会员与会费报表-{stamp}.xlsx"
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:

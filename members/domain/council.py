@@ -19,11 +19,19 @@ from portal.core.numbering import formatted, highest_suffix
 from portal.core.workflow import WorkflowError
 from portal.organisations.details import record_approved_details
 
-from ..models import AdmissionDecision, CouncilResolution, MemberCertificate, Membership, MembershipApplication
+from ..models import (
+    AdmissionDecision,
+    CouncilResolution,
+    MemberCertificate,
+    Membership,
+    MembershipApplication,
+    PaymentAccount,
+)
 from ..workflows import APPLICATIONS, MEMBERSHIPS, RESOLUTIONS
 from .common import email_unit, moment, rules
 from .documents import issue_certificate
 from .dues import ensure_dues_items
+from .payment import open_notices
 
 Decision = AdmissionDecision.Decision
 
@@ -135,8 +143,11 @@ def admit(*, application, tier, user, today: datetime.date, resolution, request=
     record_approved_details(organisation=membership.organisation, user=user, on=today)  # the name admitted
     issue_certificate(membership, reason=MemberCertificate.Reason.ADMISSION, user=user, on=today)
     items = ensure_dues_items(membership=membership, today=today)
+    account = PaymentAccount.load()
+    # The admission notice: member number, certificate, and the first dues notice (how to pay, the reference).
     email_unit(membership.organisation, _("Your membership application was approved"),
                "members/email/application_approved.txt",
                {"application": application, "membership": membership, "dues_items": items,
+                "notices": open_notices(membership, items, account=account), "account": account,
                 "resolution": resolution, "other_tier": tier.pk != application.tier_id})
     return membership

@@ -33,7 +33,7 @@ def receipt_bytes(payment: Payment) -> bytes:
     """The receipt as issued (a receipt recorded before archiving existed is archived on first download)."""
     if not payment.receipt_file:
         payment.receipt_file.save(f"{payment.receipt_number}.pdf", ContentFile(receipt_pdf(payment)), save=False)
-        Payment.objects.filter(pk=payment.pk, receipt_file="").update(receipt_file=payment.receipt_file.name)
+        type(payment).objects.filter(pk=payment.pk, receipt_file="").update(receipt_file=payment.receipt_file.name)
     with payment.receipt_file.open("rb") as handle:
         return handle.read()
 

@@ -58,13 +58,17 @@ def ensure_dues_items(*, membership: Membership, today: datetime.date, the_rules
 
 
 def allocate_receipt_number(year: int) -> str:
+    """One receipt sequence per year for units' and individuals' payments alike."""
+    from ..models import IndividualPayment
+
     prefix = f"SJ-{year}-"
     return formatted(f"receipt-{year}", prefix + "{n:05d}",
-                     floor=lambda: highest_suffix(Payment.objects.all(), "receipt_number", prefix))
+                     floor=lambda: max(highest_suffix(Payment.objects.all(), "receipt_number", prefix),
+                                       highest_suffix(IndividualPayment.objects.all(), "receipt_number", prefix)))
 
 
 def record_payment(*, dues_item: DuesItem, user, amount, paid_on: datetime.date, method: str, reference: str = "",
-                   request=None) -> Payment:
+                   request=None, bank_line=None) -> Payment:
     """The secretariat records money received; partial payments allowed, overpayment refused."""
     amount = Decimal(amount)
     if amount <= 0:
@@ -85,8 +89,8 @@ def record_payment(*, dues_item: DuesItem, user, amount, paid_on: datetime.date,
             raise WorkflowError(_("Another payment for this dues item was recorded meanwhile: check and try again."))
         item.paid = item.paid + amount
         payment = Payment.objects.create(
-            dues_item=item, amount=amount, paid_on=paid_on, method=method, reference=reference.strip(),
-            recorded_by=user, receipt_number=allocate_receipt_number(paid_on.year),
+            dues_item=item, amount=amount, paid_on=paid_on, method=method, reference=reference.strip()[:100],
+            recorded_by=user, receipt_number=allocate_receipt_number(paid_on.year), bank_line=bank_line,
         )
         made["payment"] = issue_receipt(payment, item=item, organisation=item.membership.organisation,
                                         membership=item.membership)

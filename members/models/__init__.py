@@ -7,9 +7,13 @@ from portal.core.uploads import private_files  # noqa: F401 - referenced by migr
 
 from .activity import ActivityRecord, InactivityReminder
 from .applications import MembershipApplication
+from .bank import BankProfile, BankStatement, StatementLine
+from .collection import PaymentAccount
 from .council import AdmissionDecision, CouncilResolution, Expulsion
 from .dues import DuesItem, DuesReminder, Payment
+from .individuals import IndividualDuesItem, IndividualMember, IndividualPayment, IndividualTier
 from .leaving import WithdrawalRequest
+from .mailings import Mailing, MailingAttachment, MailingOptOut, MailingRecipient
 from .memberships import (
     MemberCertificate,
     Membership,
@@ -21,7 +25,9 @@ from .memberships import (
 from .rules import MembershipRules
 
 __all__ = [
+    "BankProfile", "BankStatement", "IndividualDuesItem", "IndividualMember", "IndividualPayment", "IndividualTier",
+    "StatementLine", "Mailing", "MailingAttachment", "MailingOptOut", "MailingRecipient",
     "ActivityRecord", "AdmissionDecision", "CouncilResolution", "DuesItem", "DuesReminder", "Expulsion",
     "InactivityReminder", "MemberCertificate", "Membership", "MembershipApplication", "MembershipEvent",
-    "MembershipRules", "MembershipTier", "Payment", "WithdrawalRequest", "active_member_ids", "is_active_member",
+    "MembershipRules", "MembershipTier", "Payment", "PaymentAccount", "WithdrawalRequest", "active_member_ids", "is_active_member",
 ]

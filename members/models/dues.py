@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 
+from ..references import UNIT_PREFIX, make_reference
 from .memberships import Membership, MembershipTier
 
 
@@ -31,6 +32,9 @@ class DuesItem(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNPAID)
     due_on = models.DateField(_("due on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # What the firm writes in its transfer's note (附言): see `members.references`.
+    payment_reference = models.CharField(_("payment reference"), max_length=24, unique=True, null=True, blank=True,
+                                         editable=False)
 
     class Meta:
         verbose_name = _("dues item")
@@ -50,6 +54,11 @@ class DuesItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.member_number} {self.year}"
+
+    def save(self, *args, **kwargs):
+        if not self.payment_reference:
+            self.payment_reference = make_reference(UNIT_PREFIX, self.membership.member_number, self.year)
+        super().save(*args, **kwargs)
 
     @property
     def outstanding(self) -> Decimal:
@@ -79,6 +88,9 @@ class Payment(models.Model):
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.BANK)
     reference = SingleLineModelField(_("reference"), max_length=100, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True)
+    # The bank line this payment was reconciled from (members.domain.reconciliation), if any.
+    bank_line = models.ForeignKey("StatementLine", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="payments", verbose_name=_("bank statement line"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )

@@ -69,6 +69,8 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["member_number"]
+        # The public directory: active members of a tier in member-number order (members.views).
+        indexes = [models.Index(fields=["status", "tier", "member_number"], name="members_directory_order")]
         constraints = [
             # At most one membership per organisation that is not ended.
             models.UniqueConstraint(

@@ -53,6 +53,17 @@ class MembershipRules(BaseGenericSetting):
         help_text=_("A resolution is adopted when at least this fraction of the members present vote for it."),
     )
 
+    # What the application form shows (issue #14.6): the charter the unit accepts and the letter's template.
+    charter_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("charter page"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("The page with the association's charter (章程), linked from the application form."),
+    )
+    application_template = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("application letter template"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The 入会申请书 template units download, sign, stamp and upload."),
+    )
+
     class Meta:
         verbose_name = _("membership rules")
 

@@ -38,8 +38,11 @@ class PortalAccountAdapter(OutboxAccountAdapterMixin, DefaultAccountAdapter):
         return address
 
     def account_key(self, request, **credentials) -> str:
-        """allauth's own login-attempts key: site and login (the email address)."""
-        return super()._get_login_attempts_cache_key(request, **credentials)
+        """The account's login (email address), lowercased. allauth prefixes it with the request's
+        site domain, which without django.contrib.sites is the Host header with its port: every
+        allowed name or made-up port (`Host: portal.example.org:1`, `:2` …), or another app server
+        reached by another name, would start a fresh count (issue #16). One site, one count."""
+        return credentials.get("email", credentials.get("username", "")).lower()
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         # allauth 65 keys the "…/key" rates of `login_failed` with this (and clears it after a

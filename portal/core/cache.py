@@ -1,10 +1,11 @@
-"""Whole-response cache of public pages for anonymous visitors.
+"""Whole-response cache of public pages for anonymous visitors, fragments, and their invalidation.
 
 `AnonymousPageCacheMiddleware` (after LocaleMiddleware) stores the full response
 of an anonymous GET/HEAD for `settings.PORTAL_PAGE_CACHE_SECONDS` (0 = off) in
-the default cache (Redis in production, shared by every app server), keyed by
-the URL (scheme, host, path, and the query parameters public pages read, see
-QUERY_PARAMS) and the active language.
+the default cache (Redis in production, shared by every app server; a local cache
+shared by the workers of a single server without Redis), keyed by the URL (scheme,
+host, path, and the query parameters public pages read, see QUERY_PARAMS) and the
+active language.
 
 Query strings are bounded: parameters outside QUERY_PARAMS (utm_source, fbclid, WeChat's
 from=…, a crawler's junk) are left out of the key, so such a URL is answered from the entry of
@@ -19,24 +20,37 @@ form calls get_token and so sets the CSRF cookie), that vary on something other
 than Cookie/Accept-Language, or that say `Cache-Control: private/no-store/no-cache`,
 and the admin, account and document areas.
 
-Invalidation: `invalidate_public_pages()` bumps a version that is part of every
-key, so all cached pages go at once (simple and correct; the site is small).
-It runs on Wagtail's page_published/page_unpublished/post_page_move, on page
-deletion, on changes of Sites, page view restrictions and the association contact
-setting shown in the footer; apps call it
-when data that shows on public pages changes (see docs/CONVENTIONS.md, "Caching").
-Production settings turn the page cache off unless CACHE_URL points at Redis: a
-per-process cache would keep stale copies in the workers that did not see the
-invalidation. While Redis is unavailable (portal.core.resilient_cache) every read misses and
+Invalidation is scoped by *family* of public data (FAMILIES: site, pages, magazine,
+members, showcase, services). Each family has a version in the shared cache; a write
+bumps only its families (`invalidate_public_pages("members")`, or
+`invalidate_on_change(Model, family=...)`), and everything cached records the versions
+of the families it was built from:
+- a cached page records the families its request depended on: those the view or page
+  declared (`depends_on`, `@public_data`, a page type's `cache_families`), else those of
+  the view's app (APP_FAMILIES), else all of them; plus every fragment's and memo's
+  families, plus "site" (the layout). A hit is served only while every one of those
+  versions is unchanged (all versions and the page are read in one round trip);
+- a fragment or memo (`{% publiccache … depends="magazine" %}`, `public_memo(…, families=)`)
+  has its families' versions in its key.
+So a payment (members) or an objection (showcase) leaves the magazine's pages and
+fragments alone, and publishing an article drops the issue, archive, home, feeds and
+search but not the member directory. A family nobody declared is "all of them":
+undeclared code is never served stale.
+
+Production without Redis on a single server uses a cache shared by its workers
+(portal.settings.base.local_caches), so pages and fragments stay cached there too.
+While Redis is unavailable (portal.core.resilient_cache) every read misses and
 every write is dropped, invalidations included, so pages are rendered uncached; when it
-answers again the version is bumped, so nothing cached before the outage is served after it.
+answers again every version is bumped, so nothing cached before the outage is served after it.
 """
 
 import hashlib
+import sys
 import threading
 import uuid
 from collections import OrderedDict
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -45,7 +59,23 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
-VERSION_KEY = "portal:pagecache:version"
+# The families of public data, each with its own version. "pages" is the page tree itself
+# (routes, the Site, page objects): every publication, move or deletion of a page bumps it.
+FAMILIES = ("site", "pages", "magazine", "members", "showcase", "services")
+ALL = frozenset(FAMILIES)
+# Which families an app's models (saved or deleted), pages (published, unpublished) and
+# public views belong to. An app not listed belongs to all of them (never stale).
+APP_FAMILIES = {
+    "magazine": ("magazine",),
+    "members": ("members",),
+    "showcase": ("showcase",),
+    "showcase_awards": ("showcase",),
+    "services": ("services",),
+    # unit names show in the member and unit directories and the service catalogue
+    "organisations": ("members", "showcase", "services"),
+}
+VERSION_PREFIX = "portal:pagecache:version:"
+VERSION_KEYS = {family: VERSION_PREFIX + family for family in FAMILIES}
 HEADER = "X-Page-Cache"
 EXCLUDED_PREFIXES = ("/admin/", "/accounts/", "/account/", "/documents/", "/i18n/", "/static/", "/media/")
 _CACHEABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
@@ -53,6 +83,7 @@ _CACHEABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
 # the fee estimator, sitemap pages); settings.PORTAL_PAGE_CACHE_QUERY_PARAMS overrides the list.
 QUERY_PARAMS = frozenset({
     "page", "p", "q", "year", "column", "region", "tier", "status", "category", "provider", "fee", "when", "base",
+    "after", "before",
 })
 MAX_STORED_QUERY = 200  # characters of the kept query string; longer ones are served but never stored
 
@@ -61,38 +92,153 @@ def page_cache_seconds() -> int:
     return int(getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 0) or 0)
 
 
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY) or version
-    return version
+# -- families and their versions ----------------------------------------------------------------------
 
 
-def public_data_version(request=None) -> str:
-    """A token that changes whenever public pages are invalidated (for caches of derived public data).
+def families_of(obj) -> frozenset[str]:
+    """The families a model, page type, instance, app label or module name belongs to.
 
-    With a request, it is read from the cache once per request.
+    A class may say so itself with ``cache_families``; otherwise its app decides (APP_FAMILIES);
+    anything else belongs to every family.
     """
+    if isinstance(obj, str):
+        label = obj
+        if "." in obj or obj not in APP_FAMILIES:
+            config = apps.get_containing_app_config(obj)
+            label = config.label if config else obj
+        return frozenset(APP_FAMILIES.get(label, FAMILIES))
+    declared = getattr(obj, "cache_families", None)
+    if declared:
+        return frozenset(declared)
+    meta = getattr(obj, "_meta", None)
+    if meta is not None:
+        return frozenset(APP_FAMILIES.get(meta.app_label, FAMILIES))
+    return ALL
+
+
+def _checked(families) -> tuple[str, ...]:
+    """Families in FAMILIES order (so keys are stable); unknown names are a programming error."""
+    wanted = set(families)
+    unknown = wanted - ALL
+    if unknown:
+        raise ValueError(f"unknown cache families: {sorted(unknown)} (known: {FAMILIES})")
+    return tuple(f for f in FAMILIES if f in wanted)
+
+
+def _read_versions(extra_keys=()) -> tuple[dict, dict]:
+    """({family: version}, {extra key: value}) in one round trip; missing versions are created."""
+    found = cache.get_many([*VERSION_KEYS.values(), *extra_keys])
+    versions = {}
+    for family, key in VERSION_KEYS.items():
+        version = found.get(key)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(key, version, None)
+            version = cache.get(key) or version  # another process may have added one first
+        versions[family] = version
+    return versions, {key: found[key] for key in extra_keys if key in found}
+
+
+def family_versions(request=None, extra_keys=()) -> dict:
+    """{family: version}: read from the shared cache once per request (one consistent view)."""
+    versions = getattr(request, "_portal_versions", None) if request is not None else None
+    if versions is None:
+        versions, _extra = _read_versions()
+        if request is not None:
+            request._portal_versions = versions
+    return versions
+
+
+def public_data_version(request=None, families=ALL) -> str:
+    """A token that changes whenever one of these families is invalidated (for caches of derived data)."""
+    versions = family_versions(request)
+    return ".".join(versions[f][:12] for f in _checked(families))
+
+
+def depends_on(request, *families) -> None:
+    """Record that this request's response shows data of these families (views and page types;
+    fragments and memos record theirs themselves)."""
     if request is None:
-        return _version()
-    version = getattr(request, "_portal_public_version", None)
-    if version is None:
-        version = request._portal_public_version = _version()
-    return version
+        return
+    declared = getattr(request, "_portal_families", None)
+    if declared is None:
+        declared = request._portal_families = set()
+    declared.update(_checked(families or ALL))
 
 
-def _bump_version(**_signal_kwargs) -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def _used(request, families) -> None:
+    if request is not None:
+        used = getattr(request, "_portal_used_families", None)
+        if used is None:
+            used = request._portal_used_families = set()
+        used.update(families)
 
 
-def invalidate_public_pages(**_signal_kwargs) -> None:
-    """Drop every cached public page (after the current transaction commits).
+def public_data(*families):
+    """View decorator: the view's public data belongs to these families (overrides its app's)."""
+    from functools import wraps
 
-    Usable directly as a signal receiver.
+    checked = _checked(families or ALL)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            depends_on(request, *checked)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def request_families(request) -> tuple[str, ...]:
+    """The families a response depends on (see the module docstring)."""
+    families = set(getattr(request, "_portal_families", ()) or ())
+    if not families:
+        match = getattr(request, "resolver_match", None)
+        func = getattr(match, "func", None)
+        module = getattr(func, "__module__", None) if func is not None else None
+        families = set(families_of(module)) if module else set(ALL)
+    families.update(getattr(request, "_portal_used_families", ()) or ())
+    families.add("site")
+    return _checked(families)
+
+
+def _bump(families) -> None:
+    cache.set_many({VERSION_KEYS[f]: uuid.uuid4().hex for f in _checked(families)}, None)
+
+
+def _bump_all(**_signal_kwargs) -> None:
+    _bump(ALL)
+
+
+def _caller_families(depth: int = 2) -> frozenset[str]:
+    """The families of the app whose code called us (all of them outside an app)."""
+    module = sys._getframe(depth).f_globals.get("__name__", "")
+    return families_of(module) if module else ALL
+
+
+def invalidate_public_pages(*families, **signal_kwargs) -> None:
+    """Drop cached pages, fragments and memos of these families, after the current transaction commits.
+
+    Without families: as a signal receiver, those of the sender (its app's, or its class's
+    ``cache_families``); called from an app's code, that app's (APP_FAMILIES); else all.
     """
-    transaction.on_commit(_bump_version)
+    if not families:
+        sender = signal_kwargs.get("sender")
+        families = families_of(sender) if sender is not None else _caller_families()
+    families = _checked(families)
+    transaction.on_commit(lambda: _bump(families))
+
+
+def invalidate_page(instance=None, **_signal_kwargs) -> None:
+    """A page was published, unpublished or deleted: its families and the page tree."""
+    families = {"pages"}
+    if instance is not None:
+        specific_class = getattr(instance, "specific_class", None) or type(instance)
+        families |= families_of(specific_class)
+    families = _checked(families)
+    transaction.on_commit(lambda: _bump(families))
 
 
 def query_params() -> frozenset[str]:
@@ -111,10 +257,12 @@ def page_query(request) -> tuple[str, bool]:
 
 
 def cache_key(request) -> str:
+    """The page's entry: URL (with the kept query), language, HEAD or not. The versions of the
+    families it depends on are stored in the entry itself and checked on every hit."""
     query = page_query(request)[0]
     url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-    return f"portal:pagecache:{public_data_version(request)}:{get_language() or ''}:{request.method == 'HEAD'}:{digest}"
+    return f"portal:pagecache:{get_language() or ''}:{request.method == 'HEAD'}:{digest}"
 
 
 class _WatchedQuery(QueryDict):
@@ -181,10 +329,15 @@ class AnonymousPageCacheMiddleware:
         if seconds <= 0 or not request_is_cacheable(request):
             return self.get_response(request)
         key = cache_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            cached[HEADER] = "hit"
-            return cached
+        # The versions and the entry in one round trip; the versions stay the request's own.
+        versions, found = _read_versions([key])
+        request._portal_versions = versions
+        entry = found.get(key)
+        if entry is not None:
+            stored, cached = entry
+            if all(versions.get(family) == version for family, version in stored.items()):
+                cached[HEADER] = "hit"
+                return cached
         query, left_out = page_query(request)
         storable = not left_out and len(query) <= MAX_STORED_QUERY
         if storable:
@@ -195,7 +348,9 @@ class AnonymousPageCacheMiddleware:
                 response.render()
             response[HEADER] = "miss"
             patch_vary_headers(response, ("Cookie",))
-            cache.set(key, response, seconds)
+            # Versions read before the page was rendered: a change committed meanwhile makes it stale.
+            stored = {family: versions[family] for family in request_families(request)}
+            cache.set(key, (stored, response), seconds)
         return response
 
 
@@ -206,8 +361,8 @@ def fragment_cache_seconds() -> int:
 class _NearCache:
     """A small per-process LRU in front of the shared cache, for values derived from public data.
 
-    Entries are keyed with `public_data_version()`, which every request reads from the shared
-    cache, so a worker never serves a value older than the last invalidation on any server.
+    Entries are keyed with the versions of their families, which every request reads from the
+    shared cache, so a worker never serves a value older than the last invalidation on any server.
     """
 
     def __init__(self, size: int):
@@ -237,15 +392,19 @@ class _NearCache:
 near_cache = _NearCache(size=512)  # fragments, routes and Sites of one worker; a few MB at most
 
 
-def public_memo(request, name: str, compute, *, keep=None):
-    """`compute()`, remembered until public data changes: in this process, then in the shared
-    cache for the other workers. Off (always computes) when
+def public_memo(request, name: str, compute, *, keep=None, families=ALL, record=True):
+    """`compute()`, remembered until one of `families` changes: in this process, then in the
+    shared cache for the other workers. Off (always computes) when
     PORTAL_FRAGMENT_CACHE_SECONDS is 0. `compute()` must not return None; a value for which
-    `keep(value)` is false is returned but not remembered."""
+    `keep(value)` is false is returned but not remembered. The request's page depends on `families`
+    (unless `record` is false: infrastructure every request uses, such as the Site)."""
+    families = _checked(families)
+    if record:
+        _used(request, families)
     seconds = fragment_cache_seconds()
     if seconds <= 0:
         return compute()
-    key = f"portal:memo:{public_data_version(request)}:{name}"
+    key = f"portal:memo:{public_data_version(request, families)}:{name}"
     value = near_cache.get(key)
     if value is None:
         value = cache.get(key)
@@ -258,17 +417,18 @@ def public_memo(request, name: str, compute, *, keep=None):
     return value
 
 
-def cached_fragment(request, name: str, vary_on, render) -> str:
-    """`render()`'s output, cached for every visitor until public data changes.
+def cached_fragment(request, name: str, vary_on, render, families=ALL) -> str:
+    """`render()`'s output, cached for every visitor until one of `families` changes.
 
     Used by `{% publiccache %}`; the key holds the active language, `name` and `vary_on`
-    (and, through public_memo, `public_data_version()`). The fragment must not depend on the
+    (and, through public_memo, the families' versions). The fragment must not depend on the
     visitor. Previews (drafts) render directly.
     """
     if request is None or getattr(request, "is_preview", False):
         return render()
     digest = hashlib.sha256("\x1f".join(map(str, vary_on)).encode("utf-8")).hexdigest()[:32]
-    return public_memo(request, f"fragment:{get_language() or ''}:{name}:{digest}", lambda: str(render()))
+    return public_memo(request, f"fragment:{get_language() or ''}:{name}:{digest}", lambda: str(render()),
+                       families=families)
 
 
 def skip_page_cache(view):
@@ -283,6 +443,14 @@ def skip_page_cache(view):
     return wrapped
 
 
+def _invalidate_all(**_signal_kwargs) -> None:
+    invalidate_public_pages(*FAMILIES)
+
+
+def _invalidate_site(**_signal_kwargs) -> None:
+    invalidate_public_pages("site")
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page, PageViewRestriction, Site
@@ -292,34 +460,46 @@ def connect_signals() -> None:
     from .resilient_cache import cache_recovered
 
     # Invalidations made while the cache was unreachable were dropped: start afresh.
-    cache_recovered.connect(_bump_version, dispatch_uid="portal.pagecache.cache_recovered")
-    page_published.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.published")
-    page_unpublished.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.unpublished")
-    post_page_move.connect(invalidate_public_pages, dispatch_uid="portal.pagecache.moved")
+    cache_recovered.connect(_bump_all, dispatch_uid="portal.pagecache.cache_recovered")
+    # A page's own families and the page tree (routes, page objects).
+    page_published.connect(invalidate_page, dispatch_uid="portal.pagecache.published")
+    page_unpublished.connect(invalidate_page, dispatch_uid="portal.pagecache.unpublished")
     # Wagtail sends no unpublish signal when a live page is deleted.
-    post_delete.connect(invalidate_public_pages, sender=Page, dispatch_uid="portal.pagecache.page_deleted")
-    post_save.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact")
-    post_delete.connect(invalidate_public_pages, sender=AssociationContact, dispatch_uid="portal.pagecache.contact_del")
-    # A site's hostname or root page changes every page's URL (and the cached Site, see routing.py).
-    post_save.connect(invalidate_public_pages, sender=Site, dispatch_uid="portal.pagecache.site")
-    post_delete.connect(invalidate_public_pages, sender=Site, dispatch_uid="portal.pagecache.site_del")
-    # A page made private must leave the cache at once (and routing.restricted_paths with it).
-    post_save.connect(invalidate_public_pages, sender=PageViewRestriction, dispatch_uid="portal.pagecache.restriction")
-    post_delete.connect(invalidate_public_pages, sender=PageViewRestriction,
-                        dispatch_uid="portal.pagecache.restriction_del")
+    post_delete.connect(invalidate_page, sender=Page, dispatch_uid="portal.pagecache.page_deleted")
+    # A move changes the URLs of a whole subtree, whatever its pages show: everything (rare).
+    post_page_move.connect(_invalidate_all, dispatch_uid="portal.pagecache.moved")
+    # The footer of every page.
+    post_save.connect(_invalidate_site, sender=AssociationContact, dispatch_uid="portal.pagecache.contact")
+    post_delete.connect(_invalidate_site, sender=AssociationContact, dispatch_uid="portal.pagecache.contact_del")
+    # A site's hostname or root page changes every page's URL (and the remembered Site, see routing.py).
+    post_save.connect(_invalidate_all, sender=Site, dispatch_uid="portal.pagecache.site")
+    post_delete.connect(_invalidate_all, sender=Site, dispatch_uid="portal.pagecache.site_del")
+    # A page made private must leave the page cache at once (routing checks restrictions on
+    # every request itself, see routing.py).
+    post_save.connect(_invalidate_all, sender=PageViewRestriction, dispatch_uid="portal.pagecache.restriction")
+    post_delete.connect(_invalidate_all, sender=PageViewRestriction, dispatch_uid="portal.pagecache.restriction_del")
 
 
-def invalidate_on_change(*models) -> None:
-    """Drop cached public pages whenever a row of these models is saved or deleted.
+def invalidate_on_change(*models, family=None) -> None:
+    """Drop cached public data of `family` (a name or a list; default: the model's own families,
+    see families_of) whenever a row of these models is saved or deleted.
 
-    Apps call it from `AppConfig.ready()` with the models whose data shows on
-    public pages (directories, catalogue, notices).
+    Apps call it from `AppConfig.ready()` with the models whose data shows on public pages
+    (directories, catalogue, notices).
     """
     from django.db.models.signals import post_delete, post_save
 
     for model in models:
+        if family is None:
+            families = _checked(families_of(model))
+        else:
+            families = _checked([family] if isinstance(family, str) else family)
+
+        def receiver(families=families, **_signal_kwargs):
+            invalidate_public_pages(*families)
+
         for signal in (post_save, post_delete):
             signal.connect(
-                invalidate_public_pages, sender=model, weak=False,
+                receiver, sender=model, weak=False,
                 dispatch_uid=f"pagecache:{model._meta.label}:{'save' if signal is post_save else 'delete'}",
             )

@@ -52,17 +52,29 @@ def defuse_workbook(book) -> None:
                     cell.quotePrefix = True
 
 
-def xlsx_bytes(sheets: dict, *, column_width: float | None = None) -> bytes:
-    """{sheet name: DataFrame} as an xlsx file (openpyxl), with no formula in it."""
+MONEY = "#,##0.00"  # amounts in yuan: 15,000.00, never 15000.0
+
+
+def xlsx_bytes(sheets: dict, *, column_width: float | None = None, number_formats: dict | None = None) -> bytes:
+    """{sheet name: DataFrame} as an xlsx file (openpyxl), with no formula in it.
+
+    `number_formats` = {column name: Excel format} (e.g. `MONEY`) for the columns of that name in any sheet:
+    the cells stay numbers the accountant can add up, shown the way money is written.
+    """
     import pandas as pd
 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=str(name)[:31], index=False)
+            sheet = writer.sheets[str(name)[:31]]
             if column_width:
-                sheet = writer.sheets[str(name)[:31]]
                 for column in sheet.columns:
                     sheet.column_dimensions[column[0].column_letter].width = column_width
+            for position, column in enumerate(frame.columns, start=1):
+                fmt = (number_formats or {}).get(str(column))
+                if fmt:
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                        cell.number_format = fmt
         defuse_workbook(writer.book)
     return buffer.getvalue()

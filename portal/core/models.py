@@ -21,6 +21,8 @@ class HomePage(PathRoutingMixin, OneQueryViewRestrictionsMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("introduction")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    # Its content, and the latest issue (the magazine's home panel): see portal.core.cache.
+    cache_families = ("site", "magazine")
 
     class Meta:
         verbose_name = _("home page")
@@ -32,6 +34,7 @@ class StandardPage(OneQueryViewRestrictionsMixin, Page):
     body = RichTextField(_("body"), blank=True)
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
+    cache_families = ("site",)
 
     class Meta:
         verbose_name = _("standard page")

@@ -1,25 +1,24 @@
-"""Page routing in one query (the page itself) instead of about ten.
+"""Page routing with few queries, through public Django and Wagtail APIs only.
 
 Wagtail serves /magazine/2019-3/17/ with a Site query, the root page's ``.specific``,
 then per level ``get_children().get(slug=…)`` plus ``.specific``, then two queries for
-view restrictions. Each Page query compiles a wide SELECT, which made routing half the
-CPU of an uncached article (issue #8). Here:
+view restrictions (issue #8). Here, with the fragment cache on (a cache shared by every
+worker), what does not depend on the visitor is remembered until the page tree changes
+(the "pages" family, bumped by every publication, move and deletion, see cache.py):
 
-* `CachedSiteMiddleware` remembers the request's Site (with its specific root page) with
-  `cache.public_memo` until public data changes (Site changes and every publish/move
-  do). Like the fragment cache it needs a cache shared by every worker, so it is on only
-  when PORTAL_FRAGMENT_CACHE_SECONDS > 0.
-* `PathRoutingMixin` (on the site root) finds every page along the path in one query on
-  ``url_path`` (remembered for paths that name a page) and loads the deepest one, specific,
-  in a second (`load_page`, SQL compiled once per process). The remaining path
+* `CachedSiteMiddleware`: the request's Site, with its specific root page;
+* `PathRoutingMixin` (on the site root): the location of a path (one ``url_path IN (…)``
+  query finds every page along it) and the specific page itself, loaded with the ORM
+  (``route_select_related`` names what its template needs with it). The remaining path
   components go to that page's own ``route()`` (routable pages' sub-routes). When an
   ancestor on the way is a routable page whose own routes claim the rest of the path,
   Wagtail's tree walk decides, so routable pages keep their precedence.
-* `OneQueryViewRestrictionsMixin` reads the restrictions of a page and its ancestors
-  (aliases resolved to their source, as Wagtail does) in one query, or in none when the
-  remembered set of restricted paths shows none on the page's path.
-
-Page classes name what their templates need loaded with them in ``route_select_related``.
+* What must never be stale is read on every request, in one query: whether the page still
+  exists, whether it is live, and whether a view restriction applies to it (on it or on an
+  ancestor, found by comparing tree paths in the database). A page unpublished, deleted or
+  made private is refused at once, even if an invalidation was lost. Only when a restriction
+  applies are the restrictions themselves read (`OneQueryViewRestrictionsMixin`, one query
+  where Wagtail takes two).
 """
 
 from __future__ import annotations
@@ -27,20 +26,21 @@ from __future__ import annotations
 import copy
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.http.request import split_domain_port
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 
-from .cache import fragment_cache_seconds, public_memo
+from .cache import families_of, fragment_cache_seconds, public_memo
 
 NO_SITE = "no site"
+TREE = ("pages",)  # what routes, Sites and page objects depend on
 
 
 def site_for_request(request) -> Site | None:
-    """Wagtail's Site for this request, remembered until public data changes."""
+    """Wagtail's Site for this request, remembered until the page tree or a Site changes."""
 
     def find():
         site = Site._find_for_request(request)
@@ -50,7 +50,9 @@ def site_for_request(request) -> Site | None:
         return site
 
     hostname = split_domain_port(request.get_host())[0]  # validated: no memo entries for junk hosts
-    site = public_memo(request, f"site:{hostname}:{request.get_port()}", find)
+    # Every request looks it up: not a dependency of every page (pages served from the tree
+    # depend on it through their routes).
+    site = public_memo(request, f"site:{hostname}:{request.get_port()}", find, families=TREE, record=False)
     return None if site == NO_SITE else site
 
 
@@ -67,42 +69,30 @@ class CachedSiteMiddleware:
         return self.get_response(request)
 
 
-_page_statements: dict = {}
-
-
 def load_page(model, pk):
-    """The page of type `model` with this primary key, as ``model.objects.get(pk=pk)`` returns it.
-
-    The ORM compiles the same ~40-column join of a page type on every request (1.5 ms of an
-    uncached article's 8 ms on a 2-core machine). Here the SQL is compiled once per process and
-    page type; each call executes it, applies the fields' database converters and builds the
-    instance as QuerySet iteration does. Page types with ``route_select_related`` go through
-    the ORM.
-    """
+    """The live-or-not page of type `model` with this primary key, as the ORM loads it, with the
+    relations its template needs (``route_select_related``)."""
     select_related = getattr(model, "route_select_related", ())
-    if select_related:
-        return model.objects.select_related(*select_related).get(pk=pk)
-    using = router.db_for_read(model)
-    statement = _page_statements.get((model, using))
-    if statement is None:
-        compiler = model._base_manager.db_manager(using).filter(pk=pk).order_by().query.get_compiler(using)
-        sql, params = compiler.as_sql()
-        if tuple(params) != (pk,) or compiler.annotation_col_map:  # not the simple SELECT expected
-            return model.objects.get(pk=pk)
-        columns = [column for column, _sql, _alias in compiler.select]
-        statement = _page_statements[(model, using)] = (compiler.query, sql, columns)
-    query, sql, columns = statement
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
-    compiler = query.get_compiler(using)
-    converters = compiler.get_converters(columns)
-    if converters:
-        row = next(iter(compiler.apply_converters([row], converters)))
-    return model.from_db(using, [column.target.attname for column in columns], row)
+    queryset = model.objects.select_related(*select_related) if select_related else model.objects.all()
+    return queryset.get(pk=pk)
+
+
+MISSING = "missing"
+
+
+def remembered_page(request, model, pk):
+    """`load_page`, remembered until the page tree or the page's own data changes; a copy, so a
+    request's attributes never reach another request. None when the page is gone."""
+
+    def load():
+        try:
+            return load_page(model, pk)
+        except model.DoesNotExist:
+            return MISSING
+
+    page = public_memo(request, f"page:{model._meta.label_lower}:{pk}", load,
+                       families=(*TREE, *families_of(model)), keep=lambda found: found != MISSING)
+    return None if page == MISSING else copy.copy(page)
 
 
 def _routable_claims(model, live: bool, components: list[str]) -> bool:
@@ -116,22 +106,40 @@ def _routable_claims(model, live: bool, components: list[str]) -> bool:
     return True
 
 
-class PathRoutingMixin:
-    """For the site root: route a path with one query along ``url_path`` and one for the page.
+def restricted_above(outer_path="path"):
+    """Exists(a view restriction on the outer page or one of its ancestors), by tree path."""
+    return Exists(PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef(outer_path), 1, Length("page__path")), page__alias_of__isnull=True,
+    ))
 
-    Where a path names a page exactly, the first step is remembered (until public data
-    changes), so a page seen before costs one query: the page itself.
-    """
+
+def check_current_state(page, without_aliases: bool) -> bool:
+    """Read the page's current live flag and whether a restriction applies (one query); False
+    when the page no longer exists."""
+    state = Page.objects.filter(pk=page.pk).annotate(restricted=restricted_above()).values_list(
+        "live", "restricted").first()
+    if state is None:
+        return False
+    page.live = state[0]
+    # Without aliases on the way, no restriction on the path means none at all; otherwise ask.
+    page._route_restricted = state[1] if without_aliases else None
+    return True
+
+
+class PathRoutingMixin:
+    """For the site root: route a path with one query along ``url_path`` and one for the page,
+    both remembered until the page tree changes (for paths that name a page exactly)."""
 
     def route(self, request, path_components):
         if not path_components:
             page = copy.copy(self)  # the root page comes from the Site memo, shared by requests
-            page._route_request, page._route_without_aliases = request, not self.alias_of_id
+            if not check_current_state(page, not self.alias_of_id):
+                raise Http404
             return super(PathRoutingMixin, page).route(request, path_components)
         # Remembered for paths that name a page exactly (so junk URLs are never kept).
         location = public_memo(
             request, f"route:{self.pk}:{'/'.join(path_components)}", lambda: self._locate(path_components),
-            keep=lambda found: found != "walk" and found[2] == len(path_components),
+            keep=lambda found: found != "walk" and found[2] == len(path_components), families=TREE,
         )
         if location == "walk":
             return super().route(request, path_components)  # let Wagtail's tree walk decide
@@ -139,12 +147,9 @@ class PathRoutingMixin:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:  # a page type whose code is gone
             raise Http404
-        try:
-            page = load_page(model, pk)
-        except model.DoesNotExist:  # deleted since it was cached
+        page = remembered_page(request, model, pk)
+        if page is None or not check_current_state(page, without_aliases):  # deleted since remembered
             return super().route(request, path_components)
-        page._route_request = request
-        page._route_without_aliases = without_aliases
         return page.route(request, path_components[consumed:])
 
     def _locate(self, path_components):
@@ -177,25 +182,16 @@ class PathRoutingMixin:
         return row[0], row[2], index + 1, without_aliases
 
 
-def restricted_paths(request) -> frozenset[str]:
-    """Tree paths of the pages that carry a view restriction (remembered until public data changes)."""
-    return public_memo(
-        request, "restricted-paths", lambda: frozenset(PageViewRestriction.objects.values_list("page__path", flat=True))
-    )
-
-
 class OneQueryViewRestrictionsMixin:
     """Page view restrictions of this page and its ancestors in one query (Wagtail takes two),
-    or none when the page was routed here without aliases and no page on its path carries one
-    (restriction changes invalidate public data, see cache.connect_signals)."""
+    or none when this request's routing found in the database that none applies; nothing about
+    restrictions is remembered between requests."""
 
     def get_view_restrictions(self):
+        if getattr(self, "_route_restricted", None) is False:
+            return PageViewRestriction.objects.none()
         step = self.steplen
         paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
-        request = getattr(self, "_route_request", None)
-        if request is not None and getattr(self, "_route_without_aliases", False) and fragment_cache_seconds() > 0:
-            if restricted_paths(request).isdisjoint(paths):
-                return PageViewRestriction.objects.none()
         # A restriction applies when set on a page of the chain that is not an alias, or on the
         # source of an alias in the chain (Wagtail resolves aliases to their source page).
         return PageViewRestriction.objects.filter(

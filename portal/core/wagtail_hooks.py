@@ -4,6 +4,7 @@ from wagtail.log_actions import LogFormatter
 
 from . import idempotency, workflow
 from .audit import REFUSED
+from .cache import depends_on, families_of
 from .mail import retry_pending
 
 
@@ -50,3 +51,9 @@ def register_core_actions(actions):
                 "object": target,
                 "path": log_entry.data.get("path", ""),
             }
+
+
+@hooks.register("before_serve_page")
+def record_the_pages_families(page, request, serve_args, serve_kwargs):
+    """A served page's response depends on its type's families (the page cache records them)."""
+    depends_on(request, *families_of(type(page)))

@@ -70,7 +70,12 @@ class WorkflowError(ValidationError):
 
     @property
     def messages_for_user(self) -> list[str]:
-        return [str(self.message), *(str(getattr(p, "message", p)) for p in self.problems)]
+        texts = [str(self.message)]
+        for problem in self.problems:
+            text = str(getattr(problem, "message", problem))
+            if text not in texts:  # a single problem is often the message itself
+                texts.append(text)
+        return texts
 
 
 class NotFound(Http404):
@@ -342,6 +347,8 @@ class Workflow:
 
         if t.guard is not None:
             problems = list(t.guard(current) or ())
+            if len(problems) == 1:  # one reason says it all
+                raise WorkflowError(getattr(problems[0], "message", problems[0]), problems, code="guard")
             if problems:
                 raise WorkflowError(_("“%(action)s” is not possible yet.") % {"action": t.label}, problems,
                                     code="guard")

@@ -62,7 +62,7 @@ class ArticlesFeed(Feed):
         published = publication_datetime(item)
         first, last = item.first_published_at, item.last_published_at
         if first and last and last - first > CORRECTION_AFTER and (published is None or last > published):
-            return last
+            return timezone.localtime(last)  # in the site's time zone, as the publication dates are
         return published
 
     def item_categories(self, item):

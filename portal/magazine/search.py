@@ -175,8 +175,8 @@ SEARCH_CACHE_SECONDS = 600
 def search_articles(query: str, *, year: int | None = None, column_id: int | None = None) -> SearchOutcome:
     """Ranked ids of the live articles matching ``query``: title hits first, then newest issue first.
 
-    Outcomes are cached per (query, year, column) under the public-data version, so publishing
-    anything drops them (see portal.core.cache).
+    Outcomes are cached per (query, year, column) under the magazine's data version, so
+    publishing an article drops them (see portal.core.cache).
     """
     import hashlib
 
@@ -188,7 +188,7 @@ def search_articles(query: str, *, year: int | None = None, column_id: int | Non
     if not query:
         return SearchOutcome(query=query)
     digest = hashlib.sha256(f"{query}|{year}|{column_id}".encode()).hexdigest()
-    key = f"magazine:search:{public_data_version()}:{digest}"
+    key = f"magazine:search:{public_data_version(families=('magazine',))}:{digest}"
     outcome = cache.get(key)
     if outcome is None:
         outcome = _search_articles(query, year=year, column_id=column_id)

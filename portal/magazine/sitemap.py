@@ -29,6 +29,8 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap_view
 from wagtail.models import Page, Site
 
+from portal.core.cache import public_data
+
 from .models import ArticlePage, Author, Column, IssuePage, MagazineArchivePage
 
 
@@ -116,6 +118,7 @@ class ViewsSitemap(DjangoSitemap):
         return urlsplit(self._root()).netloc
 
 
+@public_data("pages", "magazine")  # every live page, and the public views' fixed addresses
 def sitemap_xml(request):
     return wagtail_sitemap_view(request, sitemaps={"pages": PagesSitemap, "views": ViewsSitemap(request)})
 
@@ -153,6 +156,7 @@ def issues_by_year() -> list[tuple[int, list[IssuePage]]]:
 
 
 @require_GET
+@public_data("pages", "magazine")
 def site_map(request):
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
     root = site.root_page if site else None

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
@@ -13,9 +14,9 @@ from portal.accounts.roles import Role, role_required
 from portal.core.uploads import serve_private_file
 from portal.core.workflow_views import run_step
 
-from . import details
-from .models import Organisation, RegisteredDetailsChange
-from .workflows import DETAILS_CHANGES
+from . import claims, details
+from .models import Organisation, OrganisationClaim, OrganisationUser, RegisteredDetailsChange
+from .workflows import CLAIMS, DETAILS_CHANGES
 
 S = RegisteredDetailsChange.Status
 
@@ -100,3 +101,87 @@ admin_urlpatterns = [
     path("organisations/changes/<int:pk>/licence/", change_licence, name="organisations_change_licence"),
 ]
 
+
+
+# ------------------------------------------------------------------------------------------ claims
+
+
+class ClaimIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return OrganisationClaim.objects.select_related("organisation", "claimant")
+
+
+class ClaimInspectView(generic.InspectView):
+    """The secretariat checks the licence and verifies or rejects (first claims and disputes)."""
+
+    template_name = "core/organisations/claim_inspect.html"
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        claim = self.object
+        context.update({
+            "claim": claim, "organisation": claim.organisation,
+            "actions": CLAIMS.action_names(self.request.user, claim),
+            "team": claim.organisation.user_links.select_related("user"),
+            "roles": OrganisationUser.Role.choices,
+            "other_claims": claim.organisation.claims.exclude(pk=claim.pk).select_related("claimant"),
+        })
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action, note = request.POST.get("action"), request.POST.get("note", "")
+        if action == "verify":
+            role = request.POST.get("role") or OrganisationUser.Role.ADMIN
+            run_step(request, claims.verify_claim, claim=self.object, user=request.user, note=note, role=role,
+                     request=request, success=_("Verified."))
+        elif action == "reject":
+            run_step(request, claims.reject_claim, claim=self.object, user=request.user, reason=note, request=request,
+                     success=_("The claim was rejected."))
+        else:
+            raise Http404
+        return redirect(request.path)
+
+
+class ClaimViewSet(ModelViewSet):
+    model = OrganisationClaim
+    icon = "user"
+    menu_label = gettext_lazy("Unit claims")
+    index_view_class = ClaimIndexView
+    inspect_view_class = ClaimInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["message"]  # never used: claims change only through `portal.organisations.claims`
+    list_display = [
+        "organisation",
+        Column("claimant", label=gettext_lazy("Claimant"), accessor="claimant"),
+        Column("get_kind_display", label=gettext_lazy("Kind")),
+        DateColumn("created_at", label=gettext_lazy("Made at")),
+        StatusTagColumn("get_status_display", label=gettext_lazy("Status"),
+                        primary=lambda c: c.status == OrganisationClaim.Status.WAITING_SECRETARIAT),
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["organisation__name", "organisation__credit_code", "claimant__email"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+
+
+@role_required(Role.SECRETARIAT, Role.COUNCIL)
+def claim_licence(request, pk):
+    claim = get_object_or_404(OrganisationClaim, pk=pk)
+    return serve_private_file(claim.licence, download_name=claim.licence_name, inline=True)
+
+
+class OrganisationCreateView(generic.CreateView):
+    """A unit the secretariat registers itself is verified (it has the licence in hand)."""
+
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        instance.verified_on = timezone.localdate()
+        instance.save()
+        return instance
+
+
+admin_urlpatterns.append(path("organisations/claims/<int:pk>/licence/", claim_licence, name="organisations_claim_licence"))

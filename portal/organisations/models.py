@@ -55,6 +55,9 @@ class Organisation(models.Model):
     region_code = models.CharField(_("region code"), max_length=6, editable=False, db_index=True)
     region_name = models.CharField(_("region"), max_length=60, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The secretariat checked the first claim of this credit code against the business licence
+    # (`portal.organisations.claims`); until then the unit cannot apply for membership.
+    verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="organisations.OrganisationUser", related_name="organisations", verbose_name=_("users")
     )
@@ -82,7 +85,12 @@ class Organisation(models.Model):
 
 
 class OrganisationUser(models.Model):
-    """A user's link to their organisation. A user belongs to at most one organisation."""
+    """A user's link to their organisation, with the user's role in the unit. A user belongs to at most one
+    organisation. The unit's administrators (管理员) manage its team; clerks (经办人) act for it."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        CLERK = "clerk", _("Clerk")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_link", verbose_name=_("user")
@@ -91,6 +99,9 @@ class OrganisationUser(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="user_links", verbose_name=_("organisation")
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    role = models.CharField(_("role in the unit"), max_length=10, choices=Role.choices, default=Role.ADMIN)
+    position = SingleLineModelField(_("position"), max_length=50, blank=True)
+    phone = SingleLineModelField(_("phone"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("organisation user")
@@ -197,3 +208,91 @@ class RegisteredName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.valid_from or '…'}–{self.valid_until or ''})"
+
+
+class OrganisationInvitation(models.Model):
+    """A unit's administrator invites a colleague by email (`portal.organisations.team`, `INVITATIONS`).
+
+    The email carries a signed link that expires; accepting it with an account of that address links the
+    account to the unit with the role chosen.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the colleague")
+        ACCEPTED = "accepted", _("Accepted by the colleague")
+        REVOKED = "revoked", _("Withdrawn by the unit")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations",
+                                     verbose_name=_("organisation"))
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role in the unit"), max_length=10, choices=OrganisationUser.Role.choices,
+                            default=OrganisationUser.Role.CLERK)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("accepted by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+
+class OrganisationClaim(models.Model):
+    """Someone claims to act for a unit (`portal.organisations.claims`, `CLAIMS`).
+
+    The first claim of a credit code (registering the unit) is verified by the secretariat against the
+    business licence. A later claimant asks to join the unit: its administrators decide; a claimant they
+    decline (or a unit without administrators) takes it to the secretariat, which decides the dispute.
+    """
+
+    class Kind(models.TextChoices):
+        FIRST = "first", _("Registration of the unit")
+        JOIN = "join", _("Request to join the unit")
+
+    class Status(models.TextChoices):
+        WAITING_SECRETARIAT = "secretariat", _("Waiting for the secretariat")
+        WAITING_UNIT = "unit", _("Waiting for the unit's administrator")
+        DECLINED = "declined", _("Declined by the unit")
+        ACCEPTED = "accepted", _("Granted")
+        REJECTED = "rejected", _("Rejected by the secretariat")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the claimant")
+
+    OPEN = (Status.WAITING_SECRETARIAT, Status.WAITING_UNIT)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="claims",
+                                     verbose_name=_("organisation"))
+    claimant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_claims",
+                                 verbose_name=_("claimant"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    message = models.TextField(_("claimant's message"), blank=True)
+    licence = models.FileField(_("business licence"), storage=private_files,
+                               upload_to=PrivateUploadTo("organisations/claims"), blank=True, max_length=200)
+    licence_name = SingleLineModelField(_("licence file name"), max_length=200, blank=True)
+    role = models.CharField(_("role in the unit"), max_length=10, choices=OrganisationUser.Role.choices,
+                            default=OrganisationUser.Role.CLERK)
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("unit claim")
+        verbose_name_plural = _("unit claims")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["claimant"], condition=models.Q(status__in=["secretariat", "unit"]),
+                                    name="one_open_claim_per_claimant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant} → {self.organisation}"

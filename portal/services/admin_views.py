@@ -25,7 +25,7 @@ from portal.core.workflow_views import ActionForm, run_step
 from . import domain
 from .exports import export_response
 from .forms import PlainNumberInput
-from .models import Event, EventRegistration, Provider, ServiceCategory, ServiceItem, ServiceRequest
+from .models import STANDING, Event, EventRegistration, Provider, ServiceCategory, ServiceItem, ServiceRequest
 from .workflows import REQUESTS
 
 
@@ -48,7 +48,9 @@ class WorkflowOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(
     ServiceRequest, WorkflowOnlyPolicy(ServiceRequest, denied=("add", "change", "delete")), exact_class=True
 )
-register_permission_policy(EventRegistration, WorkflowOnlyPolicy(EventRegistration, denied=("add", "change")), exact_class=True)
+register_permission_policy(
+    EventRegistration, WorkflowOnlyPolicy(EventRegistration, denied=("add", "change", "delete")), exact_class=True
+)
 
 
 class ServiceCategoryViewSet(ModelViewSet):
@@ -237,7 +239,7 @@ class EventViewSet(ModelViewSet):
     search_backend_name = None
 
     def get_queryset(self, request):
-        return Event.objects.annotate(registration_count=Count("registrations"))
+        return Event.objects.annotate(registration_count=Count("registrations", filter=STANDING))
 
 
 class EventRegistrationViewSet(ModelViewSet):
@@ -255,7 +257,7 @@ class EventRegistrationViewSet(ModelViewSet):
         DateColumn("registered_at", label=gettext_lazy("registered at")),
         BooleanColumn("attended", label=gettext_lazy("attended")),
     ]
-    list_filter = ["event", "attended"]
+    list_filter = ["event", "status", "attended"]
     search_fields = ["organisation__name", "event__title", "note"]
     search_backend_name = None
 
@@ -289,7 +291,7 @@ def attendance(request, pk: int):
     """One form per event: tick who attended. Each change goes through `domain.record_attendance`."""
     _require_secretariat(request)
     event = get_object_or_404(Event, pk=pk)
-    registrations = list(event.registrations.select_related("organisation").order_by("organisation__name"))
+    registrations = list(event.registrations.current().select_related("organisation").order_by("organisation__name"))
     if request.method == "POST":
         ticked = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
         changed = 0

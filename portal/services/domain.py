@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, has_role, is_firm_user
 from portal.core import recipients
-from portal.core.audit import record
 from portal.core.mail import queue_email
 from portal.core.workflow import WorkflowError
 from portal.organisations.membership import active_member_ids
 from portal.organisations.models import organisation_for
 
 from .models import Event, EventRegistration, ServiceItem, ServiceRequest
-from .workflows import REQUESTS, handles, provider_ids_for
+from .workflows import REGISTRATIONS, REQUESTS, handles, provider_ids_for
 
 Status = ServiceRequest.Status
 
@@ -144,67 +143,35 @@ def take_action(*, service_request: ServiceRequest, user, action: str, note: str
 
 
 def register_for_event(*, event: Event, user, participants: int = 1, note: str = "", request=None) -> EventRegistration:
-    """A firm registers its organisation for an event: deadline, capacity and uniqueness enforced."""
-    if not is_firm_user(user):
-        raise PermissionDenied
+    """A unit registers for an event: published, before the deadline, members only if so, within capacity."""
     organisation = organisation_for(user)
     if organisation is None:
         raise WorkflowError(_("Your account is not linked to an organisation yet, so you cannot register."))
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=event.pk)
-        if not event.is_published:
-            raise WorkflowError(_("This event is not open for registration."))
-        if timezone.now() > event.registration_deadline:
-            raise WorkflowError(_("Registration for this event closed on %(deadline)s.") % {
-                "deadline": timezone.localtime(event.registration_deadline).strftime("%Y-%m-%d %H:%M")
-            })
-        if EventRegistration.objects.filter(event=event, organisation=organisation).exists():
-            raise WorkflowError(_("Your organisation is already registered for this event."))
-        if event.members_only and organisation.pk not in active_member_ids([organisation.pk]):
-            raise WorkflowError(_("This event is open to member units only."))
-        if event.capacity is not None and event.registrations.count() >= event.capacity:
-            raise WorkflowError(_("This event is full."))
-        registration = EventRegistration.objects.create(
+        event = Event.objects.select_for_update().get(pk=event.pk)  # serialises the capacity count
+        registration = EventRegistration(
             event=event, organisation=organisation, registered_by=user, participants=participants, note=note.strip()
         )
-        record(event, "services.event.register", user=user, request=request, data={"organisation": organisation.pk})
+        REGISTRATIONS.create(registration, "register", user=user, request=request,
+                             data={"event": event.pk, "organisation": organisation.pk})
     return registration
 
 
-def cancel_registration(*, registration: EventRegistration, user, request=None) -> None:
-    """A firm withdraws its registration before the deadline (attended registrations stay)."""
-    organisation = organisation_for(user)
-    if organisation is None or organisation.pk != registration.organisation_id:
-        raise PermissionDenied
-    with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=registration.event_id)
-        current = EventRegistration.objects.filter(pk=registration.pk).first()
-        if current is None:
-            raise WorkflowError(_("This registration has already been withdrawn."))
-        if current.attended or timezone.now() > event.registration_deadline:
-            raise WorkflowError(_("Registration has closed; ask the secretariat to withdraw it."))
-        current.delete()
-        record(event, "services.event.unregister", user=user, request=request, data={"organisation": organisation.pk})
+def cancel_registration(*, registration: EventRegistration, user, request=None) -> EventRegistration:
+    """The unit withdraws its registration before the deadline; the secretariat may cancel one at any time."""
+    action = "withdraw" if REGISTRATIONS["withdraw"].permits(user, registration) else "cancel"
+    return REGISTRATIONS.transition(registration, action, user=user, request=request,
+                                    data={"event": registration.event_id, "organisation": registration.organisation_id})
 
 
 def record_attendance(*, registration: EventRegistration, user, attended: bool, request=None) -> EventRegistration:
-    """The secretariat records whether a registered organisation attended (the membership rules read it)."""
-    if not is_secretariat(user):
-        raise PermissionDenied
-    with transaction.atomic():
-        current = EventRegistration.objects.select_for_update().select_related("event").get(pk=registration.pk)
-        if current.attended == attended:
-            return current
+    """The secretariat records whether a registered unit attended (the membership rules read it)."""
+
+    def change(current):
         if attended and current.event.starts_at > timezone.now():
             raise WorkflowError(_("Attendance can be recorded once the event has started."))
         current.attended = attended
         current.attended_at = timezone.now() if attended else None
-        current.save(update_fields=["attended", "attended_at"])
-        record(
-            current.event,
-            "services.event.attendance",
-            user=user,
-            request=request,
-            data={"organisation": current.organisation_id, "attended": attended},
-        )
-    return current
+
+    return REGISTRATIONS.transition(registration, "record_attendance", user=user, request=request, change=change,
+                                    data={"organisation": registration.organisation_id, "attended": attended})

@@ -358,11 +358,26 @@ class Event(models.Model):
         return timezone.now() <= self.registration_deadline
 
 
+class EventRegistrationQuerySet(models.QuerySet):
+    def current(self):
+        """Registrations that stand (not withdrawn)."""
+        return self.filter(status=EventRegistration.Status.REGISTERED)
+
+
+# For annotations on events: `Count("registrations", filter=STANDING)`.
+STANDING = models.Q(registrations__status="registered")
+
+
 class EventRegistration(models.Model):
     """An organisation's registration for an event, and whether it attended.
 
-    The membership engineer reads attendance from exactly these names.
+    Registering, withdrawing and recording attendance go through `portal.services.workflows.REGISTRATIONS`.
+    The membership rules read attendance from `attended` (only a standing registration can be attended).
     """
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", pgettext_lazy("event registration", "Registered")
+        WITHDRAWN = "withdrawn", pgettext_lazy("event registration", "Withdrawn")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
     organisation = models.ForeignKey(
@@ -382,13 +397,22 @@ class EventRegistration(models.Model):
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
     attended = models.BooleanField(_("attended"), default=False, db_index=True)
     attended_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED, db_index=True, editable=False
+    )
+
+    objects = EventRegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event registration")
         verbose_name_plural = _("event registrations")
         ordering = ["event", "registered_at"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "organisation"], name="services_one_registration_per_organisation")
+            # one standing registration per unit and event; withdrawn ones stay on record
+            models.UniqueConstraint(
+                fields=["event", "organisation"], condition=models.Q(status="registered"),
+                name="services_one_registration_per_organisation",
+            )
         ]
 
     def __str__(self) -> str:

@@ -37,6 +37,7 @@ from .forms import (
     ServiceRequestForm,
 )
 from .models import (
+    STANDING,
     Event,
     EventRegistration,
     Provider,
@@ -274,7 +275,7 @@ def desk_detail(request, pk: int):
 def event_list(request):
     """Upcoming events first (soonest first), then past ones."""
     now = timezone.now()
-    base = Event.objects.filter(is_published=True).annotate(registration_count=Count("registrations"))
+    base = Event.objects.filter(is_published=True).annotate(registration_count=Count("registrations", filter=STANDING))
     show_past = request.GET.get("when") == "past"
     events = base.filter(ends_at__lt=now).order_by("-starts_at") if show_past else base.filter(ends_at__gte=now).order_by("starts_at")
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -282,7 +283,7 @@ def event_list(request):
     registered = set()
     if organisation is not None:
         registered = set(
-            EventRegistration.objects.filter(organisation=organisation, event__in=[e.pk for e in page]).values_list(
+            EventRegistration.objects.current().filter(organisation=organisation, event__in=[e.pk for e in page]).values_list(
                 "event_id", flat=True
             )
         )
@@ -295,11 +296,11 @@ def event_list(request):
 
 def event_detail(request, pk: int):
     event = get_object_or_404(
-        Event.objects.filter(is_published=True).annotate(registration_count=Count("registrations")), pk=pk
+        Event.objects.filter(is_published=True).annotate(registration_count=Count("registrations", filter=STANDING)), pk=pk
     )
     organisation = organisation_for(request.user)
     registration = (
-        EventRegistration.objects.filter(event=event, organisation=organisation).first() if organisation else None
+        EventRegistration.objects.current().filter(event=event, organisation=organisation).first() if organisation else None
     )
     form = None
     if registration is None and is_firm_user(request.user) and organisation is not None and event.registration_open:
@@ -334,11 +335,7 @@ def event_detail(request, pk: int):
 @require_POST
 def event_unregister(request, pk: int):
     organisation = _firm_organisation(request)
-    registration = get_object_or_404(EventRegistration, event_id=pk, organisation=organisation)
-    try:
-        domain.cancel_registration(registration=registration, user=request.user, request=request)
-    except WorkflowError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your registration has been withdrawn."))
+    registration = get_object_or_404(EventRegistration.objects.current(), event_id=pk, organisation=organisation)
+    run_step(request, domain.cancel_registration, registration=registration, user=request.user, request=request,
+             success=_("Your registration has been withdrawn."))
     return redirect("services:event", pk=pk)

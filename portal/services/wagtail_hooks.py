@@ -3,7 +3,6 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from portal.accounts.roles import is_firm_user
-from portal.core.audit import register_actions
 from portal.organisations.models import organisation_for
 
 from . import domain
@@ -19,18 +18,6 @@ def register_services_viewsets():
 @hooks.register("register_admin_urls")
 def register_services_admin_urls():
     return admin_urlpatterns
-
-
-@hooks.register("register_log_actions")
-def register_services_log_actions(actions):
-    register_actions(
-        actions,
-        {
-            "services.event.register": (_("Event registration"), _("Organisation registered for the event")),
-            "services.event.unregister": (_("Event registration withdrawn"), _("Organisation withdrew its registration")),
-            "services.event.attendance": (_("Event attendance"), _("Event attendance recorded")),
-        },
-    )
 
 
 @hooks.register("register_demo_loader", order=30)
@@ -59,7 +46,7 @@ def event_registrations_panel(request):
     if organisation is None:
         return None
     registrations = list(
-        EventRegistration.objects.filter(organisation=organisation).select_related("event").order_by("-event__starts_at")[:10]
+        EventRegistration.objects.current().filter(organisation=organisation).select_related("event").order_by("-event__starts_at")[:10]
     )
     attended = EventRegistration.objects.filter(organisation=organisation, attended=True).count()
     return {

@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHE_URL, STORAGES, env_bool
+from .base import CACHE_URL, STORAGES, env_bool, local_caches
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -41,10 +41,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 # Sessions stay in the database (Django's default), not in Redis: a Redis restart, an eviction
 # under memory pressure or an outage logs nobody out (README "Operations").
 if not CACHE_URL.startswith("redis"):
-    # Without a shared cache every worker would keep its own copy of a page and
-    # invalidation (publish, data changes) would reach only one of them.
-    PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "0"))
-    PORTAL_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PORTAL_FRAGMENT_CACHE_SECONDS", "0"))
+    # A single server without Redis: a cache every worker shares (in the database), so pages and
+    # fragments stay cached and an invalidation reaches every worker (README "Production").
+    CACHES = local_caches()
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -333,3 +333,11 @@ def awards_personal_data_views():
     from .models import Objection
 
     return {"awards_admin:objection": Objection}
+
+
+# Membership mailings to "credit demonstration units" (members asks; the programme answers).
+@hooks.register("mailing_segment_units")
+def mailing_segment_units(segment):
+    from .mailing_segments import demonstration_units
+
+    return demonstration_units(segment)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from .world import ROLES, pdf_upload
 
 STAFF = ("editor", "secretariat", "council", "agency", "expert")
@@ -130,6 +132,24 @@ MATRIX: dict[str, Entry] = {
     "members:certificate": Entry(None, firm_page(b=NF)),  # firm B has no active membership
     "members:withdraw": Entry(None, firm_page(b=NF)),
     "members:receipt": Entry(pk("payment_a"), firm_page(b=NF)),
+    "members:dues_notice": Entry(lambda w: {"pk": w.payment_a.dues_item_id}, firm_page(b=NF)),
+    # the one-click unsubscribe link of a mailing: anyone holding it (the token is the permission)
+    "members:unsubscribe": Entry(lambda w: {"token": w.opt_out_token}, public()),
+    # a unit's team and claims (portal.organisations: teams, claims)
+    "members:team": Entry(None, firm_page()),
+    "members:join_unit": Entry(None, {**firm_page(), "firm_a": to(lambda w: "/members/team/"),
+                                      "firm_b": to(lambda w: "/members/team/"), "agency": to(lambda w: "/members/team/")}),
+    "members:team_invite": Entry(None, firm_post_only()),
+    "members:team_revoke": Entry(pk("invitation"), firm_post_only()),
+    "members:team_role": Entry(lambda w: {"pk": w.users["firm_a"].organisation_link.pk}, firm_post_only()),
+    "members:team_remove": Entry(lambda w: {"pk": w.users["firm_a"].organisation_link.pk}, firm_post_only()),
+    "members:team_claim": Entry(pk("claim"), firm_post_only()),
+    "members:claim_dispute": Entry(pk("claim"), firm_post_only()),
+    "members:claim_withdraw": Entry(pk("claim"), firm_post_only()),
+    "members:resubmit_licence": Entry(None, firm_post_only()),
+    # the invitation was sent to another address: every signed-in account is refused, and told which one to use
+    "members:invitation": Entry(lambda w: {"token": w.invitation_token},
+                                {**dict.fromkeys(ROLES, Outcome(403)), "anonymous": LOGIN}),
 }
 
 MEMBERS_STAFF = {"council": OK, "secretariat": OK}
@@ -151,13 +171,33 @@ for key, kwargs in {
     # plain admin views
     "members_admin:certificate": pk("membership_a"),
     "members_admin:receipt": pk("payment_a"),
+    "members_admin:dues_notice": lambda w: {"pk": w.payment_a.dues_item_id},
     "members_admin:withdrawal_letter": pk("withdrawal"),
     "members_admin:resolution_minutes": lambda w: {"pk": w.expulsion.resolution_id},
     "members_admin:reports": None,
     "members_admin:inactive": None,
+    "members_admin:individual_receipt": pk("individual_payment"),
+    "members_admin:roster": None,
+    "members_admin:arrears": None,
+    "members_admin:money_export": lambda w: {"kind": "receipts"},
+    # bank reconciliation: read by the council, done by the secretariat
+    "members_bank_lines:index": None,
+    "members_bank_lines:index_results": None,
+    "members_bank_lines:inspect": pk("bank_line"),
+    "members_bank_lines:reconcile": None,
+    "members_statements:index": None,
+    "members_statements:index_results": None,
+    "members_statements:inspect": pk("statement"),
+    "members_statements:file": pk("statement"),
+    "members_individuals:inspect": pk("individual"),
+    "members_mailings:inspect": pk("mailing"),
 }.items():
     MATRIX[key] = Entry(kwargs, admin(**MEMBERS_STAFF))
 MATRIX["members_activity:add"] = Entry(None, admin(secretariat=OK))  # activities are recorded by the secretariat
+MATRIX["members_statements:upload"] = Entry(None, admin(secretariat=OK))  # statements are uploaded by the secretariat
+MATRIX["members_individuals:add"] = Entry(None, admin(secretariat=OK))  # individuals are registered by the secretariat
+MATRIX["members_mailings:add"] = Entry(None, admin(secretariat=OK))  # mailings are written by the secretariat
+MATRIX["members_mailings:edit"] = Entry(pk("mailing"), admin(secretariat=OK))
 # Units and their registered-details changes (portal.organisations): read by the council, decided by the secretariat.
 MATRIX.update({
     "organisations:edit": Entry(lambda w: {"pk": w.firm_a.pk}, admin(WAGTAIL_DENIED, secretariat=OK)),
@@ -165,6 +205,11 @@ MATRIX.update({
     "organisation_changes:index_results": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
     "organisation_changes:inspect": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
     "organisations_change_licence": Entry(pk("details_change_a"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisations:add": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK)),
+    "organisation_claims:index": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_claims:index_results": Entry(None, admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisation_claims:inspect": Entry(pk("claim"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
+    "organisations_claim_licence": Entry(pk("claim"), admin(WAGTAIL_DENIED, **MEMBERS_STAFF)),
 })
 
 # ---------------------------------------------------------------------------------------- services
@@ -362,7 +407,8 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 
 
 WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
-                    "members_resolutions:", "members_activity:",
+                    "members_resolutions:", "members_activity:", "members_bank_lines:", "members_statements:",
+                    "members_individuals:", "members_mailings:",
                     "showcase_admin:", "awards_admin:", "awards_titles:", "awards_objections:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
@@ -399,6 +445,50 @@ def _membership_a_state(w):
     from members.models import Expulsion, Membership
 
     return Membership.objects.get(pk=w.membership_a.pk).status, Expulsion.objects.filter(membership=w.membership_a).count()
+
+
+def _mailing_state(w):
+    from members.models import Mailing
+
+    return Mailing.objects.get(pk=w.mailing.pk).status
+
+
+def _claim_state(w):
+    from portal.organisations.models import OrganisationClaim, OrganisationUser
+
+    return OrganisationClaim.objects.get(pk=w.claim.pk).status, OrganisationUser.objects.filter(user=w.claimant).count()
+
+
+def _team_a_state(w):
+    from portal.organisations.models import OrganisationUser
+
+    return sorted(OrganisationUser.objects.filter(organisation=w.firm_a).values_list("user_id", "role"))
+
+
+def _bank_line_state(w):
+    from members.models import Payment, StatementLine
+
+    return StatementLine.objects.get(pk=w.bank_line.pk).status, Payment.objects.filter(bank_line=w.bank_line).count()
+
+
+def _statements_state(w):
+    from members.models import BankStatement
+
+    return BankStatement.objects.count()
+
+
+def _individuals_state(w):
+    from members.models import IndividualMember
+
+    return IndividualMember.objects.count()
+
+
+def _statement_upload(w):
+    from members.models import BankProfile
+    from tests.members.statements import line, statement_xlsx
+
+    return {"profile": BankProfile.objects.get(name="中国建设银行").pk,
+            "file": SimpleUploadedFile("新对账单.xlsx", statement_xlsx([line("某培训学员", 800, "培训费")]))}
 
 
 def _details_change_a_state(w):
@@ -516,6 +606,43 @@ def _post_cases() -> list[PostCase]:
         PostCase("members_memberships:inspect", "council", membership_a, expel,
                  to(lambda w: f"/admin/members_memberships/inspect/{w.membership_a.pk}/"), _membership_a_state,
                  changes=True),
+        # Mailings: only the secretariat sends them.
+        *[PostCase("members_mailings:inspect", role, pk("mailing"), lambda w: {"action": "send"}, outcome,
+                   _mailing_state)
+          for role, outcome in [("council", DENY), ("editor", DENY), ("firm_a", ACCOUNT)]],
+        PostCase("members_mailings:inspect", "secretariat", pk("mailing"), lambda w: {"action": "send"},
+                 to(lambda w: f"/admin/members_mailings/inspect/{w.mailing.pk}/"), _mailing_state, changes=True),
+        # Claims: the secretariat decides disputes (not the council, not the unit itself); another unit's people
+        # neither manage firm A's team nor decide its claims.
+        *[PostCase("organisation_claims:inspect", role, pk("claim"), lambda w: {"action": "verify", "role": "clerk"},
+                   outcome, _claim_state)
+          for role, outcome in [("firm_a", ACCOUNT), ("council", WAGTAIL_DENIED), ("council_firm_a", WAGTAIL_DENIED)]],
+        PostCase("organisation_claims:inspect", "secretariat", pk("claim"), lambda w: {"action": "verify",
+                                                                                       "role": "clerk"},
+                 to(lambda w: f"/admin/organisation_claims/inspect/{w.claim.pk}/"), _claim_state, changes=True),
+        *[PostCase("members:team_remove", role, lambda w: {"pk": w.users["firm_a"].organisation_link.pk},
+                   lambda w: {}, outcome, _team_a_state)
+          for role, outcome in [("firm_b", NF), ("secretariat", DENY), ("anonymous", LOGIN)]],
+        *[PostCase("members:team_role", role, lambda w: {"pk": w.users["firm_a"].organisation_link.pk},
+                   lambda w: {"role": "clerk"}, outcome, _team_a_state)
+          for role, outcome in [("firm_b", NF), ("council", DENY)]],
+        PostCase("members:team_claim", "firm_b", pk("claim"), lambda w: {"action": "accept"}, NF, _claim_state),
+        # Bank reconciliation: only the secretariat uploads statements and confirms lines.
+        *[PostCase("members_bank_lines:reconcile", role, lambda w: {}, lambda w: {"line": w.bank_line.pk}, outcome,
+                   _bank_line_state)
+          for role, outcome in [("anonymous", LOGIN), ("firm_a", ACCOUNT), ("editor", DENY), ("council", DENY),
+                                ("agency", DENY)]],
+        PostCase("members_bank_lines:reconcile", "secretariat", lambda w: {}, lambda w: {"line": w.bank_line.pk},
+                 to(lambda w: "/admin/members_bank_lines/reconcile/"), _bank_line_state, changes=True),
+        *[PostCase("members_bank_lines:inspect", role, pk("bank_line"), lambda w: {"action": "confirm"}, DENY,
+                   _bank_line_state) for role in ("council", "expert")],
+        *[PostCase("members_statements:upload", role, lambda w: {}, _statement_upload, outcome, _statements_state)
+          for role, outcome in [("firm_a", ACCOUNT), ("council", DENY), ("editor", DENY)]],
+        PostCase("members_statements:upload", "secretariat", lambda w: {}, _statement_upload,
+                 to(lambda w: "/admin/members_bank_lines/reconcile/"), _statements_state, changes=True),
+        *[PostCase("members_individuals:add", role, lambda w: {}, lambda w: {"name": "李四", "tier": w.individual.tier_id,
+                                                                               "joined_on": _today()}, DENY,
+                   _individuals_state) for role in ("council", "editor")],
         # A change of registered details: only the secretariat decides it, and not for its own unit.
         *[PostCase("organisation_changes:inspect", role, pk("details_change_a"), approve_change, outcome,
                    _details_change_a_state)

@@ -70,7 +70,7 @@ def _organisation(n: int, name: str, users=(), division: str = "330106"):
     org = Organisation.objects.create(
         name=name, credit_code=_credit_code(division, 9000 + n), legal_representative="张三",
         established_on=datetime.date(2010, 1, 1), registered_address="杭州市西湖区文三路1号", contact_person="李四",
-        phone="0571-88888888", email=f"org{n}@access.example.com",
+        phone="0571-88888888", email=f"org{n}@access.example.com", verified_on=datetime.date(2020, 1, 1),
     )
     for user in users:
         OrganisationUser.objects.create(user=user, organisation=org)
@@ -157,12 +157,58 @@ def _build_members(w):
 
     w.details_change_a = details.request_change(organisation=w.firm_a, user=u["firm_a"], new_name="甲信用科技股份有限公司",
                                                 licence=pdf_upload("新执照.pdf"), licence_name="新执照.pdf")
+    _build_reconciliation(w, membership_c, today)
+    _build_teams(w)
     membership_d = _admit(_membership_application(firm_d, d_user), u["council"], today)
     w.expulsion = domain.expel_member(
         membership=membership_d, user=u["council"], meeting_date=today, members_present=w.council_size,
         votes_for=w.council_size, votes_against=0, reason="严重违反章程", minutes=pdf_upload("会议纪要.pdf"),
         minutes_name="会议纪要.pdf",
     )
+
+
+def _build_teams(w):
+    """Firm A's administrator invites a colleague; a claimant firm A declined asks the secretariat to decide."""
+    from portal.organisations import claims, team
+
+    u = w.users
+    invitation = team.invite(organisation=w.firm_a, email="invitee@access.example.com", role="clerk",
+                             user=u["firm_a"], accept_url=lambda token: token)
+    w.invitation_token = team.invitation_token(invitation)
+    w.invitation = invitation
+    w.claimant = _user("claimant")
+    claim = claims.request_to_join(credit_code=w.firm_a.credit_code, user=w.claimant, message="我是财务")
+    claims.decline_claim(claim=claim, user=u["firm_a"], reason="不认识")
+    w.claim = claims.dispute_claim(claim=claim, user=w.claimant, licence=pdf_upload("营业执照.pdf"),
+                                   licence_name="营业执照.pdf")
+
+
+def _build_reconciliation(w, membership_c, today):
+    """A bank statement whose one line proposes to pay firm C's dues; an individual member with a receipt."""
+    from members.domain import individuals, reconciliation
+    from members.models import BankProfile, IndividualMember, IndividualTier
+    from tests.members.statements import line, statement_xlsx
+
+    u = w.users
+    item = membership_c.dues_items.get()
+    data = statement_xlsx([line("丙咨询有限公司", item.amount, item.payment_reference, day=today)])
+    result = reconciliation.import_statement(profile=BankProfile.objects.get(name="中国建设银行"),
+                                             upload=SimpleUploadedFile("对账单.xlsx", data), user=u["secretariat"])
+    w.statement = result.statement
+    w.bank_line = result.statement.lines.get()
+    tier = IndividualTier.objects.get(name="个人会员")
+    tier.annual_dues = 300
+    tier.save()
+    w.individual = individuals.register_individual(
+        member=IndividualMember(name="王信", phone="13800000000", tier=tier, joined_on=today), user=u["secretariat"])
+    from members.domain import mailings
+    from members.models import Mailing
+
+    w.mailing = mailings.create_mailing(mailing=Mailing(subject="会员大会通知", body="<p>请出席。</p>"),
+                                        user=u["secretariat"])
+    w.opt_out_token = mailings.opt_out_token("org1@access.example.com")
+    w.individual_payment = individuals.record_individual_payment(
+        item=w.individual.dues_items.get(), user=u["secretariat"], amount=300, paid_on=today, method="cash")
 
 
 # ---------------------------------------------------------------------------------------- services

@@ -11,6 +11,7 @@ from stdnum.cn import uscc
 from portal.accounts.roles import Role
 
 from .helpers import (
+    ADMIN_WORDS,
     FIRM_PASSWORD,
     assert_chinese_ui,
     download,
@@ -23,6 +24,7 @@ from .helpers import (
     pdf_text,
     png_file,
     to_admin,
+    worklist_row,
 )
 
 # Each test starts from the migrated data (roles, tiers, the 2019 standard, the page tree): see `migrated_data`.
@@ -39,6 +41,7 @@ def credit_code() -> str:
 
 def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server, site, shot, make_user, tmp_path):
     council = make_user(Role.COUNCIL, email="council-member@example.com", name="理事会秘书")
+    secretariat = make_user(Role.SECRETARIAT, email="secretariat-staff@example.com", name="秘书处")
 
     # -- the join page, from the home page's 入会与会员, signed out: sign up from there
     go_home(page, live_server)
@@ -84,10 +87,27 @@ def test_firm_joins_as_council_unit_and_downloads_certificate(page, live_server,
     expect(page.get_by_text("校验码（最后一位）不正确，请对照营业执照核对。")).to_be_visible()
     shot(page, "membership-04-organisation-checksum-error")
     page.fill("#id_credit_code", code)
+    page.set_input_files("#id_licence", str(png_file(tmp_path, "营业执照.png", "BUSINESS LICENCE " + code)))
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(re.compile(r".*/members/apply/$"))
     expect(page.locator("h1")).to_have_text("入会申请")
     expect(page.get_by_text(f"申请单位：{UNIT}")).to_be_visible()
+
+    # -- the first claim of this credit code: the secretariat checks the licence before the unit can apply
+    log_in_as(page, live_server, secretariat)
+    to_admin(page, live_server)  # the secretariat's worklist: 待核验的单位认领
+    worklist_row(page, "待核验的单位认领", UNIT).click()
+    expect(page.get_by_text(code)).to_be_visible()
+    assert_chinese_ui(page, allowed=ADMIN_WORDS)
+    shot(page, "membership-04b-admin-verify-claim")
+    page.get_by_role("button", name="核验营业执照").click()
+    expect(page.get_by_text("已核验。")).to_be_visible()
+    log_in_through_form(page, live_server, EMAIL)
+    page.locator("main").get_by_role("link", name="申请入会", exact=True).click()  # the account page: 入会须知
+    page.wait_for_url(re.compile(r".*/members/join/$"))
+    page.locator("main").get_by_role("link", name="申请入会", exact=True).first.click()
+    page.wait_for_url(re.compile(r".*/members/apply/$"))
+    assert_chinese_ui(page)
     shot(page, "membership-05-application-form")
 
     # -- apply as 理事单位 with a signed letter (PDF) and a licence scan (PNG), then submit

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from portal.core.cache import VERSION_KEY, near_cache, public_data_version, public_memo
+from portal.core.cache import VERSION_KEYS, near_cache, public_data_version, public_memo
 from portal.core.routing import site_for_request
 
 
@@ -30,17 +30,26 @@ def test_an_invalidation_on_another_server_reaches_this_process(fragment_cache):
     compute = Counter()
     public_memo(RequestFactory().get("/"), "thing", compute)
     before = public_data_version()
-    cache.set(VERSION_KEY, "bumped-elsewhere", None)  # what invalidate_public_pages() does on any server
+    cache.set(VERSION_KEYS["members"], "bumped-elsewhere", None)  # what invalidate_public_pages() does on any server
     assert public_memo(RequestFactory().get("/"), "thing", compute) == "value 2"
     assert before != public_data_version()
+
+
+def test_a_memo_outlives_invalidations_of_families_it_does_not_depend_on(fragment_cache):
+    compute = Counter()
+    public_memo(RequestFactory().get("/"), "thing", compute, families=("magazine",))
+    cache.set(VERSION_KEYS["members"], "bumped-elsewhere", None)
+    assert public_memo(RequestFactory().get("/"), "thing", compute, families=("magazine",)) == "value 1"
+    cache.set(VERSION_KEYS["magazine"], "bumped-elsewhere", None)
+    assert public_memo(RequestFactory().get("/"), "thing", compute, families=("magazine",)) == "value 2"
 
 
 def test_version_is_read_once_per_request(fragment_cache):
     request = RequestFactory().get("/")
     first = public_data_version(request)
-    cache.set(VERSION_KEY, "changed-mid-request", None)
+    cache.set(VERSION_KEYS["site"], "changed-mid-request", None)
     assert public_data_version(request) == first  # one request sees one consistent version
-    assert public_data_version(RequestFactory().get("/")) == "changed-mid-request"
+    assert public_data_version(RequestFactory().get("/"), families=("site",)) == "changed-mid-request"[:12]
 
 
 def test_values_refused_by_keep_are_not_remembered(fragment_cache):

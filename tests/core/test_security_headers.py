@@ -130,13 +130,15 @@ def test_production_settings_values():
     ]
 
 
-def test_production_without_shared_cache_turns_page_cache_off():
-    code = "from django.conf import settings as s; print(s.PORTAL_PAGE_CACHE_SECONDS, s.SESSION_ENGINE)"
+def test_production_without_redis_keeps_the_page_cache_in_a_cache_its_workers_share():
+    code = ("from django.conf import settings as s; "
+            "print(s.PORTAL_PAGE_CACHE_SECONDS, s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])")
     env = _production_env()
     env.pop("PORTAL_PAGE_CACHE_SECONDS", None)
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
-    assert result.stdout.split() == ["0", "django.contrib.sessions.backends.db"], result.stderr
+    assert result.stdout.split() == ["300", "django.contrib.sessions.backends.db",
+                                     "django.core.cache.backends.db.DatabaseCache"], result.stderr
 
 
 @pytest.mark.parametrize("module", ["portal.settings.dev", "portal.settings.test"])

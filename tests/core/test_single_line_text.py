@@ -41,8 +41,13 @@ def _org_data(**overrides):
 
 
 def test_unit_name_with_a_line_break_is_stored_on_one_line(client_for, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.members.conftest import png_bytes
+
     response = client_for(make_user()).post(reverse("members:organisation"), _org_data(
-        name="杭州明信\r\n数据科技有限公司", contact_person="钱\n红", registered_address="文三路\n90号"))
+        name="杭州明信\r\n数据科技有限公司", contact_person="钱\n红", registered_address="文三路\n90号",
+        licence=SimpleUploadedFile("营业执照.png", png_bytes())))
     assert response.status_code == 302
     org = Organisation.objects.get()
     assert (org.name, org.contact_person, org.registered_address) == ("杭州明信 数据科技有限公司", "钱 红", "文三路 90号")

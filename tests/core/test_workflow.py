@@ -26,8 +26,9 @@ def history(obj, *, transition, previous, user, note, when):
 
 
 def only_with_message(obj):
-    """The request carries a message."""
-    return [] if obj.message else ["写明需求"]
+    """The request carries a message and a contact name."""
+    return [problem for problem, missing in (("写明需求", not obj.message), ("留下联系人", not obj.contact_name))
+            if missing]
 
 
 def table(**overrides):
@@ -107,11 +108,18 @@ def test_stale_copy_loses_to_the_row_as_it_is_now(flow, submitted, firm_a_user, 
 
 
 def test_guard_problems_are_carried_and_nothing_changes(flow, submitted, secretariat):
+    ServiceRequest.objects.filter(pk=submitted.pk).update(message="", contact_name="")
+    with pytest.raises(WorkflowError) as info:
+        flow.transition(submitted, "contact", user=secretariat)
+    assert info.value.messages_for_user == ["暂不能“联系”。", "写明需求", "留下联系人"]
+    assert ServiceRequest.objects.get(pk=submitted.pk).status == S.SUBMITTED
+
+
+def test_a_single_guard_problem_is_the_message(flow, submitted, secretariat):
     ServiceRequest.objects.filter(pk=submitted.pk).update(message="")
     with pytest.raises(WorkflowError) as info:
         flow.transition(submitted, "contact", user=secretariat)
-    assert info.value.messages_for_user == ["暂不能“联系”。", "写明需求"]
-    assert ServiceRequest.objects.get(pk=submitted.pk).status == S.SUBMITTED
+    assert info.value.messages_for_user == ["写明需求"]
 
 
 def test_wrong_role_is_permission_denied(flow, submitted, council):

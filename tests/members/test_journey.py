@@ -24,7 +24,14 @@ def test_membership_journey(client_for, make_user, council, secretariat, django_
         "unit_type": "credit_agency", "legal_representative": "张金", "established_on": "2016-08-08",
         "registered_address": "杭州市滨江区网商路599号", "contact_person": "张经理", "phone": "0571-86001234",
         "email": "office@jinxin.example.com", "website": "https://jinxin.example.com",
+        "licence": SimpleUploadedFile("营业执照.png", png_bytes()),
     })
+    # 1b. the secretariat checks the licence of this first claim of the credit code and verifies the unit
+    from portal.organisations.models import OrganisationClaim
+
+    claim = OrganisationClaim.objects.get(claimant=firm_user)
+    client_for(secretariat).post(reverse("organisation_claims:inspect", args=[claim.pk]), {"action": "verify"})
+    firm = client_for(firm_user)
     # 2. apply as 理事单位 with real-looking uploads and submit
     with django_capture_on_commit_callbacks(execute=True):
         response = firm.post(reverse("members:apply"), {

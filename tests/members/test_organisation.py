@@ -21,8 +21,12 @@ def org_data(**overrides):
 
 
 def test_register_organisation_valid_code_links_user_and_derives_region(client_for, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import png_bytes
+
     user = make_user()
-    response = client_for(user).post(URL, org_data())
+    response = client_for(user).post(URL, {**org_data(), "licence": SimpleUploadedFile("执照.png", png_bytes())})
     assert response.status_code == 302
     assert response.url == reverse("members:apply")
     org = Organisation.objects.get()
@@ -59,7 +63,7 @@ def test_register_organisation_unknown_division_refused(client_for, make_user):
 def test_register_organisation_duplicate_code_refused(client_for, make_user, firm_a):
     response = client_for(make_user()).post(URL, org_data(credit_code=firm_a.credit_code))
     assert response.status_code == 200
-    assert "已登记" in response.content.decode()
+    assert "该统一社会信用代码已有单位登记" in response.content.decode()
     assert Organisation.objects.count() == 1
 
 
@@ -94,7 +98,7 @@ def test_secretariat_attaches_user_in_admin(client_for, secretariat, firm_a, mak
     from portal.organisations.wagtail_hooks import organisation_user_viewset
 
     url = reverse(organisation_user_viewset.get_url_name("add"))
-    response = client_for(secretariat).post(url, {"user": colleague.pk, "organisation": firm_a.pk})
+    response = client_for(secretariat).post(url, {"user": colleague.pk, "organisation": firm_a.pk, "role": "clerk"})
     assert response.status_code == 302
     assert OrganisationUser.objects.get(user=colleague).organisation == firm_a
 

@@ -42,7 +42,7 @@ def test_reports_page_and_exports(client_for, member_a, secretariat):
     assert csv["Content-Type"].startswith("text/csv")
     text = csv.content.decode("utf-8-sig")
     assert text.splitlines()[0] == "会费年度,会员类别,应收,实收,未收,欠费,笔数"
-    assert "理事单位,7000.0,0.0,7000.0" in text
+    assert "理事单位,7000.00,0.00,7000.00" in text
     members_csv = client.get(URL, {"export": "members.csv"}).content.decode("utf-8-sig")
     assert "杭州市" in members_csv
     xlsx = client.get(URL, {"export": "xlsx"})

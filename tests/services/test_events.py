@@ -70,8 +70,9 @@ def test_members_only_event_refuses_non_members(firm_b, firm_b_user, member_firm
 
 def test_staff_cannot_register(secretariat, make_event, client_for):
     event = make_event()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(WorkflowError) as info:
         domain.register_for_event(event=event, user=secretariat)
+    assert info.value.messages == ["您的账号尚未关联单位，暂不能报名。"]
     assert "活动报名须使用单位账号。" in client_for(secretariat).get(event.get_absolute_url()).content.decode()
 
 
@@ -79,7 +80,19 @@ def test_withdraw_before_deadline(client_for, firm_a, firm_a_user, make_event):
     event = make_event()
     domain.register_for_event(event=event, user=firm_a_user)
     client_for(firm_a_user).post(reverse("services:event_unregister", args=[event.pk]))
-    assert EventRegistration.objects.count() == 0
+    assert EventRegistration.objects.current().count() == 0
+    # the withdrawal stays on record, and the unit may register again
+    assert list(EventRegistration.objects.values_list("status", flat=True)) == ["withdrawn"]
+    assert domain.register_for_event(event=event, user=firm_a_user).status == "registered"
+
+
+def test_secretariat_cancels_a_registration_after_the_deadline(secretariat, firm_a, firm_a_user, make_event):
+    event = make_event(days_ahead=5)
+    registration = domain.register_for_event(event=event, user=firm_a_user)
+    type(event).objects.filter(pk=event.pk).update(registration_deadline=timezone.now() - datetime.timedelta(hours=1))
+    with pytest.raises(WorkflowError):
+        domain.cancel_registration(registration=registration, user=firm_a_user)
+    assert domain.cancel_registration(registration=registration, user=secretariat).status == "withdrawn"
 
 
 def test_other_firm_cannot_withdraw(client_for, firm_a, firm_a_user, firm_b, firm_b_user, make_event):

@@ -65,8 +65,8 @@ def test_migration_turns_stored_fractions_into_printed_figures():
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    before = [("services", "0002_categories_and_permissions")]
-    after = [("services", "0003_fee_rate_as_printed")]
+    before = [("services", "0003_registration_status")]
+    after = [("services", "0004_fee_rate_as_printed")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     Provider, Item, Category = (old.get_model("services", n) for n in ("Provider", "ServiceItem", "ServiceCategory"))

@@ -2,25 +2,28 @@ from django import template
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.cache import cached_fragment
+from portal.core.cache import ALL, cached_fragment
 
 register = template.Library()
 
 
 class PublicCacheNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
-        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+    def __init__(self, nodelist, name, vary_on, depends):
+        self.nodelist, self.name, self.vary_on, self.depends = nodelist, name, vary_on, depends
 
     def render(self, context):
         name = self.name.resolve(context)
         vary_on = [v.resolve(context) for v in self.vary_on]
-        return cached_fragment(context.get("request"), name, vary_on, lambda: self.nodelist.render(context))
+        families = str(self.depends.resolve(context)).split() if self.depends is not None else ALL
+        return cached_fragment(context.get("request"), name, vary_on, lambda: self.nodelist.render(context),
+                               families=families)
 
 
 @register.tag
 def publiccache(parser, token):
-    """``{% publiccache "name" value… %}…{% endpubliccache %}``: a fragment of a public page that
-    is the same for every visitor, cached until public data changes (see cache.cached_fragment).
+    """``{% publiccache "name" value… depends="magazine site" %}…{% endpubliccache %}``: a fragment of a
+    public page that is the same for every visitor, cached until data of one of the families it
+    `depends` on changes (default: every family; see portal.core.cache).
 
     Put only the expensive, visitor-independent part inside; give the context lazily (querysets,
     callables) so that a cache hit runs no query.
@@ -28,9 +31,14 @@ def publiccache(parser, token):
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("publiccache needs a fragment name")
+    depends = None
+    if bits[-1].startswith("depends="):
+        depends = parser.compile_filter(bits.pop().removeprefix("depends="))
     nodelist = parser.parse(("endpubliccache",))
     parser.delete_first_token()
-    return PublicCacheNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])
+    return PublicCacheNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]],
+                           depends)
+
 
 MAIN_NAV = [
     ("/", _("Home")),

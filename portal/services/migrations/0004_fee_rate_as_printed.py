@@ -22,7 +22,7 @@ def to_fraction(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('services', '0002_categories_and_permissions'),
+        ('services', '0003_registration_status'),
     ]
 
     operations = [
