@@ -131,3 +131,9 @@ def test_previous_and_next_follow_the_issue_contents_not_the_printed_body(client
         following = pager(client, article)[1]
         article = ArticlePage.objects.get(title=following) if following else None
     assert walk == titles and len(walk) == 23
+
+
+def test_home_panel_heading_uses_full_width_punctuation(client, seed):
+    html = client.get("/").content.decode()
+    heading = re.search(r'<h2 id="mag-panel-h">(.*?)</h2>', html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", heading) == f"《信用浙江》最新一期：{seed.title}"

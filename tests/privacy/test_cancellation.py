@@ -108,7 +108,9 @@ def test_cancelling_removes_personal_data_and_keeps_the_records(client, client_f
     assert NAME.match(user.display_name) and user.display_name == f"已注销用户 {cancellation.pseudonym}"
     assert user.email == f"cancelled-{user.pk}@invalid"
     assert user.username == f"cancelled-{cancellation.pseudonym}"
-    assert (user.first_name, user.last_name, user.is_active, user.has_usable_password()) == ("", "", False, False)
+    # the only name left is the pseudonym (also the first name Wagtail shows)
+    assert (user.first_name, user.last_name, user.is_active, user.has_usable_password()) == (
+        user.display_name, "", False, False)
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not Authenticator.objects.filter(user=user).exists()
     assert not OrganisationUser.objects.filter(user=user).exists()
