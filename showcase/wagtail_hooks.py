@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils.html import format_html
@@ -9,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.views.generic import DeleteView, EditView
+from wagtail.admin.views.generic import DeleteView, EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
@@ -122,6 +123,35 @@ class StandardItemViewSet(ModelViewSet):
     ordering = ["group__standard", "group__number", "sort_order"]
 
 
+class CampaignInspectView(InspectView):
+    """The campaign's details, and the steps its table allows now (open, close): the status changes only here,
+    through `showcase.workflows.CAMPAIGNS`; the edit form has no status field."""
+
+    template_name = "showcase/admin/campaign_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        from .workflows import CAMPAIGNS
+
+        context = super().get_context_data(**kwargs)
+        context.update(campaign=self.object, actions=CAMPAIGNS.actions_for(self.request.user, self.object),
+                       edit_url=reverse("showcase_campaign:edit", args=[self.object.pk]))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from portal.core.workflow_views import run_step
+
+        from .workflows import CAMPAIGNS
+
+        action = request.POST.get("action", "")
+        if action not in {t.action for t in CAMPAIGNS.transitions}:
+            raise Http404
+        campaign = run_step(request, CAMPAIGNS.transition, self.object, action, user=request.user, request=request)
+        if campaign is not None:
+            messages.success(request, _("The campaign is now “%(status)s”.") % {
+                "status": campaign.get_status_display()})
+        return redirect(request.path)
+
+
 class CampaignViewSet(ModelViewSet):
     model = Campaign
     icon = "date"
@@ -129,11 +159,14 @@ class CampaignViewSet(ModelViewSet):
     add_to_admin_menu = False
     url_prefix = "showcase-campaigns"
     url_namespace = "showcase_campaign"
+    inspect_view_enabled = True
+    inspect_view_class = CampaignInspectView
     list_display = ["year", "title", "opens_on", "deadline", BooleanColumn("rolling", label=_("rolling applications")),
-                    "status", "agency"]
+                    Column("get_status_display", label=_("Status")), "agency"]
     list_filter = ["status", "rolling"]
     search_fields = ["title"]
-    form_fields = ["year", "title", "opens_on", "deadline", "rolling", "status", "standard", "agency",
+    # No status: a campaign is opened and closed on its page, through its table (showcase.workflows.CAMPAIGNS).
+    form_fields = ["year", "title", "opens_on", "deadline", "rolling", "standard", "agency",
                    "preliminary_review_days", "reminder_days", "introduction", "commitment_text"]
 
 

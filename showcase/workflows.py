@@ -24,7 +24,7 @@ from portal.core.workflow import NEW, SYSTEM, HasRole, Predicate, Transition, Wo
 from portal.organisations.actors import ForTheUnit, recused_from_unit
 
 from . import access, guards
-from .models import Application, ApplicationEvent, ExpertAssignment, ReviewRound, ScoreSheet
+from .models import Application, ApplicationEvent, Campaign, ExpertAssignment, ReviewRound, ScoreSheet
 
 S = Application.Status
 R = ReviewRound.Status
@@ -191,5 +191,36 @@ SHEETS = Workflow(
         Transition("reopen", _("Reopen the score sheet"), source=[SHEET.SUBMITTED], target=SHEET.DRAFT,
                    actors=[SECRETARIAT], guard=guards.round_undecided,
                    wrong_state_message=_("Only a submitted score sheet can be reopened.")),
+    ],
+)
+
+
+# ---------------------------------------------------------------- campaigns
+
+C = Campaign.Status
+
+
+def campaign_ready(campaign) -> list:
+    """An appointed agency and dates in order"""
+    problems = []
+    if not campaign.agency_id:
+        problems.append(_("Appoint the third-party agency first: it reviews and coaches the applicants."))
+    if campaign.deadline < campaign.opens_on:
+        problems.append(_("The deadline cannot be before the open date."))
+    return problems
+
+
+# A campaign is opened and closed by the secretariat; its other fields are edited in the admin form, which never
+# changes the status (`showcase.wagtail_hooks.CampaignViewSet`).
+CAMPAIGNS = Workflow(
+    "showcase.campaign",
+    Campaign,
+    label=_("campaign"),
+    transitions=[
+        Transition("open", _("Open for applications"), source=[C.PLANNED, C.CLOSED], target=C.OPEN,
+                   actors=[SECRETARIAT], guard=campaign_ready, style="primary",
+                   wrong_state_message=_("This campaign is already open.")),
+        Transition("close", _("Close the campaign"), source=[C.OPEN], target=C.CLOSED, actors=[SECRETARIAT],
+                   style="danger", wrong_state_message=_("This campaign is not open.")),
     ],
 )
