@@ -10,7 +10,6 @@ urlpatterns = [
     path("titles/<int:pk>/re-review/<int:round_pk>/decide/", v.re_review_decide, name="re_review_decide"),
     path("titles/<int:pk>/revoke/", v.revoke, name="revoke"),
     path("titles/<int:pk>/certificate/", v.certificate, name="certificate"),
-    path("notices/", v.notice_list, name="notices"),
     path("notices/new/", v.notice_create, name="notice_create"),
     path("notices/<int:pk>/", v.notice_detail, name="notice"),
     path("entries/<int:pk>/award/", v.award, name="award"),

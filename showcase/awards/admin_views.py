@@ -3,7 +3,7 @@
 import csv
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -39,20 +39,6 @@ def page(request, template, title, context, crumbs=()):
 
 
 @roles(Role.SECRETARIAT)
-def notice_list(request):
-    notices = Notice.objects.annotate(
-        units=Count("entries", distinct=True),
-        open_objections=Count("entries__objections", filter=Q(entries__objections__status=Objection.Status.OPEN),
-                              distinct=True),
-    ).order_by("-starts_at")
-    page_obj = Paginator(notices, 25).get_page(request.GET.get("page"))
-    for notice in page_obj:
-        notice.phase_value = notice.phase()
-    return page(request, "awards/admin/notice_list.html", _("Public notices"), {
-        "page_obj": page_obj, "waiting": domain.noticeable_applications().count()})
-
-
-@roles(Role.SECRETARIAT)
 def notice_create(request):
     applications = domain.noticeable_applications().order_by("number")
     form = NoticeForm(request.POST or None, applications=applications)
@@ -72,7 +58,7 @@ def notice_create(request):
             "year": year}
     return page(request, "awards/admin/notice_form.html", _("Publish a notice"), {
         "form": form, "notice_days": rules().notice_days, "has_candidates": applications.exists()},
-        [(reverse("awards_admin:notices"), _("Public notices"))])
+        [(reverse("awards_notices:index"), _("Public notices"))])
 
 
 @roles(Role.SECRETARIAT)
@@ -86,7 +72,7 @@ def notice_detail(request, pk):
         entry.state_label = domain.ENTRY_STATE_LABELS[entry.state]
     return page(request, "awards/admin/notice_detail.html", notice.title, {
         "notice": notice, "entries": entries, "phase": notice.phase(now)},
-        [(reverse("awards_admin:notices"), _("Public notices"))])
+        [(reverse("awards_notices:index"), _("Public notices"))])
 
 
 @roles(Role.SECRETARIAT)

@@ -2,22 +2,27 @@
 title's or the objection's page, where the steps the tables allow are taken through the domain."""
 
 import django_filters
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
 from portal.accounts.roles import Role
 from portal.core.permissions import RolePermissionPolicy
 from showcase.admin_viewsets import OpensItsPage
 
-from .models import Objection, Title, TitleStatus
+from .models import Notice, Objection, Title, TitleStatus
 
 # Read-only lists: every change is a step of the titles' tables, taken on the object's page.
 register_permission_policy(Title, RolePermissionPolicy(Title, view=[Role.SECRETARIAT, Role.AGENCY]), exact_class=True)
 register_permission_policy(Objection, RolePermissionPolicy(Objection, view=[Role.SECRETARIAT]), exact_class=True)
+register_permission_policy(Notice, RolePermissionPolicy(Notice, view=[Role.SECRETARIAT]), exact_class=True)
 
 
 class TitleFilterSet(WagtailFilterSet):
@@ -101,3 +106,49 @@ class ObjectionViewSet(ModelViewSet):
     list_export = ["number", "submitted_at", "name", "phone", "email", "relationship", "status", "decided_at"]
     export_filename = "showcase-objections"
     ordering = ["-submitted_at"]
+
+
+class NoticeIndexView(OpensItsPage):
+    page_url_name = "awards_admin:notice"
+
+    def get_base_queryset(self):
+        return Notice.objects.annotate(
+            units=Count("entries", distinct=True),
+            open_objections=Count("entries__objections", filter=Q(entries__objections__status=Objection.Status.OPEN),
+                                  distinct=True),
+        )
+
+    @cached_property
+    def header_buttons(self):
+        """Publishing is a step of the notices' table, on its own form (`awards_admin:notice_create`)."""
+        from .workflows import NOTICES
+
+        if not NOTICES["publish"].permits(self.request.user, Notice()):
+            return []
+        return [HeaderButton(_("Publish a notice"), url=reverse("awards_admin:notice_create"), icon_name="plus")]
+
+
+class NoticeViewSet(ModelViewSet):
+    model = Notice
+    icon = "info-circle"
+    menu_label = _("Public notices")
+    add_to_admin_menu = False
+    url_prefix = "showcase-titles/notices"
+    url_namespace = "awards_notices"
+    index_view_class = NoticeIndexView
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    form_fields = ["title"]  # never used: nobody may add or edit (the permission policy above)
+    list_display = [
+        "title",
+        DateColumn("starts_at", label=_("Starts at")),
+        DateColumn("ends_at", label=_("Ends at")),
+        Column("units", label=_("Units")),
+        Column("open_objections", label=_("Open objections")),
+        StatusTagColumn("phase_label", label=_("Phase"), primary=lambda n: n.phase() == Notice.Phase.OPEN),
+    ]
+    search_fields = ["title", "entries__unit_name"]
+    search_backend_name = None
+    list_export = ["title", "starts_at", "ends_at", "units", "open_objections", "phase_label"]
+    export_filename = "showcase-notices"
+    ordering = ["-starts_at"]

@@ -28,6 +28,6 @@ def secretariat_panel(user) -> WorklistPanel:
         sections.append(WorkSection(_("Accepted units awaiting their public notice"),
                                     [_("Application number"), _("Unit")], waiting,
                                     empty=_("Every accepted unit has been in a public notice."),
-                                    more_url=reverse("awards_admin:notices"), more_label=_("Public notices")))
+                                    more_url=reverse("awards_notices:index"), more_label=_("Public notices")))
     return WorklistPanel("awards-secretariat", _("Demonstration unit titles: awaiting the secretariat"), sections,
                          order=95)

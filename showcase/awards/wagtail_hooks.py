@@ -17,9 +17,9 @@ from . import admin_urls
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    from .admin_viewsets import ObjectionViewSet, TitleViewSet
+    from .admin_viewsets import NoticeViewSet, ObjectionViewSet, TitleViewSet
 
-    return [TitleViewSet(), ObjectionViewSet()]
+    return [TitleViewSet(), NoticeViewSet(), ObjectionViewSet()]
 
 
 @hooks.register("register_admin_urls")
@@ -39,7 +39,7 @@ class RoleMenuItem(MenuItem):
 MENU = Menu(items=[
     RoleMenuItem(_("Titles"), reverse_lazy("awards_titles:index"), icon_name="pick", order=100,
                  roles=(Role.SECRETARIAT, Role.AGENCY)),
-    RoleMenuItem(_("Public notices"), reverse_lazy("awards_admin:notices"), icon_name="info-circle", order=200,
+    RoleMenuItem(_("Public notices"), reverse_lazy("awards_notices:index"), icon_name="info-circle", order=200,
                  roles=(Role.SECRETARIAT,)),
     RoleMenuItem(_("Objections"), reverse_lazy("awards_objections:index"), icon_name="warning", order=300,
                  roles=(Role.SECRETARIAT,)),

@@ -329,7 +329,8 @@ for key, kwargs, allowed in [
     # The secretariat is sent on to the public download (which checks the role itself).
     ("awards_admin:certificate", pk("title_a"),
      {"secretariat": to(lambda w: f"/showcase/titles/{w.title_a.pk}/certificate.pdf")}),
-    ("awards_admin:notices", None, {"secretariat": OK}),
+    ("awards_notices:index", None, {"secretariat": OK}),
+    ("awards_notices:index_results", None, {"secretariat": OK}),
     ("awards_admin:notice_create", None, {"secretariat": OK}),
     ("awards_admin:notice", pk("past_notice"), {"secretariat": OK}),
     ("awards_admin:award", pk("open_entry"), {"secretariat": NA}),
@@ -411,7 +412,7 @@ def _wagtail_denied_in_admin(prefixes: tuple[str, ...], extra_keys: tuple[str, .
 WAGTAIL_ANSWERED = ("members_admin:", "members_applications:", "members_memberships:", "members_payments:",
                     "members_resolutions:", "members_activity:", "members_bank_lines:", "members_statements:",
                     "members_individuals:", "members_mailings:",
-                    "showcase_admin:", "awards_admin:", "awards_titles:", "awards_objections:", "magazine_admin:")
+                    "showcase_admin:", "awards_admin:", "awards_titles:", "awards_notices:", "awards_objections:", "magazine_admin:")
 _wagtail_denied_in_admin(WAGTAIL_ANSWERED, ("services_attendance", "services_export"))
 
 

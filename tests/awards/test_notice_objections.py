@@ -1,4 +1,5 @@
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -59,7 +60,7 @@ def test_publish_notice_refuses_unaccepted_and_double_publication(secretariat, f
 
 
 def test_notice_admin_wrong_role_is_refused(client_for, agency, firm_a):
-    response = client_for(agency).get(reverse("awards_admin:notices"))
+    response = client_for(agency).get(reverse("awards_notices:index"))
     assert (response.status_code, response["Location"]) == (302, "/admin/")  # Wagtail's answer to PermissionDenied
     assert client_for(agency).get(reverse("awards_titles:index")).status_code == 200
 
@@ -270,3 +271,19 @@ def test_upheld_objection_can_lead_to_exclusion_and_ban(client_for, secretariat,
     revocation = Revocation.objects.get()
     assert revocation.title is None and "责令其退出创建活动" in revocation.announcement
     assert is_banned(firm_a, timezone.localdate())
+
+
+def test_secretariat_notice_list_is_a_listing_with_counts_search_and_export(client_for, secretariat, firm_a, firm_b,
+                                                                            make_accepted, publish):
+    now = timezone.now()
+    running = publish([make_accepted(firm_a), make_accepted(firm_b)], now - datetime.timedelta(hours=1))
+    client = client_for(secretariat)
+    html = client.get(reverse("awards_notices:index")).content.decode()
+    row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*{re.escape(running.title)}(?:(?!</tr>).)*</tr>', html, re.S).group(0)
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert reverse("awards_admin:notice", args=[running.pk]) in row  # the row opens the notice's own page
+    assert cells[-3:] == ["2", "0", "公示中"]
+    assert reverse("awards_admin:notice_create") in html and "发布公示" in html
+    assert running.title not in client.get(reverse("awards_notices:index") + "?q=不存在的单位").content.decode()
+    export = client.get(reverse("awards_notices:index") + "?export=xlsx")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -372,7 +372,7 @@ def test_admin_pages_render_for_the_secretariat(client_for, secretariat, firm_a,
                                         content="x", now=at(2024, 12, 21, 9, 0))
     client = client_for(secretariat)
     for url in [reverse("awards_titles:index"), reverse("awards_admin:title", args=[title.pk]),
-                reverse("awards_admin:notices"), reverse("awards_admin:notice", args=[notice.pk]),
+                reverse("awards_notices:index"), reverse("awards_admin:notice", args=[notice.pk]),
                 reverse("awards_admin:notice_create"), reverse("awards_objections:index"),
                 reverse("awards_admin:objection", args=[objection.pk]), reverse("awards_admin:revocations"),
                 reverse("awards_admin:summary")]:
