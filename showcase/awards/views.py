@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import client_address, refused
-from portal.core.cache import skip_page_cache
+from portal.core.cache import public_memo, skip_page_cache
 from portal.core.idempotency import submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
@@ -198,32 +199,60 @@ def _region_choices():
     return sorted(seen.items())
 
 
+class DirectoryListing:
+    """The directory's form and page, computed only when its fragment is rendered (a cached fragment runs no
+    query); the filter choices are remembered until the titles change (family "showcase")."""
+
+    def __init__(self, request, today):
+        self.request, self.today = request, today
+        query = request.GET.copy()
+        query.pop("page", None)
+        self.query = query.urlencode()
+        self.page_number = request.GET.get("page") or "1"
+
+    @cached_property
+    def choices(self):
+        def compute():
+            years = sorted({d.year for d in Title.objects.dates("accepted_on", "year")}, reverse=True)
+            return {"regions": _region_choices(), "years": years}
+
+        return public_memo(self.request, "awards:directory:choices", compute, families=("showcase",))
+
+    @cached_property
+    def form(self):
+        return DirectoryFilterForm(self.request.GET or None, statuses=STATUS_FILTERS,
+                                   regions=self.choices["regions"], years=self.choices["years"])
+
+    @cached_property
+    def page_obj(self):
+        titles = Title.objects.with_status(self.today).select_related("organisation").order_by(
+            "-accepted_on", "certificate_number")
+        if self.form.is_valid():
+            data = self.form.cleaned_data
+            if data["status"]:
+                titles = titles.filter(status=data["status"])
+            if data["region"]:
+                titles = titles.filter(organisation__region_code__startswith=data["region"])
+            if data["year"]:
+                titles = titles.filter(accepted_on__year=data["year"])
+            if data["q"]:
+                titles = titles.filter(unit_name__icontains=data["q"].strip())
+        page_obj = Paginator(titles, PAGE_SIZE).get_page(self.page_number)
+        labels = dict(STATUS_FILTERS)
+        for title in page_obj:
+            title.status_display = labels[title.status]
+        return page_obj
+
+
 @require_GET
 def directory(request):
-    today = timezone.localdate()
-    regions = _region_choices()
-    years = sorted({d.year for d in Title.objects.dates("accepted_on", "year")}, reverse=True)
-    form = DirectoryFilterForm(request.GET or None, statuses=STATUS_FILTERS, regions=regions, years=years)
-    titles = Title.objects.with_status(today).select_related("organisation").order_by("-accepted_on",
-                                                                                       "certificate_number")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["status"]:
-            titles = titles.filter(status=data["status"])
-        if data["region"]:
-            titles = titles.filter(organisation__region_code__startswith=data["region"])
-        if data["year"]:
-            titles = titles.filter(accepted_on__year=data["year"])
-        if data["q"]:
-            titles = titles.filter(unit_name__icontains=data["q"].strip())
-    page_obj = Paginator(titles, PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = dict(STATUS_FILTERS)
-    for title in page_obj:
-        title.status_display = labels[title.status]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "awards/directory.html", {"form": form, "page_obj": page_obj,
-                                                     "query": query.urlencode(), "today": today})
+    """Units holding the title, with their status today; search and filters. The listing is a fragment cached
+    for every visitor until the titles change or the day turns (a title's status follows the date)."""
+    listing = DirectoryListing(request, timezone.localdate())
+    return render(request, "awards/directory.html", {
+        "listing": listing, "page_obj": SimpleLazyObject(lambda: listing.page_obj), "query": listing.query,
+        "fragment_key": [listing.query, listing.page_number, listing.today.isoformat()],
+    })
 
 
 @require_GET

@@ -409,3 +409,17 @@ def test_plaque_recorded_once(secretariat, firm_a, awarded):
     assert (title.plaque_issued_on, title.plaque_issued_by) == (D(2025, 1, 5), secretariat)
     with pytest.raises(WorkflowError):
         domain.record_plaque(title=title, user=secretariat, issued_on=D(2025, 1, 6))
+
+
+def test_with_fragments_a_repeated_directory_page_runs_no_query_and_a_new_title_shows_at_once(
+        client, make_organisation, awarded, fragment_cache, django_assert_num_queries,
+        django_capture_on_commit_callbacks):
+    for i in range(3):
+        awarded(make_organisation(division="330106"), D(2024, 11, 20))
+    first = client.get(reverse("awards:directory"), {"region": "3301"})
+    with django_assert_num_queries(0):  # choices, count, rows and the form all come from the fragment
+        second = client.get(reverse("awards:directory"), {"region": "3301"})
+    assert second.content == first.content and "共 3 家单位" in second.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        awarded(make_organisation(division="330106"), D(2024, 12, 1))
+    assert "共 4 家单位" in client.get(reverse("awards:directory"), {"region": "3301"}).content.decode()
