@@ -414,7 +414,7 @@ def test_plaque_recorded_once(secretariat, firm_a, awarded):
 def test_with_fragments_a_repeated_directory_page_runs_no_query_and_a_new_title_shows_at_once(
         client, make_organisation, awarded, fragment_cache, django_assert_num_queries,
         django_capture_on_commit_callbacks):
-    for i in range(3):
+    for _ in range(3):
         awarded(make_organisation(division="330106"), D(2024, 11, 20))
     first = client.get(reverse("awards:directory"), {"region": "3301"})
     with django_assert_num_queries(0):  # choices, count, rows and the form all come from the fragment
