@@ -67,27 +67,44 @@ def allocate_receipt_number(year: int) -> str:
                                        highest_suffix(IndividualPayment.objects.all(), "receipt_number", prefix)))
 
 
-def record_payment(*, dues_item: DuesItem, user, amount, paid_on: datetime.date, method: str, reference: str = "",
-                   request=None, bank_line=None) -> Payment:
-    """The secretariat records money received; partial payments allowed, overpayment refused."""
+def checked_payment(amount, paid_on: datetime.date) -> Decimal:
+    """A payment's amount and date as the secretariat may record them (a unit's or a person's dues)."""
     amount = Decimal(amount)
     if amount <= 0:
         raise WorkflowError(_("The amount must be greater than zero."))
     if paid_on > timezone.localdate():
         raise WorkflowError(_("The payment date cannot be in the future."))
+    return amount
+
+
+def payment_action(item, amount: Decimal) -> str:
+    """The dues table's step for this amount on the item as last read: paying it off, or a part."""
+    return "pay_in_full" if amount == item.outstanding else "pay_part"
+
+
+def add_payment(item, amount: Decimal, action: str) -> None:
+    """Add `amount` to the locked item: never more than is owed, and only if no other payment changed the
+    item since `action` was chosen."""
+    if amount > item.outstanding:
+        raise WorkflowError(
+            _("%(amount)s yuan is more than the %(outstanding)s yuan still owed for %(year)s.")
+            % {"amount": amount, "outstanding": item.outstanding, "year": item.year}
+        )
+    if (amount == item.outstanding) != (action == "pay_in_full"):
+        raise WorkflowError(_("Another payment for this dues item was recorded meanwhile: check and try again."))
+    item.paid = item.paid + amount
+
+
+def record_payment(*, dues_item: DuesItem, user, amount, paid_on: datetime.date, method: str, reference: str = "",
+                   request=None, bank_line=None) -> Payment:
+    """The secretariat records money received; partial payments allowed, overpayment refused."""
+    amount = checked_payment(amount, paid_on)
     seen = DuesItem.objects.get(pk=dues_item.pk)
-    action = "pay_in_full" if amount == seen.outstanding else "pay_part"
+    action = payment_action(seen, amount)
     made = {}
 
     def change(item):
-        if amount > item.outstanding:
-            raise WorkflowError(
-                _("%(amount)s yuan is more than the %(outstanding)s yuan still owed for %(year)s.")
-                % {"amount": amount, "outstanding": item.outstanding, "year": item.year}
-            )
-        if (amount == item.outstanding) != (action == "pay_in_full"):  # another payment was recorded meanwhile
-            raise WorkflowError(_("Another payment for this dues item was recorded meanwhile: check and try again."))
-        item.paid = item.paid + amount
+        add_payment(item, amount, action)
         payment = Payment.objects.create(
             dues_item=item, amount=amount, paid_on=paid_on, method=method, reference=reference.strip()[:100],
             recorded_by=user, receipt_number=allocate_receipt_number(paid_on.year), bank_line=bank_line,

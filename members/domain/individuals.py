@@ -4,20 +4,17 @@ records their payments (receipts as for units) and ends or renews their membersh
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from portal.core.numbering import formatted, highest_suffix
-from portal.core.workflow import WorkflowError
 
 from ..models import IndividualDuesItem, IndividualMember, IndividualPayment
 from ..workflows import INDIVIDUAL_DUES, INDIVIDUALS
 from .common import moment, rules
-from .dues import allocate_receipt_number
+from .dues import add_payment, allocate_receipt_number, checked_payment, payment_action
 
 
 def allocate_individual_number(year: int) -> str:
@@ -99,23 +96,13 @@ def record_individual_payment(*, item: IndividualDuesItem, user, amount, paid_on
     """Money received from an individual member; partial payments allowed, overpayment refused; a receipt."""
     from ..pdfs import receipt_pdf
 
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise WorkflowError(_("The amount must be greater than zero."))
-    if paid_on > timezone.localdate():
-        raise WorkflowError(_("The payment date cannot be in the future."))
+    amount = checked_payment(amount, paid_on)
     seen = IndividualDuesItem.objects.get(pk=item.pk)
-    action = "pay_in_full" if amount == seen.outstanding else "pay_part"
+    action = payment_action(seen, amount)
     made = {}
 
     def change(current):
-        if amount > current.outstanding:
-            raise WorkflowError(
-                _("%(amount)s yuan is more than the %(outstanding)s yuan still owed for %(year)s.")
-                % {"amount": amount, "outstanding": current.outstanding, "year": current.year})
-        if (amount == current.outstanding) != (action == "pay_in_full"):
-            raise WorkflowError(_("Another payment for this dues item was recorded meanwhile: check and try again."))
-        current.paid += amount
+        add_payment(current, amount, action)
         member = IndividualMember.objects.select_related("tier").get(pk=current.member_id)
         payment = IndividualPayment(
             item=current, amount=amount, paid_on=paid_on, method=method, reference=(reference or "").strip()[:100],

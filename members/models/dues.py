@@ -13,16 +13,59 @@ from ..references import UNIT_PREFIX, make_reference
 from .memberships import Membership, MembershipTier
 
 
-class DuesItem(models.Model):
+class DuesStatus(models.TextChoices):
+    UNPAID = "unpaid", _("Unpaid")
+    PARTIAL = "partial", _("Partly paid")
+    PAID = "paid", _("Paid")
+
+
+def paid_constraints(prefix: str) -> list:
+    """A dues item's `paid` never exceeds its `amount`, and its status follows `paid` (named `<prefix>_…`)."""
+    return [
+        models.CheckConstraint(condition=models.Q(paid__lte=models.F("amount")), name=f"{prefix}_paid_not_above_amount"),
+        models.CheckConstraint(
+            condition=models.Q(status="unpaid", paid=0)
+            | models.Q(status="partial", paid__gt=0, paid__lt=models.F("amount"))
+            | models.Q(status="paid", paid=models.F("amount")),
+            name=f"{prefix}_status_follows_paid",
+        ),
+    ]
+
+
+class PayableDues:
+    """What a unit's and a person's dues items share: the payment reference made on first save (from
+    `reference_prefix` and the payer's member number), and what is still owed."""
+
+    reference_prefix = ""
+
+    def payer_number(self) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return f"{self.payer_number()} {self.year}"
+
+    def save(self, *args, **kwargs):
+        if not self.payment_reference:
+            self.payment_reference = make_reference(self.reference_prefix, self.payer_number(), self.year)
+        super().save(*args, **kwargs)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid >= self.amount
+
+
+class DuesItem(PayableDues, models.Model):
     """What a membership owes for one dues year (amount fixed when the item is created).
 
     `status` follows the payments (`members.workflows.DUES`); a constraint keeps it in step with `paid`.
     """
 
-    class Status(models.TextChoices):
-        UNPAID = "unpaid", _("Unpaid")
-        PARTIAL = "partial", _("Partly paid")
-        PAID = "paid", _("Paid")
+    Status = DuesStatus
+    reference_prefix = UNIT_PREFIX
 
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="dues_items", verbose_name=_("membership"))
     year = models.PositiveSmallIntegerField(_("dues year"))
@@ -42,31 +85,12 @@ class DuesItem(models.Model):
         ordering = ["membership", "year"]
         constraints = [
             models.UniqueConstraint(fields=["membership", "year"], name="one_dues_item_per_membership_year"),
-            models.CheckConstraint(condition=models.Q(paid__lte=models.F("amount")), name="dues_paid_not_above_amount"),
-            models.CheckConstraint(
-                condition=models.Q(status="unpaid", paid=0)
-                | models.Q(status="partial", paid__gt=0, paid__lt=models.F("amount"))
-                | models.Q(status="paid", paid=models.F("amount")),
-                name="dues_status_follows_paid",
-            ),
+            *paid_constraints("dues"),
         ]
         indexes = [models.Index(fields=["year"])]
 
-    def __str__(self) -> str:
-        return f"{self.membership.member_number} {self.year}"
-
-    def save(self, *args, **kwargs):
-        if not self.payment_reference:
-            self.payment_reference = make_reference(UNIT_PREFIX, self.membership.member_number, self.year)
-        super().save(*args, **kwargs)
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.amount - self.paid
-
-    @property
-    def is_paid(self) -> bool:
-        return self.paid >= self.amount
+    def payer_number(self) -> str:
+        return self.membership.member_number
 
     def status_for(self, paid: Decimal) -> str:
         if paid >= self.amount:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.text import SingleLineModelField
 from portal.core.uploads import PrivateUploadTo, private_files
 
-from ..references import PERSON_PREFIX, make_reference
+from ..references import PERSON_PREFIX
+from .dues import DuesStatus, PayableDues, paid_constraints
 
 
 class IndividualTier(models.Model):
@@ -68,13 +69,11 @@ class IndividualMember(models.Model):
         return f"{self.member_number} {self.name}"
 
 
-class IndividualDuesItem(models.Model):
+class IndividualDuesItem(PayableDues, models.Model):
     """What an individual member owes for one dues year (only billed when the tier has an amount)."""
 
-    class Status(models.TextChoices):
-        UNPAID = "unpaid", _("Unpaid")
-        PARTIAL = "partial", _("Partly paid")
-        PAID = "paid", _("Paid")
+    Status = DuesStatus
+    reference_prefix = PERSON_PREFIX
 
     member = models.ForeignKey(IndividualMember, on_delete=models.PROTECT, related_name="dues_items",
                                verbose_name=_("individual member"))
@@ -93,31 +92,11 @@ class IndividualDuesItem(models.Model):
         ordering = ["member", "year"]
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="one_dues_item_per_individual_year"),
-            models.CheckConstraint(condition=models.Q(paid__lte=models.F("amount")),
-                                   name="individual_dues_paid_not_above_amount"),
-            models.CheckConstraint(
-                condition=models.Q(status="unpaid", paid=0)
-                | models.Q(status="partial", paid__gt=0, paid__lt=models.F("amount"))
-                | models.Q(status="paid", paid=models.F("amount")),
-                name="individual_dues_status_follows_paid",
-            ),
+            *paid_constraints("individual_dues"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.member.member_number} {self.year}"
-
-    def save(self, *args, **kwargs):
-        if not self.payment_reference:
-            self.payment_reference = make_reference(PERSON_PREFIX, self.member.member_number, self.year)
-        super().save(*args, **kwargs)
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.amount - self.paid
-
-    @property
-    def is_paid(self) -> bool:
-        return self.paid >= self.amount
+    def payer_number(self) -> str:
+        return self.member.member_number
 
 
 class IndividualPayment(models.Model):
