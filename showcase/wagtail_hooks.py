@@ -18,7 +18,7 @@ from portal.accounts.roles import Role, has_role
 from portal.core.permissions import RolePermissionPolicy
 
 from . import admin_urls
-from .admin_viewsets import ApplicationViewSet
+from .admin_viewsets import ApplicationViewSet, OpensItsPage
 from .models import Campaign, ParticipationBan, Standard, StandardFrozen, StandardItem
 
 # The secretariat maintains the standard's items (a frozen version's items refuse changes in the model).
@@ -123,6 +123,12 @@ class StandardItemViewSet(ModelViewSet):
     ordering = ["group__standard", "group__number", "sort_order"]
 
 
+class CampaignIndexView(OpensItsPage):
+    """A row opens the campaign's page (status, open / close, and the link to edit its details)."""
+
+    page_url_name = "showcase_campaign:inspect"
+
+
 class CampaignInspectView(InspectView):
     """The campaign's details, and the steps its table allows now (open, close): the status changes only here,
     through `showcase.workflows.CAMPAIGNS`; the edit form has no status field."""
@@ -159,8 +165,10 @@ class CampaignViewSet(ModelViewSet):
     add_to_admin_menu = False
     url_prefix = "showcase-campaigns"
     url_namespace = "showcase_campaign"
+    index_view_class = CampaignIndexView
     inspect_view_enabled = True
     inspect_view_class = CampaignInspectView
+    inspect_view_fields_exclude = ["id", "status"]  # the status heads the page, with its steps
     list_display = ["year", "title", "opens_on", "deadline", BooleanColumn("rolling", label=_("rolling applications")),
                     Column("get_status_display", label=_("Status")), "agency"]
     list_filter = ["status", "rolling"]

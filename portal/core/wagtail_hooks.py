@@ -1,5 +1,8 @@
+from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.log_actions import LogFormatter
 
 from . import idempotency, workflow
@@ -57,3 +60,15 @@ def register_core_actions(actions):
 def record_the_pages_families(page, request, serve_args, serve_kwargs):
     """A served page's response depends on its type's families (the page cache records them)."""
     depends_on(request, *families_of(type(page)))
+
+
+class YesNoDisplay(BaseFieldDisplay):
+    """A yes/no field on an admin inspect page reads 是/否, never Python's True/False (as the lists do, #14.8)."""
+
+    def render_html(self, parent_context=None):
+        if self.value is None:
+            return "—"
+        return gettext("Yes") if self.value else gettext("No")
+
+
+register_display_class(models.BooleanField, display_class=YesNoDisplay)

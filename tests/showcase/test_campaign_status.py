@@ -2,6 +2,7 @@
 admin: the edit form cannot change the status, the wrong role cannot, and opening needs an appointed agency."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -76,3 +77,13 @@ def test_an_unknown_action_is_not_found(client_for, secretariat, planned):
     response = client_for(secretariat).post(reverse("showcase_campaign:inspect", args=[planned.pk]),
                                             {"action": "delete"})
     assert response.status_code == 404
+
+
+def test_the_list_opens_the_campaigns_page_which_says_yes_or_no_in_words(client_for, secretariat, planned):
+    client = client_for(secretariat)
+    page = reverse("showcase_campaign:inspect", args=[planned.pk])
+    assert f'href="{page}"' in client.get(reverse("showcase_campaign:index")).content.decode()
+    body = client.get(page).content.decode()
+    assert "False" not in body and "True" not in body
+    assert re.search(r"常年申报\s*</[^>]+>\s*<[^>]+>\s*否", body)
+    assert reverse("showcase_campaign:edit", args=[planned.pk]) in body
