@@ -291,6 +291,8 @@ MATRIX.update({
     "showcase_standard:edit": Entry(pk("standard"), admin(WAGTAIL_DENIED, secretariat=OK)),
     "showcase_item:edit": Entry(pk("standard_item"), admin(WAGTAIL_DENIED, secretariat=OK)),
     # the campaign's page, with its open / close steps (tests/showcase/test_campaign_status.py)
+    "showcase_campaign:index": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK, agency=OK)),
+    "showcase_campaign:index_results": Entry(None, admin(WAGTAIL_DENIED, secretariat=OK, agency=OK)),
     "showcase_campaign:inspect": Entry(pk("campaign"), admin(WAGTAIL_DENIED, secretariat=OK, agency=OK)),
     # the confirmation page; deleting an item of a frozen standard is refused on POST (tests/showcase/test_rules.py)
     "showcase_item:delete": Entry(pk("standard_item"), admin(WAGTAIL_DENIED, secretariat=OK)),
