@@ -117,7 +117,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from portal.core.cache import near_cache
+from portal.core.cache import clear_near_caches
 
 out = []
 for url in json.loads(sys.argv[1]):
@@ -125,7 +125,7 @@ for url in json.loads(sys.argv[1]):
     for label, seconds, fragments in (("cold", 0, 0), ("uncached", 0, 3600), ("cached", 300, 3600)):
         with override_settings(PORTAL_PAGE_CACHE_SECONDS=seconds, PORTAL_FRAGMENT_CACHE_SECONDS=fragments):
             cache.clear()
-            near_cache.clear()
+            clear_near_caches()
             client = Client(HTTP_HOST="127.0.0.1")
             client.get(url)  # warm up (imports, jieba dictionary, cache fill)
             with CaptureQueriesContext(connection) as ctx:

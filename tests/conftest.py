@@ -46,14 +46,14 @@ def fragment_cache(settings):
     """Fragment cache and the Site/route memo on, as in production with Redis, starting empty."""
     from django.core.cache import cache
 
-    from portal.core.cache import near_cache
+    from portal.core.cache import clear_near_caches
 
     settings.PORTAL_FRAGMENT_CACHE_SECONDS = 3600
     cache.clear()
-    near_cache.clear()
+    clear_near_caches()
     yield settings
     cache.clear()
-    near_cache.clear()
+    clear_near_caches()
 
 
 @pytest.fixture

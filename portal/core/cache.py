@@ -1,6 +1,7 @@
 """Whole-response cache of public pages for anonymous visitors, fragments, and their invalidation.
 
-`AnonymousPageCacheMiddleware` (after LocaleMiddleware) stores the full response
+`AnonymousPageCacheMiddleware` (right after WhiteNoise: outside CSP, sessions and the locale, whose
+headers are stored with the page, so a hit costs one cache round trip) stores the full response
 of an anonymous GET/HEAD for `settings.PORTAL_PAGE_CACHE_SECONDS` (0 = off) in
 the default cache (Redis in production, shared by every app server; a local cache
 shared by the workers of a single server without Redis), keyed by the URL (scheme,
@@ -54,10 +55,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+
+from .middleware import chosen_language
 
 # The families of public data, each with its own version. "pages" is the page tree itself
 # (routes, the Site, page objects): every publication, move or deletion of a page bumps it.
@@ -262,7 +265,7 @@ def cache_key(request) -> str:
     query = page_query(request)[0]
     url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-    return f"portal:pagecache:{get_language() or ''}:{request.method == 'HEAD'}:{digest}"
+    return f"portal:pagecache:{chosen_language(request)}:{request.method == 'HEAD'}:{digest}"
 
 
 class _WatchedQuery(QueryDict):
@@ -320,7 +323,30 @@ def response_is_cacheable(request, response) -> bool:
     return vary <= _CACHEABLE_VARY
 
 
+def _stored_page(versions: dict, response) -> tuple:
+    """What the cache keeps of a page: its families' versions, status, headers and body (plain
+    data: cheaper to read back than a pickled response, and never shared between requests)."""
+    return versions, response.status_code, list(response.items()), response.content
+
+
+def _served_page(entry: tuple) -> HttpResponse:
+    _versions, status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    response[HEADER] = "hit"
+    return response
+
+
+def _fresh(entry, versions: dict) -> bool:
+    return entry is not None and all(versions.get(family) == version for family, version in entry[0].items())
+
+
 class AnonymousPageCacheMiddleware:
+    """See the module docstring. A hit costs one round trip to the shared cache: the families'
+    versions, plus the page unless this worker holds a copy of it (`near_pages`, checked against
+    the same versions, so a change on any server is seen at once)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -329,15 +355,16 @@ class AnonymousPageCacheMiddleware:
         if seconds <= 0 or not request_is_cacheable(request):
             return self.get_response(request)
         key = cache_key(request)
-        # The versions and the entry in one round trip; the versions stay the request's own.
-        versions, found = _read_versions([key])
+        near = near_pages.get(key)
+        # The versions (and the entry, unless held here) in one round trip; the versions stay the request's own.
+        versions, found = _read_versions([] if near is not None else [key])
         request._portal_versions = versions
-        entry = found.get(key)
-        if entry is not None:
-            stored, cached = entry
-            if all(versions.get(family) == version for family, version in stored.items()):
-                cached[HEADER] = "hit"
-                return cached
+        if _fresh(near, versions):
+            return _served_page(near)
+        entry = found.get(key) if near is None else cache.get(key)
+        if _fresh(entry, versions):
+            near_pages.set(key, entry)
+            return _served_page(entry)
         query, left_out = page_query(request)
         storable = not left_out and len(query) <= MAX_STORED_QUERY
         if storable:
@@ -346,11 +373,12 @@ class AnonymousPageCacheMiddleware:
         if storable and response_is_cacheable(request, response):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
-            response[HEADER] = "miss"
             patch_vary_headers(response, ("Cookie",))
             # Versions read before the page was rendered: a change committed meanwhile makes it stale.
-            stored = {family: versions[family] for family in request_families(request)}
-            cache.set(key, (stored, response), seconds)
+            entry = _stored_page({family: versions[family] for family in request_families(request)}, response)
+            cache.set(key, entry, seconds)
+            near_pages.set(key, entry)
+            response[HEADER] = "miss"
         return response
 
 
@@ -390,6 +418,12 @@ class _NearCache:
 
 
 near_cache = _NearCache(size=512)  # fragments, routes and Sites of one worker; a few MB at most
+near_pages = _NearCache(size=128)  # whole pages of one worker (the most requested); ~50 KB each
+
+
+def clear_near_caches() -> None:
+    near_cache.clear()
+    near_pages.clear()
 
 
 def public_memo(request, name: str, compute, *, keep=None, families=ALL, record=True):

@@ -75,12 +75,13 @@ MIDDLEWARE = [
     # Outside WhiteNoise and the page cache, so that every response carries it.
     "portal.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole-response cache for anonymous GETs (see portal/core/cache.py), outside CSP, sessions and
+    # the locale: a hit is answered here, with the headers those added when the page was stored.
+    "portal.core.cache.AnonymousPageCacheMiddleware",
     # django-csp with a relaxed script-src under /admin/ only; see portal/core/security.py.
     "portal.core.security.PortalCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.ChineseFirstLocaleMiddleware",
-    # Whole-response cache for anonymous GETs; see portal/core/cache.py.
-    "portal.core.cache.AnonymousPageCacheMiddleware",
     # The Wagtail Site from the cache instead of a query per request; see portal/core/routing.py.
     "portal.core.routing.CachedSiteMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -31,6 +31,37 @@ def test_anonymous_page_is_served_from_cache_without_queries(client, home_page, 
     assert second["X-Content-Type-Options"] == "nosniff"
 
 
+
+def test_a_hit_is_answered_before_csp_sessions_and_the_locale_run(client, home_page, cache_on, monkeypatch):
+    """Issue #16: the cached page's share of the static file's rate. A hit is answered right after
+    WhiteNoise with the headers the inner middleware added when the page was stored; none of them
+    runs again."""
+    from csp.middleware import CSPMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    from portal.core.middleware import ChineseFirstLocaleMiddleware
+
+    first = client.get("/")
+    assert first[HEADER] == "miss"
+    ran = []
+    for middleware in (CSPMiddleware, SessionMiddleware, ChineseFirstLocaleMiddleware):
+        original = middleware.process_request
+
+        def spy(self, request, original=original, name=middleware.__name__):
+            ran.append(name)
+            return original(self, request)
+
+        monkeypatch.setattr(middleware, "process_request", spy)
+    second = client.get("/")
+    assert second[HEADER] == "hit"
+    assert ran == []
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "Permissions-Policy"):
+        assert second[header] == first[header]
+    assert "Cookie" in second["Vary"]
+    # A miss still runs them (the spies see the request of another URL).
+    assert client.get("/?page=2")[HEADER] == "miss"
+    assert set(ran) == {"CSPMiddleware", "SessionMiddleware", "ChineseFirstLocaleMiddleware"}
+
 def test_cache_key_includes_query_string_and_language(client, home_page, cache_on):
     assert client.get("/")[HEADER] == "miss"
     assert client.get("/?page=2")[HEADER] == "miss"
@@ -208,3 +239,33 @@ def test_language_switch_works_without_csrf_token(home_page):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert response.cookies[django_settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_a_workers_copy_of_a_page_is_served_only_while_its_versions_hold(client, home_page, cache_on,
+                                                                         django_capture_on_commit_callbacks):
+    """Issue #16: a worker keeps the pages it served (near_pages) so a hit reads only the versions
+    from the shared cache; an invalidation from any server (a bump in the shared cache) is seen at
+    once, and a newer page stored by another worker is taken from the shared cache."""
+    from django.core.cache import cache
+
+    from portal.core.cache import cache_key, near_pages
+
+    assert client.get("/")[HEADER] == "miss"
+    request = client.get("/").wsgi_request
+    key = cache_key(request)
+    assert near_pages.get(key) is not None
+    cache.delete(key)  # the shared entry is gone (evicted): this worker's copy still answers
+    assert client.get("/")[HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate_public_pages("site")  # another server's write, seen through the shared versions
+    assert client.get("/")[HEADER] == "miss"
+    # Another worker renders the page anew and stores it; this worker's copy is stale.
+    stale = near_pages.get(key)
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate_public_pages("site")
+    assert client.get("/")[HEADER] == "miss"  # stored afresh, shared and near
+    fresh = cache.get(key)
+    near_pages.set(key, stale)
+    hit = client.get("/")
+    assert hit[HEADER] == "hit"
+    assert near_pages.get(key) == fresh
