@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.http.request import split_domain_port
+from django.urls import Resolver404, resolve
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -40,51 +41,119 @@ TREE = ("pages",)  # what routes, Sites and page objects depend on
 
 
 def site_for_request(request) -> Site | None:
-    """Wagtail's Site for this request, remembered until the page tree or a Site changes."""
+    """Wagtail's Site for this request, with its root page in its specific class (without a
+    query: routing needs only the tree fields every page row has); remembered until the page
+    tree or a Site changes when the memo is on."""
+
+    hostname, port = split_domain_port(request.get_host())[0], request.get_port()  # validated host
 
     def find():
-        site = Site._find_for_request(request)
+        site = site_for_hostname(hostname, port)
         if site is None:
             return NO_SITE
-        site.root_page = site.root_page.specific  # routing starts from the specific root
+        site.root_page = site.root_page.specific_deferred
         return site
 
-    hostname = split_domain_port(request.get_host())[0]  # validated: no memo entries for junk hosts
-    # Every request looks it up: not a dependency of every page (pages served from the tree
-    # depend on it through their routes).
-    site = public_memo(request, f"site:{hostname}:{request.get_port()}", find, families=TREE, record=False)
+    if fragment_cache_seconds() <= 0:
+        site = find()
+    else:
+        # Every request looks it up: not a dependency of every page (pages served from the tree
+        # depend on it through their routes).
+        site = public_memo(request, f"site:{hostname}:{port}", find, families=TREE, record=False)
     return None if site == NO_SITE else site
 
 
+# How well a Site matches a request, best first: Wagtail's order (wagtail.models.sites).
+HOSTNAME_PORT, HOSTNAME_DEFAULT, DEFAULT, HOSTNAME = range(4)
+
+
+def site_for_hostname(hostname: str, port) -> Site | None:
+    """The Site Wagtail's `Site.find_for_request` would choose (its rules, tested against it),
+    with a plain query: Wagtail ranks the candidates in SQL, which costs more to build than the
+    one to three rows it reads."""
+    try:
+        port = int(port)
+    except (TypeError, ValueError):
+        port = None
+
+    def rank(site):
+        if site.hostname == hostname:
+            if site.port == port:
+                return HOSTNAME_PORT
+            return HOSTNAME_DEFAULT if site.is_default_site else HOSTNAME
+        return DEFAULT
+
+    sites = sorted(Site.objects.order_by().select_related("root_page").filter(
+        Q(hostname=hostname) | Q(is_default_site=True)), key=rank)
+    if not sites:
+        return None
+    if len(sites) == 1 or rank(sites[0]) in (HOSTNAME_PORT, HOSTNAME_DEFAULT):
+        return sites[0]
+    if rank(sites[0]) == DEFAULT:  # the default, unless exactly one other site has the hostname
+        return sites[len(sites) == 2]
+    return None
+
+
 class CachedSiteMiddleware:
-    """Resolve the Wagtail Site from memory (Wagtail queries it on every request)."""
+    """Resolve the Wagtail Site once, from memory when the memo is on (Wagtail queries it on
+    every request, then its root page's specific row)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if fragment_cache_seconds() > 0 and not request.path_info.startswith(("/static/", "/admin/")):
+        if request.path_info.startswith(("/static/", "/admin/")):
+            return self.get_response(request)
+        # Without the memo, only for the pages Wagtail serves (other views may not need a Site, and
+        # /healthz must answer without the database).
+        if fragment_cache_seconds() > 0 or _served_by_wagtail(request):
             # Site.find_for_request() returns request._wagtail_site when set (documented there).
             request._wagtail_site = site_for_request(request)
         return self.get_response(request)
 
 
+def with_site(view):
+    """View decorator for views outside Wagtail's page serving whose templates link to pages
+    ({% pageurl %}): the request's Site from `site_for_request` (cheaper than Wagtail's own
+    lookup, and remembered with the memo on)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = site_for_request(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _served_by_wagtail(request) -> bool:
+    try:
+        return resolve(request.path_info).url_name == "wagtail_serve"
+    except Resolver404:
+        return False
+
+
 def load_page(model, pk):
     """The live-or-not page of type `model` with this primary key, as the ORM loads it, with the
-    relations its template needs (``route_select_related``)."""
+    relations its template needs (``route_select_related``) and whether a view restriction
+    applies to it (``route_restricted``, read with it)."""
     select_related = getattr(model, "route_select_related", ())
     queryset = model.objects.select_related(*select_related) if select_related else model.objects.all()
-    return queryset.get(pk=pk)
+    return queryset.annotate(route_restricted=restricted_above()).get(pk=pk)
 
 
 MISSING = "missing"
 
 
-def remembered_page(request, model, pk):
-    """`load_page`, remembered until the page tree or the page's own data changes; a copy, so a
-    request's attributes never reach another request. None when the page is gone."""
+def remembered_page(request, model, pk) -> tuple[Page | None, bool]:
+    """(`load_page`, remembered until the page tree or the page's own data changes, as a copy so
+    a request's attributes never reach another request; whether it was read just now). The page
+    is None when it is gone."""
+    loaded = []
 
     def load():
+        loaded.append(True)
         try:
             return load_page(model, pk)
         except model.DoesNotExist:
@@ -92,7 +161,7 @@ def remembered_page(request, model, pk):
 
     page = public_memo(request, f"page:{model._meta.label_lower}:{pk}", load,
                        families=(*TREE, *families_of(model)), keep=lambda found: found != MISSING)
-    return None if page == MISSING else copy.copy(page)
+    return (None if page == MISSING else copy.copy(page)), bool(loaded)
 
 
 def _routable_claims(model, live: bool, components: list[str]) -> bool:
@@ -132,8 +201,12 @@ class PathRoutingMixin:
 
     def route(self, request, path_components):
         if not path_components:
-            page = copy.copy(self)  # the root page comes from the Site memo, shared by requests
-            if not check_current_state(page, not self.alias_of_id):
+            # The Site's root page has only its tree fields (specific_deferred): the page itself
+            # is read (or remembered) like any other.
+            page, just_read = remembered_page(request, type(self), self.pk)
+            if page is not None and just_read:
+                page._route_restricted = page.route_restricted if not self.alias_of_id else None
+            elif page is None or not check_current_state(page, not self.alias_of_id):
                 raise Http404
             return super(PathRoutingMixin, page).route(request, path_components)
         # Remembered for paths that name a page exactly (so junk URLs are never kept).
@@ -147,8 +220,10 @@ class PathRoutingMixin:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:  # a page type whose code is gone
             raise Http404
-        page = remembered_page(request, model, pk)
-        if page is None or not check_current_state(page, without_aliases):  # deleted since remembered
+        page, just_read = remembered_page(request, model, pk)
+        if page is not None and just_read:  # its live flag and restriction were read with it
+            page._route_restricted = page.route_restricted if without_aliases else None
+        elif page is None or not check_current_state(page, without_aliases):  # deleted since remembered
             return super().route(request, path_components)
         return page.route(request, path_components[consumed:])
 

@@ -28,3 +28,7 @@ class MagazineConfig(AppConfig):
         from .models import Author, Column
 
         invalidate_on_change(Column, Author)
+        # The stored main parts of articles (rendering.py): dropped when what they show changes.
+        from .rendering import connect_signals
+
+        connect_signals()

@@ -271,8 +271,15 @@ def column_position(column: Column | None) -> tuple:
     """Where a column's articles stand in an issue's contents: by column order, cover pages
     (封二/封三) after the columns, articles without a column last."""
     if column is None:
+        return column_rank(None, None)
+    return column_rank(column.order, column.is_cover_page)
+
+
+def column_rank(order: int | None, is_cover_page: bool | None) -> tuple:
+    """`column_position` from a column's order and cover flag (None: no column)."""
+    if order is None:
         return (True, True, 0)
-    return (False, column.is_cover_page, column.order)
+    return (False, bool(is_cover_page), order)
 
 
 def contents_order(articles) -> list:
@@ -426,20 +433,26 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
         return MagazineArchivePage.objects.ancestor_of(self).first()
 
     @cached_property
-    def neighbours(self) -> tuple[ArticlePage | None, ArticlePage | None]:
-        """The previous and next live articles of the issue, in contents order."""
+    def neighbours(self) -> tuple[Page | None, Page | None]:
+        """The previous and next live articles of the issue, in contents order: one query of plain
+        rows (read on every view, see portal.magazine.rendering), as pages with what a link needs."""
         if not self.issue_id:
             return None, None
         # Siblings share the article's view restrictions (inherited from the issue), so no .public().
-        siblings = contents_order(
-            ArticlePage.objects.child_of(self.issue).live().select_related("column")
-            .only("id", "title", "path", "url_path", "column__order", "column__is_cover_page")
+        rows = (
+            ArticlePage.objects.sibling_of(self).live().order_by()
+            .values_list("pk", "title", "url_path", "path", "column__order", "column__is_cover_page")
         )
-        ids = [s.pk for s in siblings]
+        siblings = sorted(rows, key=lambda r: (column_rank(r[4], r[5]), r[3]))  # as contents_order
+        ids = [row[0] for row in siblings]
         if self.pk not in ids:
             return None, None
         i = ids.index(self.pk)
-        return (siblings[i - 1] if i > 0 else None), (siblings[i + 1] if i + 1 < len(siblings) else None)
+
+        def link(row):
+            return Page(pk=row[0], title=row[1], url_path=row[2], path=row[3])
+
+        return (link(siblings[i - 1]) if i > 0 else None), (link(siblings[i + 1]) if i + 1 < len(siblings) else None)
 
     def get_context(self, request, *args, **kwargs):
         """Everything but the page itself is lazy: the template caches the article's main part
@@ -501,3 +514,30 @@ def page_range_problems(start: int | None, end: int | None) -> list[str]:
 
 def month_date(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, 1)
+
+
+class RenderedArticle(models.Model):
+    """The rendered main part of a live article (breadcrumb, head, authors, body, citation) in
+    one language, stored when first shown after its publication (portal.magazine.rendering).
+
+    Served only while its ``stamp`` matches what it was rendered from (the article's revision and
+    URL, its issue's revision and URL, its column's names, its authors, the language, the site
+    and the templates and translations); dropped when a page it links to, an image it shows, a
+    column, an author or a document changes."""
+
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="renderings",
+                                verbose_name=_("article"))
+    language = models.CharField(_("language"), max_length=16)
+    stamp = models.CharField(max_length=64)
+    html = models.TextField()
+    # " page:12 image:5 " — what the body links to or shows (see rendering.body_dependencies).
+    depends_on = models.TextField(blank=True)
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rendered article")
+        verbose_name_plural = _("rendered articles")
+        constraints = [models.UniqueConstraint(fields=["article", "language"], name="rendered_article_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ({self.language})"

@@ -15,9 +15,11 @@ from django.utils.functional import cached_property
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
 
 from portal.accounts.roles import Role, has_role
 from portal.core import audit
+from portal.core.routing import with_site
 from portal.core.workflow_views import run_step
 
 from .domain import NothingToPublish, publish_issue_with_articles, set_printed_pages
@@ -63,18 +65,23 @@ class SearchResultsPage:
 
     @cached_property
     def results(self) -> list[dict]:
+        """The page's hits as the list shows them: plain rows (one query), each with a page to link to."""
         ids = list(self.page_obj.object_list)
-        by_id = ArticlePage.objects.select_related("issue", "column").in_bulk(ids)
+        rows = ArticlePage.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "url_path", "search_text", "author_names", "column__name_zh", "issue__title")
+        by_id = {row[0]: row for row in rows}
         results = []
-        for article in filter(None, map(by_id.get, ids)):
+        for pk, title, url_path, text, authors, column, issue in filter(None, map(by_id.get, ids)):
             results.append({
-                "article": article,
-                "title": highlight(article.title, _needles(article.title, self.query, self.outcome.terms), length=300),
-                "snippet": highlight(article.search_text, _needles(article.search_text, self.query, self.outcome.terms)),
+                "page": Page(pk=pk, title=title, url_path=url_path),
+                "title": highlight(title, _needles(title, self.query, self.outcome.terms), length=300),
+                "snippet": highlight(text, _needles(text, self.query, self.outcome.terms)),
+                "column": column, "issue": issue, "authors": authors,
             })
         return results
 
 
+@with_site
 def search(request):
     query = request.GET.get("q", "").strip()
     year, column_id = _int(request.GET.get("year")), _int(request.GET.get("column"))

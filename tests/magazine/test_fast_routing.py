@@ -230,3 +230,42 @@ def test_load_page_builds_the_same_page_as_the_orm(issue, home_page):
             assert field.value_to_string(loaded) == field.value_to_string(expected), field.name
     with pytest.raises(ArticlePage.DoesNotExist):
         load_page(ArticlePage, 10**9)
+
+
+def test_the_site_is_the_one_wagtail_chooses_for_every_host_and_port(home_page):
+    """portal.core.routing.site_for_hostname ranks the candidate Sites in Python (Wagtail does it
+    in SQL); for default, exact, port-only and unknown hosts, with one, two and three Sites, it
+    answers as Wagtail's own get_site_for_hostname."""
+    from wagtail.models import Site
+    from wagtail.models.sites import get_site_for_hostname
+
+    from portal.core.routing import site_for_hostname
+
+    def wagtails(hostname, port):
+        try:
+            return get_site_for_hostname(hostname, port).pk
+        except Site.DoesNotExist:
+            return None
+
+    default = Site.objects.get(is_default_site=True)
+    hosts = [("127.0.0.1", 80), ("127.0.0.1", 8000), ("www.zjxyxh.org", 443), ("www.zjxyxh.org", 80),
+             ("other.example", 80), ("other.example", 8080), ("www.zjxyxh.org", 8000), ("unknown.example", 8080)]
+    layouts = [
+        [],
+        [{"hostname": "www.zjxyxh.org", "port": 443}],
+        [{"hostname": "www.zjxyxh.org", "port": 443}, {"hostname": "www.zjxyxh.org", "port": 8443}],
+        [{"hostname": "other.example", "port": 80}],
+    ]
+    for layout in layouts:
+        Site.objects.exclude(pk=default.pk).delete()
+        for fields in layout:
+            Site.objects.create(root_page=default.root_page, **fields)
+        for default_host in ("localhost", "www.zjxyxh.org"):
+            Site.objects.filter(pk=default.pk).update(hostname=default_host)
+            for hostname, port in hosts:
+                ours = site_for_hostname(hostname, str(port))
+                assert (ours.pk if ours else None) == wagtails(hostname, str(port)), (layout, default_host, hostname, port)
+    Site.objects.filter(pk=default.pk).update(is_default_site=False)
+    Site.objects.exclude(pk=default.pk).delete()
+    assert site_for_hostname("unknown.example", "80") is None
+    assert wagtails("unknown.example", "80") is None
