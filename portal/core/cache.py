@@ -262,8 +262,8 @@ def page_query(request) -> tuple[str, bool]:
 def cache_key(request) -> str:
     """The page's entry: URL (with the kept query), language, HEAD or not. The versions of the
     families it depends on are stored in the entry itself and checked on every hit."""
-    query = page_query(request)[0]
-    url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
+    query = page_query(request)[0] if request.META.get("QUERY_STRING") else ""
+    url = f"{request.scheme}://{request.get_host()}{request.path}" + (f"?{query}" if query else "")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
     return f"portal:pagecache:{chosen_language(request)}:{request.method == 'HEAD'}:{digest}"
 
@@ -356,11 +356,13 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = cache_key(request)
         near = near_pages.get(key)
-        # The versions (and the entry, unless held here) in one round trip; the versions stay the request's own.
+        if near is not None:  # one round trip for the versions of the families it shows
+            current = cache.get_many([VERSION_KEYS[family] for family in near[0]])
+            if all(current.get(VERSION_KEYS[family]) == version for family, version in near[0].items()):
+                return _served_page(near)
+        # Every version (and the entry, unless held here) in one round trip; they stay the request's own.
         versions, found = _read_versions([] if near is not None else [key])
         request._portal_versions = versions
-        if _fresh(near, versions):
-            return _served_page(near)
         entry = found.get(key) if near is None else cache.get(key)
         if _fresh(entry, versions):
             near_pages.set(key, entry)
