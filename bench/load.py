@@ -67,7 +67,8 @@ MODES = {
 def run_mode(label: str, urls: list[str], args, env_extra: dict, report: list) -> tuple[list[list], int]:
     errors = 0
     static_root = os.environ.get("BENCH_STATIC_ROOT") or None  # collected once by bench/run_all.py
-    with GunicornServer(workers=args.workers, env_extra=env_extra, static_root=static_root) as server:
+    with GunicornServer(workers=args.workers, env_extra=env_extra, static_root=static_root,
+                        clients=args.concurrency) as server:
         static = server.static_url(STATIC_FILE)
         rows = []
         results = []

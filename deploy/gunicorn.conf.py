@@ -1,7 +1,7 @@
 """gunicorn settings for the portal: `gunicorn -c deploy/gunicorn.conf.py portal.wsgi`.
 
 Every value can be overridden from the environment (GUNICORN_BIND, WEB_CONCURRENCY,
-GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL). Several app servers may
+GUNICORN_THREADS, GUNICORN_WORKER_CONNECTIONS, GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL). Several app servers may
 run this behind a load balancer: they share PostgreSQL (data and sessions),
 Redis (the cache) and the media storage; nothing is kept in a worker's memory that
 another server would need.
@@ -22,6 +22,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# Connections a worker holds at once (gunicorn's default 1000). A keep-alive connection stays with
+# the worker that accepted it, so a few long-lived clients (a proxy's upstream pool, a load test)
+# can all land on one worker while another idles; a cap near clients ÷ workers spreads them.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 # Recycle workers now and then (bounded memory growth), jittered so they do not restart together.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200

@@ -267,6 +267,12 @@ class IssueBoardRole(Orderable):
         return [n for n in re.split(r"[、，,\s]+", self.names) if n]
 
 
+def page_link(pk: int, title: str, url_path: str) -> Page:
+    """A page as a link needs it ({% pageurl %} and its title), from plain row values: loaded the
+    way the ORM loads rows (`Model.from_db`), so no field defaults are computed."""
+    return Page.from_db(None, ["id", "title", "url_path"], [pk, title, url_path])
+
+
 def column_position(column: Column | None) -> tuple:
     """Where a column's articles stand in an issue's contents: by column order, cover pages
     (封二/封三) after the columns, articles without a column last."""
@@ -449,10 +455,9 @@ class ArticlePage(OneQueryViewRestrictionsMixin, Page):
             return None, None
         i = ids.index(self.pk)
 
-        def link(row):
-            return Page(pk=row[0], title=row[1], url_path=row[2], path=row[3])
-
-        return (link(siblings[i - 1]) if i > 0 else None), (link(siblings[i + 1]) if i + 1 < len(siblings) else None)
+        before = page_link(*siblings[i - 1][:3]) if i > 0 else None
+        after = page_link(*siblings[i + 1][:3]) if i + 1 < len(siblings) else None
+        return before, after
 
     def get_context(self, request, *args, **kwargs):
         """Everything but the page itself is lazy: the template caches the article's main part

@@ -15,7 +15,6 @@ from django.utils.functional import cached_property
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Page
 
 from portal.accounts.roles import Role, has_role
 from portal.core import audit
@@ -26,7 +25,7 @@ from .domain import NothingToPublish, publish_issue_with_articles, set_printed_p
 from .forms import IssueArticlePagesForm, IssueUploadForm, PdfOffsetForm, article_pages_formset
 from .importer.build import ensure_archive, import_issue, plan_import
 from .importer.parser import IssueFormatError, parse_issue
-from .models import ArticlePage, Column, IssueImport, IssuePage, MagazineArchivePage, contents_order
+from .models import ArticlePage, Column, IssueImport, IssuePage, MagazineArchivePage, contents_order, page_link
 from .search import highlight, search_articles
 
 RESULTS_PER_PAGE = 10
@@ -73,7 +72,7 @@ class SearchResultsPage:
         results = []
         for pk, title, url_path, text, authors, column, issue in filter(None, map(by_id.get, ids)):
             results.append({
-                "page": Page(pk=pk, title=title, url_path=url_path),
+                "page": page_link(pk, title, url_path),
                 "title": highlight(title, _needles(title, self.query, self.outcome.terms), length=300),
                 "snippet": highlight(text, _needles(text, self.query, self.outcome.terms)),
                 "column": column, "issue": issue, "authors": authors,
