@@ -32,17 +32,21 @@ _PAGE_LINK = re.compile(r'linktype="page"[^>]*\bid="(\d+)"|\bid="(\d+)"[^>]*link
 
 @lru_cache(maxsize=1)
 def code_stamp() -> str:
-    """A digest of the magazine's templates and the compiled translations, read once per process:
-    a deployment that changes either makes every stored rendering stale."""
+    """A digest of what renders the main part besides the data (the magazine's templates and code,
+    every compiled translation), read once per process: a deployment that changes any of them makes
+    every stored rendering stale."""
+    here = Path(__file__).resolve().parent
+    sources = [
+        (Path(settings.BASE_DIR) / "templates" / "magazine", "*.html"),
+        (here, "*.py"),
+        (here.parent, "*.mo"),  # every app's catalogue
+        *((Path(p), "*.mo") for p in settings.LOCALE_PATHS),
+    ]
     digest = hashlib.sha256()
-    roots = [Path(settings.BASE_DIR) / "templates" / "magazine"]
-    roots += [Path(p) for p in settings.LOCALE_PATHS]
-    roots += [Path(__file__).resolve().parent / "locale"]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".mo"}:
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
+    for root, pattern in sources:
+        for path in sorted(root.rglob(pattern)):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -105,15 +109,15 @@ def drop_all(**_signal_kwargs) -> None:
 
 
 def drop_linking_to_page(instance=None, **_signal_kwargs) -> None:
-    """A page was published, unpublished, moved or deleted: the articles of the issue it is, and
-    those whose body links to it."""
+    """A page was published, unpublished, moved or deleted: its own, the articles of the issue it
+    is, and those whose body links to it."""
     from django.db.models import Q
 
     from .models import RenderedArticle
 
     if instance is not None and instance.pk:
         RenderedArticle.objects.filter(
-            Q(depends_on__contains=f" page:{instance.pk} ") | Q(article__issue_id=instance.pk)
+            Q(depends_on__contains=f" page:{instance.pk} ") | Q(article__issue_id=instance.pk) | Q(article_id=instance.pk)
         ).delete()
 
 

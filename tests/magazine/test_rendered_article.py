@@ -138,3 +138,16 @@ def test_the_previous_and_next_links_follow_the_contents_order(issue, client):
     articles[2].unpublish()
     assert 'rel="next"' not in client.get(articles[1].url).content.decode()
     assert isinstance(ArticlePage.objects.get(pk=articles[1].pk).neighbours[0], Page)
+
+
+def test_publishing_another_issue_or_a_sibling_keeps_it(article, issue, make_issue, client, renders):
+    """What the cache families could not tell apart: another issue's publication, or a sibling's
+    (only the previous/next links change, and they are not part of it), leave it stored."""
+    client.get(article.url)
+    make_issue(2018, 2, articles=2)
+    sibling = ArticlePage.objects.child_of(issue).order_by("path")[0]
+    sibling.title = "兄弟篇改了标题"
+    sibling.save_revision().publish()
+    body = client.get(article.url).content.decode()
+    assert "兄弟篇改了标题" in body  # the previous link, rendered on every view
+    assert renders == [rendering.TEMPLATE]
