@@ -100,3 +100,17 @@ def test_importing_refreshes_sqlites_planner_statistics_for_the_index(seed):
         cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'wagtailsearch_indexentry'")
         stats = [row[0] for row in cursor.fetchall()]
     assert stats and all(int(stat.split()[0]) == entries for stat in stats)
+
+
+def test_a_page_of_results_links_each_hit_with_its_column_issue_and_authors_in_a_few_queries(
+    client, seed, django_assert_max_num_queries
+):
+    """Issue #16: the hits are read as plain rows in one query (no page objects, no per-hit
+    query); the list shows title, column, issue and authors and links to the article."""
+    client.get("/search/", {"q": "信用"})  # the search itself, remembered until the next publication
+    with django_assert_max_num_queries(6):  # site, years, columns, the hits, footer contact (+ slack)
+        html = client.get("/search/", {"q": "信用"}).content.decode()
+    article = ArticlePage.objects.get(pk=search_articles("信用").ids[0])
+    assert f'href="{article.url}"' in html
+    assert f"{article.column.name_zh} · {article.issue.title}" in html
+    assert html.count('class="search-result"') == 10
