@@ -114,3 +114,19 @@ def test_a_page_of_results_links_each_hit_with_its_column_issue_and_authors_in_a
     assert f'href="{article.url}"' in html
     assert f"{article.column.name_zh} · {article.issue.title}" in html
     assert html.count('class="search-result"') == 10
+
+
+@pytest.mark.parametrize("template", ["magazine/includes/pagination.html", "services/includes/pagination.html"])
+def test_a_pager_over_many_pages_shows_a_few_around_the_current_one(template, rf):
+    """Issue #16: the pager no longer walks every page (a search matching most of a 500-issue archive
+    has over a thousand), it shows the first, the last and two on each side of the current one."""
+    import re
+
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(12000), 10).page(600)
+    request = rf.get("/search/", {"q": "信用", "page": "600"})
+    html = render_to_string(template, {"page_obj": page, "page": page, "querystring": "q=信用"}, request=request)
+    assert [int(n) for n in re.findall(r"page=(\d+)\">\d+<", html)] == [1, 598, 599, 601, 602, 1200]
+    assert '<span aria-current="page">600</span>' in html and html.count("…") == 2

@@ -71,3 +71,18 @@ def test_directory_query_count_and_pagination_with_5000_members(client, db, djan
     with django_assert_max_num_queries(10):
         response = client.get(URL, {"region": "3301", "q": "批量", "page": "2"})
     assert response.context["page_obj"].paginator.count == 1667
+
+
+def test_the_pager_shows_the_pages_around_the_current_one_however_many_there_are(client, db):
+    """Page 50 of 100 links to 48, 49, 51 and 52, the first and the last, with gaps between
+    (the pager used to elide around page 1 whatever the current page: 50's neighbours were missing)."""
+    import re
+
+    bulk_members(5000)
+    page = client.get(URL, {"page": "50"}).content.decode()
+    pager = page[page.index('class="pagination"'):]
+    pager = pager[:pager.index("</ul>")]
+    linked = [int(n) for n in re.findall(r"page=(\d+)\">\d+<", pager)]
+    assert linked == [1, 48, 49, 51, 52, 100]
+    assert '<span aria-current="page">50</span>' in pager
+    assert pager.count("…") == 2

@@ -143,3 +143,11 @@ def association_name() -> str:
     if name == default and (get_language() or "").startswith("en"):
         return gettext("Zhejiang Credit Association")
     return name
+
+
+@register.filter
+def page_links(page_obj):
+    """The page numbers a pager shows around the current page: the first and last, two on each side of
+    the current one, and `Paginator.ELLIPSIS` for the gaps (`get_elided_page_range`), however many pages
+    there are (iterating over every page made a long search or directory slower with its size)."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
