@@ -23,7 +23,7 @@ import logging
 import django
 
 django.setup()
-logging.getLogger("portal.core.pdf").setLevel(logging.WARNING)
+logging.getLogger("portal.pdf").setLevel(logging.WARNING)
 
 from showcase.awards.certificate import certificate_pdf  # noqa: E402
 from showcase.awards.models import Title  # noqa: E402
