@@ -525,10 +525,11 @@ class RenderedArticle(models.Model):
     """The rendered main part of a live article (breadcrumb, head, authors, body, citation) in
     one language, stored when first shown after its publication (portal.magazine.rendering).
 
-    Served only while its ``stamp`` matches what it was rendered from (the article's revision and
-    URL, its issue's revision and URL, its column's names, its authors, the language, the site
-    and the templates and translations); dropped when a page it links to, an image it shows, a
-    column, an author or a document changes."""
+    Served only while its ``stamp`` matches what it was rendered from as far as the article's own
+    row tells (its published revision, URL, issue, column and authors, the language, the site, the
+    templates and translations); dropped when its issue or a page it links to is published,
+    unpublished, moved or deleted, or an image it shows, a column, an author, a document or a site
+    changes."""
 
     article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="renderings",
                                 verbose_name=_("article"))
