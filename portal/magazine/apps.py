@@ -22,6 +22,11 @@ class MagazineConfig(AppConfig):
         from .publishing import issue_published
 
         page_published.connect(issue_published, sender=IssuePage, dispatch_uid="magazine_issue_with_articles")
+        from wagtail.signals import post_page_move
+
+        from .models import article_moved
+
+        post_page_move.connect(article_moved, sender=ArticlePage, dispatch_uid="magazine_article_moved")
         # Column and author names show on public pages: drop the cached pages when they change.
         from portal.core.cache import invalidate_on_change
 

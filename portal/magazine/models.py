@@ -508,6 +508,12 @@ class IssueImport(models.Model):
         return self.filename
 
 
+def article_moved(sender, instance, parent_page_after, **kwargs) -> None:
+    """post_page_move: the article's issue follows its new parent (Wagtail saves a moved page as a
+    plain Page, so `ArticlePage.clean` does not run)."""
+    ArticlePage.objects.filter(pk=instance.pk).exclude(issue_id=parent_page_after.pk).update(issue_id=parent_page_after.pk)
+
+
 def page_range_problems(start: int | None, end: int | None) -> list[str]:
     """What is wrong with a printed page range (both ends optional)."""
     if end is not None and start is None:

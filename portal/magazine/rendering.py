@@ -8,9 +8,9 @@ the page view has in hand anyway (the article's own row, the language, the site,
 translations): a stored rendering of another revision, URL or language is never served.
 
 What the article's row cannot tell drops the stored renderings through signals (`connect_signals`):
-its issue (or a page the body links to) published, unpublished, moved or deleted; an image,
-column, author, document or site changed. Previews never read or store one. The previous/next
-links are not part of it (they change with the siblings) and are rendered on every view.
+its issue, a sibling (the previous/next links) or a page the body links to published, unpublished,
+moved or deleted; an image, column, author, document or site changed. Previews never read or store
+one.
 """
 
 from __future__ import annotations
@@ -108,17 +108,26 @@ def drop_all(**_signal_kwargs) -> None:
     RenderedArticle.objects.all().delete()
 
 
-def drop_linking_to_page(instance=None, **_signal_kwargs) -> None:
+def drop_linking_to_page(instance=None, parent_page_before=None, **_signal_kwargs) -> None:
     """A page was published, unpublished, moved or deleted: its own, the articles of the issue it
-    is, and those whose body links to it."""
+    is, those whose body links to it, and its siblings' (their previous/next links show its title
+    and place; after a move, those of the parent it left as well)."""
     from django.db.models import Q
 
     from .models import RenderedArticle
 
-    if instance is not None and instance.pk:
-        RenderedArticle.objects.filter(
-            Q(depends_on__contains=f" page:{instance.pk} ") | Q(article__issue_id=instance.pk) | Q(article_id=instance.pk)
-        ).delete()
+    if instance is None or not instance.pk:
+        return
+    children_of = [instance.path[:-instance.steplen]]
+    if parent_page_before is not None:
+        children_of.append(parent_page_before.path)
+    siblings = Q()
+    for parent_path in children_of:
+        siblings |= Q(article__path__startswith=parent_path, article__depth=len(parent_path) // instance.steplen + 1)
+    RenderedArticle.objects.filter(
+        Q(depends_on__contains=f" page:{instance.pk} ") | Q(article__issue_id=instance.pk) | Q(article_id=instance.pk)
+        | siblings
+    ).delete()
 
 
 def drop_showing_image(instance=None, **_signal_kwargs) -> None:

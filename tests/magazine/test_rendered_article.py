@@ -42,7 +42,7 @@ def test_the_main_part_is_stored_when_first_shown_and_served_from_then_on(
     stored = RenderedArticle.objects.get(article=article)
     assert stored.language == "zh-hans"
     assert article.title in stored.html and "引用本文" in stored.html
-    with django_assert_max_num_queries(7):  # site, route, page, stored part, neighbours, footer contact
+    with django_assert_max_num_queries(5):  # site, route, page, stored part (with the pager), footer contact
         second = client.get(article.url)
     assert renders == [rendering.TEMPLATE]  # not rendered again
     assert second.content == first.content
@@ -140,14 +140,39 @@ def test_the_previous_and_next_links_follow_the_contents_order(issue, client):
     assert isinstance(ArticlePage.objects.get(pk=articles[1].pk).neighbours[0], Page)
 
 
-def test_publishing_another_issue_or_a_sibling_keeps_it(article, issue, make_issue, client, renders):
-    """What the cache families could not tell apart: another issue's publication, or a sibling's
-    (only the previous/next links change, and they are not part of it), leave it stored."""
+def test_publishing_another_issue_keeps_it(article, issue, make_issue, client, renders):
+    """What the cache families could not tell apart: another issue's publication leaves it stored."""
     client.get(article.url)
     make_issue(2018, 2, articles=2)
-    sibling = ArticlePage.objects.child_of(issue).order_by("path")[0]
-    sibling.title = "兄弟篇改了标题"
-    sibling.save_revision().publish()
-    body = client.get(article.url).content.decode()
-    assert "兄弟篇改了标题" in body  # the previous link, rendered on every view
+    client.get(article.url)
     assert renders == [rendering.TEMPLATE]
+
+
+def test_the_previous_and_next_links_are_stored_with_it_and_follow_the_siblings(issue, make_issue, client, renders):
+    """The pager is part of the stored main part: a sibling published (new title), moved within
+    the issue, moved to another issue, unpublished or deleted shows in its neighbours' links."""
+    articles = list(ArticlePage.objects.child_of(issue).order_by("path"))
+    first, middle, last = articles
+    client.get(middle.url)
+    assert 'rel="prev"' in RenderedArticle.objects.get(article=middle).html
+    client.get(middle.url)
+    assert len(renders) == 1
+
+    first.title = "兄弟篇改了标题"
+    first.save_revision().publish()
+    assert "兄弟篇改了标题" in client.get(middle.url).content.decode()
+
+    ArticlePage.objects.get(pk=last.pk).move(issue, pos="first-child")  # now last, first, middle
+    body = client.get(middle.url).content.decode()
+    assert f'rel="prev" href="{first.url}"' in body and 'rel="next"' not in body
+
+    other = make_issue(2018, 2, articles=0)
+    ArticlePage.objects.get(pk=first.pk).move(other, pos="last-child")
+    body = client.get(middle.url).content.decode()
+    assert f'rel="prev" href="{ArticlePage.objects.get(pk=last.pk).url}"' in body
+    moved = ArticlePage.objects.get(pk=first.pk)
+    assert moved.issue_id == other.pk  # its issue follows its new parent (Wagtail saves a moved page as a Page)
+    assert "2018年第2期" in client.get(moved.url).content.decode()
+
+    ArticlePage.objects.get(pk=last.pk).unpublish()
+    assert 'rel="prev"' not in client.get(middle.url).content.decode()
