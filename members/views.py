@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, firm_required, has_role
-from portal.core.cache import public_memo, skip_page_cache
+from portal.core.cache import kept_query, public_memo, skip_page_cache
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
@@ -98,9 +98,7 @@ class DirectoryListing:
 
     def __init__(self, request):
         self.request = request
-        query = request.GET.copy()
-        query.pop("page", None)
-        self.query = query.urlencode()
+        self.query = kept_query(request)
         self.page_number = request.GET.get("page")
 
     def _choices(self):

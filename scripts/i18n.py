@@ -31,7 +31,7 @@ LANG = "zh_Hans"
 AREAS = {
     "core": ("portal/core", ["portal/accounts", "portal/organisations", "portal/privacy", "templates/core", "templates/accounts",
                              "templates/allauth", "templates/account", "templates/mfa", "templates/wagtailadmin",
-                             "templates/privacy", "templates/*.html"]),
+                             "templates/privacy", "templates/includes", "templates/*.html"]),
     "magazine": ("portal/magazine", ["templates/magazine"]),
     "services": ("portal/services", ["templates/services"]),
     "members": ("members", ["templates/members"]),

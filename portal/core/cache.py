@@ -259,6 +259,15 @@ def page_query(request) -> tuple[str, bool]:
     return cached
 
 
+def kept_query(request, without: str = "page") -> str:
+    """The query string links on a page may carry on (a pager's, a filter's): the request's
+    parameters public pages read (QUERY_PARAMS, as the page cache keeps them), without `without`.
+    Anything else (utm_source, junk) is dropped, so it is never planted into a cached fragment's
+    links nor makes a fragment key of its own."""
+    allowed = query_params() - {without}
+    return urlencode([(name, value) for name, values in request.GET.lists() if name in allowed for value in values])
+
+
 def cache_key(request) -> str:
     """The page's entry: URL (with the kept query), language, HEAD or not. The versions of the
     families it depends on are stored in the entry itself and checked on every hit."""

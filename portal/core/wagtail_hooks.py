@@ -72,3 +72,12 @@ class YesNoDisplay(BaseFieldDisplay):
 
 
 register_display_class(models.BooleanField, display_class=YesNoDisplay)
+
+
+@hooks.register("insert_global_admin_css")
+def portal_admin_css():
+    """What every area's admin screens share (templates/includes/admin_pagination.html)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/portal-admin.css"))

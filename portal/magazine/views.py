@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts.roles import Role, has_role
 from portal.core import audit
+from portal.core.cache import kept_query
 from portal.core.routing import with_site
 from portal.core.workflow_views import run_step
 
@@ -85,17 +86,16 @@ def search(request):
     query = request.GET.get("q", "").strip()
     year, column_id = _int(request.GET.get("year")), _int(request.GET.get("column"))
     page_number = request.GET.get("page")
-    params = request.GET.copy()
-    params.pop("page", None)
+    kept = kept_query(request)  # what the pager's links carry on
     context = {
         "search_query": query,
         "search": SearchResultsPage(query, year, column_id, page_number),
-        "fragment_key": [query, year, column_id, page_number],
+        "fragment_key": [kept, page_number],
         "years": IssuePage.objects.live().order_by("-year").values_list("year", flat=True).distinct(),
         "columns": Column.objects.filter(is_cover_page=False),
         "year": year,
         "column_id": column_id,
-        "querystring": params.urlencode(),
+        "query": kept,
     }
     return TemplateResponse(request, "magazine/search.html", context)
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.roles import is_firm_user
+from portal.core.cache import kept_query
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.workflow import WorkflowError
 from portal.core.workflow_views import ActionForm, run_step
@@ -97,6 +98,7 @@ def catalogue(request):
             "categories": categories,
             "current_category": current_category,
             "page": page,
+            "query": kept_query(request),
             "filtered": filtered,
         },
     )
@@ -252,7 +254,8 @@ def desk(request):
     return render(
         request,
         "services/desk.html",
-        {"page": page, "status": status, "statuses": ServiceRequest.Status.choices, "providers": providers},
+        {"page": page, "query": kept_query(request), "status": status, "statuses": ServiceRequest.Status.choices,
+         "providers": providers},
     )
 
 
@@ -290,7 +293,7 @@ def event_list(request):
     return render(
         request,
         "services/event_list.html",
-        {"page": page, "show_past": show_past, "registered": registered, "now": now},
+        {"page": page, "query": kept_query(request), "show_past": show_past, "registered": registered, "now": now},
     )
 
 

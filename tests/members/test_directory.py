@@ -86,3 +86,17 @@ def test_the_pager_shows_the_pages_around_the_current_one_however_many_there_are
     assert linked == [1, 48, 49, 51, 52, 100]
     assert '<span aria-current="page">50</span>' in pager
     assert pager.count("…") == 2
+
+
+def test_the_directory_pager_carries_its_filters_but_nothing_else(client, db, fragment_cache):
+    """The listing is a fragment for every visitor: its pager keeps the filters the directory reads,
+    never a parameter it does not (planted by one visitor, served to the next)."""
+    def pager(html):
+        start = html.index('class="pagination"')
+        return html[start:html.index("</ul>", start)]
+
+    bulk_members(120)
+    planted = pager(client.get(URL, {"q": "批量", "utm_source": "spam"}).content.decode())
+    assert "utm_source" not in planted
+    assert 'href="?q=%E6%89%B9%E9%87%8F&amp;page=2"' in planted
+    assert "utm_source" not in pager(client.get(URL, {"q": "批量"}).content.decode())
