@@ -67,10 +67,11 @@ def site_for_request(request) -> Site | None:
 HOSTNAME_PORT, HOSTNAME_DEFAULT, DEFAULT, HOSTNAME = range(4)
 
 
-def site_for_hostname(hostname: str, port) -> Site | None:
+def site_for_hostname(hostname: str, port, *, root_page: bool = True) -> Site | None:
     """The Site Wagtail's `Site.find_for_request` would choose (its rules, tested against it),
     with a plain query: Wagtail ranks the candidates in SQL, which costs more to build than the
-    one to three rows it reads."""
+    one to three rows it reads. With its root page read along (routing needs it), unless
+    `root_page` is false (links need only the Site; the root page is then read if ever asked for)."""
     try:
         port = int(port)
     except (TypeError, ValueError):
@@ -83,8 +84,8 @@ def site_for_hostname(hostname: str, port) -> Site | None:
             return HOSTNAME_DEFAULT if site.is_default_site else HOSTNAME
         return DEFAULT
 
-    sites = sorted(Site.objects.order_by().select_related("root_page").filter(
-        Q(hostname=hostname) | Q(is_default_site=True)), key=rank)
+    candidates = Site.objects.order_by().filter(Q(hostname=hostname) | Q(is_default_site=True))
+    sites = sorted(candidates.select_related("root_page") if root_page else candidates, key=rank)
     if not sites:
         return None
     if len(sites) == 1 or rank(sites[0]) in (HOSTNAME_PORT, HOSTNAME_DEFAULT):
@@ -115,13 +116,18 @@ class CachedSiteMiddleware:
 def with_site(view):
     """View decorator for views outside Wagtail's page serving whose templates link to pages
     ({% pageurl %}): the request's Site from `site_for_request` (cheaper than Wagtail's own
-    lookup, and remembered with the memo on)."""
+    lookup, and remembered with the memo on); without the memo, the Site alone (links do not
+    need its root page)."""
     from functools import wraps
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = site_for_request(request)
+            if fragment_cache_seconds() > 0:
+                request._wagtail_site = site_for_request(request)
+            else:
+                hostname, port = split_domain_port(request.get_host())[0], request.get_port()
+                request._wagtail_site = site_for_hostname(hostname, port, root_page=False)
         return view(request, *args, **kwargs)
 
     return wrapped

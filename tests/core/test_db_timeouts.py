@@ -144,6 +144,20 @@ def test_health_check_of_a_reused_connection_is_bounded(proxied_connection):
 
 
 @pytest.mark.postgres
+def test_statements_a_connection_repeats_are_prepared_once(db):
+    """DB_SERVER_SIDE_BINDING (on by default): psycopg prepares a statement the connection has run
+    a few times, so PostgreSQL no longer parses and plans it on every request."""
+    from wagtail.models import Site
+
+    for _ in range(8):
+        list(Site.objects.filter(hostname="localhost").values_list("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"wagtailcore_site"' in statement for statement in prepared), prepared
+
+
+@pytest.mark.postgres
 def test_connection_has_the_statement_timeout(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")

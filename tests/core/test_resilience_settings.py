@@ -58,13 +58,14 @@ def test_production_postgresql_has_connect_statement_and_client_timeouts():
     s = production_settings(DATABASE_URL="postgres://portal@10.0.0.6:5432/portal")
     db = s["DATABASES"]["default"]
     assert db["ENGINE"] == "portal.core.postgres"
-    assert db["OPTIONS"] == {"connect_timeout": 3, "options": "-c statement_timeout=5000"}
+    assert db["OPTIONS"] == {"connect_timeout": 3, "server_side_binding": True, "options": "-c statement_timeout=5000"}
     assert (s["DB_CLIENT_TIMEOUT"], s["DB_RETRY_SECONDS"]) == (7.0, 5.0)
 
 
 def test_database_timeouts_come_from_the_environment():
     s = production_settings(DATABASE_URL="postgres://portal@10.0.0.6:5432/portal?sslmode=require",
-                            DB_CONNECT_TIMEOUT="2", DB_STATEMENT_TIMEOUT="0", DB_CLIENT_TIMEOUT="4")
+                            DB_CONNECT_TIMEOUT="2", DB_STATEMENT_TIMEOUT="0", DB_CLIENT_TIMEOUT="4",
+                            DB_SERVER_SIDE_BINDING="0")
     assert s["DATABASES"]["default"]["OPTIONS"] == {"sslmode": "require", "connect_timeout": 2}
     assert s["DB_CLIENT_TIMEOUT"] == 4.0
 

@@ -263,8 +263,10 @@ def test_the_site_is_the_one_wagtail_chooses_for_every_host_and_port(home_page):
         for default_host in ("localhost", "www.zjxyxh.org"):
             Site.objects.filter(pk=default.pk).update(hostname=default_host)
             for hostname, port in hosts:
-                ours = site_for_hostname(hostname, str(port))
-                assert (ours.pk if ours else None) == wagtails(hostname, str(port)), (layout, default_host, hostname, port)
+                for with_root_page in (True, False):
+                    ours = site_for_hostname(hostname, str(port), root_page=with_root_page)
+                    assert (ours.pk if ours else None) == wagtails(hostname, str(port)), (
+                        layout, default_host, hostname, port, with_root_page)
     Site.objects.filter(pk=default.pk).update(is_default_site=False)
     Site.objects.exclude(pk=default.pk).delete()
     assert site_for_hostname("unknown.example", "80") is None
