@@ -147,10 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _pg_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     if os.environ.get("DB_SERVER_SIDE_BINDING", "1") != "0":
         # Parameters bound by the server, so psycopg prepares the statements a connection repeats
-        # (parsed and planned once, not on every request: about 10 % more cold-page throughput,
+        # (parsed and planned once, not on every request: a few % more cold-page throughput,
         # README "Benchmarks"). DB_SERVER_SIDE_BINDING=0 behind a transaction-pooling proxy
         # (PgBouncer's transaction mode cannot keep prepared statements).
         _pg_options["server_side_binding"] = True
+        _pg_options["prepare_threshold"] = 5  # psycopg's own default (Django turns preparing off)
     if DB_STATEMENT_TIMEOUT:
         _pg_options["options"] = f"{_pg_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

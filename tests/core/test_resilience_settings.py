@@ -58,7 +58,8 @@ def test_production_postgresql_has_connect_statement_and_client_timeouts():
     s = production_settings(DATABASE_URL="postgres://portal@10.0.0.6:5432/portal")
     db = s["DATABASES"]["default"]
     assert db["ENGINE"] == "portal.core.postgres"
-    assert db["OPTIONS"] == {"connect_timeout": 3, "server_side_binding": True, "options": "-c statement_timeout=5000"}
+    assert db["OPTIONS"] == {"connect_timeout": 3, "server_side_binding": True, "prepare_threshold": 5,
+                             "options": "-c statement_timeout=5000"}
     assert (s["DB_CLIENT_TIMEOUT"], s["DB_RETRY_SECONDS"]) == (7.0, 5.0)
 
 
