@@ -136,3 +136,18 @@ def test_money_is_decimal_in_the_ledger(member_a):
     from members import ledger
 
     assert ledger.money(Decimal("15000")) == Decimal("15000.00") and str(ledger.money(15000)) == "15000.00"
+
+
+def test_roster_pages_through_with_its_filters_kept(client_for, council):
+    """The admin lists page with `p` (the shared admin pager's `page_param`) and keep their filters:
+    page 2's link carries the status filter, and following it shows the rest."""
+    from tests.members.test_directory import bulk_members
+
+    bulk_members(60)
+    client = client_for(council)
+    url = reverse("members_admin:roster")
+    first = client.get(url, {"status": "active"}).content.decode()
+    assert 'href="?status=active&amp;p=2" rel="next"' in first
+    assert "第 1 页，共 2 页" in first
+    second = client.get(url, {"status": "active", "p": "2"}).content.decode()
+    assert "第 2 页，共 2 页" in second and 'href="?status=active&amp;p=1" rel="prev"' in second
