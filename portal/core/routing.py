@@ -40,22 +40,24 @@ NO_SITE = "no site"
 TREE = ("pages",)  # what routes, Sites and page objects depend on
 
 
-def site_for_request(request) -> Site | None:
+def site_for_request(request, *, root_page: bool = True) -> Site | None:
     """Wagtail's Site for this request, with its root page in its specific class (without a
     query: routing needs only the tree fields every page row has); remembered until the page
-    tree or a Site changes when the memo is on."""
+    tree or a Site changes when the memo is on. Without the memo, `root_page=False` reads the
+    Site alone (for links, which do not need its root page)."""
 
     hostname, port = split_domain_port(request.get_host())[0], request.get_port()  # validated host
 
-    def find():
-        site = site_for_hostname(hostname, port)
+    def find(with_root_page=True):
+        site = site_for_hostname(hostname, port, root_page=with_root_page)
         if site is None:
             return NO_SITE
-        site.root_page = site.root_page.specific_deferred
+        if with_root_page:
+            site.root_page = site.root_page.specific_deferred
         return site
 
     if fragment_cache_seconds() <= 0:
-        site = find()
+        site = find(root_page)
     else:
         # Every request looks it up: not a dependency of every page (pages served from the tree
         # depend on it through their routes).
@@ -116,18 +118,14 @@ class CachedSiteMiddleware:
 def with_site(view):
     """View decorator for views outside Wagtail's page serving whose templates link to pages
     ({% pageurl %}): the request's Site from `site_for_request` (cheaper than Wagtail's own
-    lookup, and remembered with the memo on); without the memo, the Site alone (links do not
-    need its root page)."""
+    lookup, and remembered with the memo on; without it, the Site alone: links do not need its
+    root page)."""
     from functools import wraps
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not hasattr(request, "_wagtail_site"):
-            if fragment_cache_seconds() > 0:
-                request._wagtail_site = site_for_request(request)
-            else:
-                hostname, port = split_domain_port(request.get_host())[0], request.get_port()
-                request._wagtail_site = site_for_hostname(hostname, port, root_page=False)
+            request._wagtail_site = site_for_request(request, root_page=False)
         return view(request, *args, **kwargs)
 
     return wrapped
