@@ -146,3 +146,55 @@ def test_a_parameter_the_search_does_not_read_never_reaches_the_cached_pager(cli
     clean = pager(client.get("/search/", {"q": "信用"}).content.decode())
     assert "utm_source" not in clean and "ref=x" not in clean
     assert 'href="?q=%E4%BF%A1%E7%94%A8&amp;page=2"' in clean
+
+
+# Queries for the PostgreSQL match: common and rare words, a word in the title only as the body's
+# segmentation has it, digits and Latin letters, an English stop word beside a Chinese one, none found.
+BACKEND_QUERIES = ["信用", "信用修复", "信义金", "会员单位入会须知", "2019", "数博会", "app", "信用 the", "量子引力波",
+                   "李克强", "浙江省信用协会"]
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the search backend itself makes the match (PostgreSQL runs in CI)")
+
+
+@pytest.mark.parametrize("query", BACKEND_QUERIES)
+def test_postgresql_matches_what_the_search_backend_matches(seed, query):
+    """Issue #16: PostgreSQL matches on the backend's index entries with Django's full-text lookups
+    (search.full_text_matches); the articles found and their order are the backend's own."""
+    from portal.magazine.models import live_articles
+    from portal.magazine.search import full_text_matches, query_terms
+
+    _postgresql_only()
+    terms = query_terms(query)
+    base = live_articles().order_by("-path")
+    backend = [(page.pk, page.title) for page in
+               base.only("id", "title").search(" ".join(terms), operator="and", order_by_relevance=False)]
+    assert full_text_matches(base, terms) == backend
+    column = Column.objects.filter(articles__title__contains="信用").first()
+    narrowed = base.filter(column=column)
+    assert full_text_matches(narrowed, terms) == [
+        (page.pk, page.title) for page in
+        narrowed.only("id", "title").search(" ".join(terms), operator="and", order_by_relevance=False)]
+
+
+def test_a_first_search_reads_ids_and_titles_not_the_index_vectors(seed, django_assert_max_num_queries):
+    """Issue #16: Wagtail's PostgreSQL backend selected each match's whole tsvector with it (about
+    8 KB an article); a common word at ten times the archive sent ~90 MB to the app server."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.magazine.search import _search_articles
+
+    _postgresql_only()
+    with CaptureQueriesContext(connection) as captured:
+        outcome = _search_articles("信用", year=None, column_id=None)
+    assert len(outcome.ids) > 10
+    selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert selects
+    for sql in selects:
+        columns = sql[: sql.upper().index(" FROM ")]
+        assert "wagtailsearch_indexentry" not in columns, columns
