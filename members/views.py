@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role, firm_required, has_role
-from portal.core.cache import kept_query, public_memo, skip_page_cache
+from portal.core.cache import kept_query, public_memo, requested_page, skip_page_cache
 from portal.core.idempotency import ALREADY_SUBMITTED, submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
@@ -99,7 +99,7 @@ class DirectoryListing:
     def __init__(self, request):
         self.request = request
         self.query = kept_query(request)
-        self.page_number = request.GET.get("page")
+        self.page_number = requested_page(request)
 
     def _choices(self):
         active = Membership.objects.filter(status=Membership.Status.ACTIVE).order_by()

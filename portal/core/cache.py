@@ -268,6 +268,14 @@ def kept_query(request, without: str = "page") -> str:
     return urlencode([(name, value) for name, values in request.GET.lists() if name in allowed for value in values])
 
 
+def requested_page(request) -> int:
+    """The listing page a request asks for: a whole number from 1, anything else (``abc``, ``0``,
+    ``-2``, twenty digits) page 1. Listings page with it and their fragment keys hold it, so junk
+    values share page 1's fragment (and ``01`` page 1's) instead of each making one of its own."""
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() and len(value) <= 9 and int(value) > 0 else 1
+
+
 def cache_key(request) -> str:
     """The page's entry: URL (with the kept query), language, HEAD or not. The versions of the
     families it depends on are stored in the entry itself and checked on every hit."""

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts.roles import Role, has_role
 from portal.core import audit
-from portal.core.cache import kept_query
+from portal.core.cache import kept_query, requested_page
 from portal.core.routing import with_site
 from portal.core.workflow_views import run_step
 
@@ -48,7 +48,7 @@ class SearchResultsPage:
     """One page of search results, computed when the template first asks (the template caches
     the rendered results with {% publiccache %}, so a repeated search runs no query)."""
 
-    def __init__(self, query: str, year: int | None, column_id: int | None, page_number):
+    def __init__(self, query: str, year: int | None, column_id: int | None, page_number: int):
         self.query, self.year, self.column_id, self.page_number = query, year, column_id, page_number
 
     @cached_property
@@ -85,7 +85,7 @@ class SearchResultsPage:
 def search(request):
     query = request.GET.get("q", "").strip()
     year, column_id = _int(request.GET.get("year")), _int(request.GET.get("column"))
-    page_number = request.GET.get("page")
+    page_number = requested_page(request)
     kept = kept_query(request)  # what the pager's links carry on
     context = {
         "search_query": query,

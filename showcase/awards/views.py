@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from portal.accounts.roles import Role, has_role
 from portal.core.audit import client_address, refused
-from portal.core.cache import kept_query, public_memo, skip_page_cache
+from portal.core.cache import kept_query, public_memo, requested_page, skip_page_cache
 from portal.core.idempotency import submit_once
 from portal.core.pdf import pdf_response
 from portal.core.uploads import serve_private_file
@@ -206,7 +206,7 @@ class DirectoryListing:
     def __init__(self, request, today):
         self.request, self.today = request, today
         self.query = kept_query(request)
-        self.page_number = request.GET.get("page") or "1"
+        self.page_number = requested_page(request)
 
     @cached_property
     def choices(self):

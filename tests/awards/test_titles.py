@@ -423,3 +423,18 @@ def test_with_fragments_a_repeated_directory_page_runs_no_query_and_a_new_title_
     with django_capture_on_commit_callbacks(execute=True):
         awarded(make_organisation(division="330106"), D(2024, 12, 1))
     assert "共 4 家单位" in client.get(reverse("awards:directory"), {"region": "3301"}).content.decode()
+
+
+def test_a_junk_page_number_shares_page_ones_directory_fragment(
+        client, make_organisation, awarded, fragment_cache, django_assert_num_queries):
+    """Issue #16: the directory's fragment key held the raw ``page=`` value; junk values are page 1."""
+    awarded(make_organisation(division="330106"), D(2024, 11, 20))
+    def main(response):  # the listing (the header's language switch carries the full path on)
+        html = response.content.decode()
+        return html[html.index("<main"):html.index("</main>")]
+
+    first = main(client.get(reverse("awards:directory")))
+    assert "共 1 家单位" in first
+    for junk in ("abc", "0", "-3", "01", "7" * 30):
+        with django_assert_num_queries(0):
+            assert main(client.get(reverse("awards:directory"), {"page": junk})) == first, junk

@@ -198,3 +198,15 @@ def test_a_first_search_reads_ids_and_titles_not_the_index_vectors(seed, django_
     for sql in selects:
         columns = sql[: sql.upper().index(" FROM ")]
         assert "wagtailsearch_indexentry" not in columns, columns
+
+
+def test_a_junk_page_number_shares_page_ones_fragment(client, seed, fragment_cache, django_assert_num_queries):
+    """Issue #16: the results' fragment key held the raw ``page=`` value, so every junk value (abc, 0,
+    01, a long number) rendered and stored a fragment of its own; all of them are page 1."""
+    first = client.get("/search/", {"q": "信用"}).content.decode()
+    assert 'aria-current="page">1<' in first
+    for junk in ("abc", "0", "-2", "01", "1" * 30):
+        with django_assert_num_queries(0):
+            html = client.get("/search/", {"q": "信用", "page": junk}).content.decode()
+        assert 'aria-current="page">1<' in html, junk
+    assert 'aria-current="page">2<' in client.get("/search/", {"q": "信用", "page": "02"}).content.decode()

@@ -100,3 +100,17 @@ def test_the_directory_pager_carries_its_filters_but_nothing_else(client, db, fr
     assert "utm_source" not in planted
     assert 'href="?q=%E6%89%B9%E9%87%8F&amp;page=2"' in planted
     assert "utm_source" not in pager(client.get(URL, {"q": "批量"}).content.decode())
+
+
+def test_a_junk_page_number_shares_page_ones_fragment(client, db, fragment_cache, django_assert_num_queries):
+    """Issue #16: the listing's fragment key held the raw ``page=`` value; junk values are page 1."""
+    def main(response):  # the listing (the header's language switch carries the full path on)
+        html = response.content.decode()
+        return html[html.index("<main"):html.index("</main>")]
+
+    bulk_members(60)
+    first = main(client.get(URL))
+    for junk in ("abc", "0", "-1", "001", "9" * 30):
+        with django_assert_num_queries(0):
+            assert main(client.get(URL, {"page": junk})) == first, junk
+    assert main(client.get(URL, {"page": "2"})) != first
