@@ -1,5 +1,8 @@
 """Test settings: fast hashing, in-memory email and cache, temp media."""
 
+import atexit
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,6 +15,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 _TMP = Path(tempfile.mkdtemp(prefix="portal-tests-"))
+_OWNER = os.getpid()
+
+
+@atexit.register
+def _remove_temp_media() -> None:
+    """Every test process made a temp dir with its uploads and left it behind (933 of them here)."""
+    if os.getpid() == _OWNER:  # a forked child inherits the hook, not the directory
+        shutil.rmtree(_TMP, ignore_errors=True)
+
+
 MEDIA_ROOT = _TMP / "media"
 PRIVATE_MEDIA_ROOT = _TMP / "private"
 STORAGES = {
