@@ -270,10 +270,11 @@ def kept_query(request, without: str = "page") -> str:
 
 def requested_page(request) -> int:
     """The listing page a request asks for: a whole number from 1, anything else (``abc``, ``0``,
-    ``-2``, twenty digits) page 1. Listings page with it and their fragment keys hold it, so junk
-    values share page 1's fragment (and ``01`` page 1's) instead of each making one of its own."""
+    ``-2``, ``²``, twenty digits) page 1. Listings page with it and their fragment keys hold it, so
+    junk values share page 1's fragment (and ``01`` page 1's) instead of each making one of its own.
+    ``isdecimal``, not ``isdigit``: ``int()`` refuses a superscript digit that ``isdigit`` accepts."""
     value = request.GET.get("page", "")
-    return int(value) if value.isdigit() and len(value) <= 9 and int(value) > 0 else 1
+    return int(value) if value.isdecimal() and len(value) <= 9 and int(value) > 0 else 1
 
 
 def cache_key(request) -> str:

@@ -149,9 +149,11 @@ def test_a_parameter_the_search_does_not_read_never_reaches_the_cached_pager(cli
 
 
 # Queries for the PostgreSQL match: common and rare words, a word in the title only as the body's
-# segmentation has it, digits and Latin letters, an English stop word beside a Chinese one, none found.
-BACKEND_QUERIES = ["信用", "信用修复", "信义金", "会员单位入会须知", "2019", "数博会", "app", "信用 the", "量子引力波",
-                   "李克强", "浙江省信用协会"]
+# segmentation has it, digits, Latin letters in either case, an English stop word beside a Chinese one,
+# and one found nowhere.
+BACKEND_QUERIES = ["信用", "信用修复", "信义金", "会员单位入会须知", "2019", "数博会", "app", "APP", "信用 the",
+                   "李克强", "浙江省信用协会", "量子引力波"]
+FOUND_NOWHERE = {"量子引力波"}
 
 
 def _postgresql_only():
@@ -168,20 +170,21 @@ def test_postgresql_matches_what_the_search_backend_matches(seed, query):
     from portal.magazine.models import live_articles
     from portal.magazine.search import full_text_matches, query_terms
 
+    def backend(articles):
+        found = articles.only("id", "title").search(" ".join(terms), operator="and", order_by_relevance=False)
+        return [(page.pk, page.title) for page in found]
+
     _postgresql_only()
     terms = query_terms(query)
     base = live_articles().order_by("-path")
-    backend = [(page.pk, page.title) for page in
-               base.only("id", "title").search(" ".join(terms), operator="and", order_by_relevance=False)]
-    assert full_text_matches(base, terms) == backend
-    column = Column.objects.filter(articles__title__contains="信用").first()
-    narrowed = base.filter(column=column)
-    assert full_text_matches(narrowed, terms) == [
-        (page.pk, page.title) for page in
-        narrowed.only("id", "title").search(" ".join(terms), operator="and", order_by_relevance=False)]
+    expected = backend(base)
+    assert bool(expected) == (query not in FOUND_NOWHERE)  # the comparison is not between two empty lists
+    assert full_text_matches(base, terms) == expected
+    narrowed = base.filter(column=Column.objects.filter(articles__title__contains="信用").first())
+    assert full_text_matches(narrowed, terms) == backend(narrowed)
 
 
-def test_a_first_search_reads_ids_and_titles_not_the_index_vectors(seed, django_assert_max_num_queries):
+def test_a_first_search_reads_ids_and_titles_not_the_index_vectors(seed):
     """Issue #16: Wagtail's PostgreSQL backend selected each match's whole tsvector with it (about
     8 KB an article); a common word at ten times the archive sent ~90 MB to the app server."""
     from django.db import connection
@@ -205,7 +208,7 @@ def test_a_junk_page_number_shares_page_ones_fragment(client, seed, fragment_cac
     01, a long number) rendered and stored a fragment of its own; all of them are page 1."""
     first = client.get("/search/", {"q": "信用"}).content.decode()
     assert 'aria-current="page">1<' in first
-    for junk in ("abc", "0", "-2", "01", "1" * 30):
+    for junk in ("abc", "0", "-2", "01", "1" * 30, "²"):
         with django_assert_num_queries(0):
             html = client.get("/search/", {"q": "信用", "page": junk}).content.decode()
         assert 'aria-current="page">1<' in html, junk
